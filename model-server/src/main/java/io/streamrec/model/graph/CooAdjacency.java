@@ -1,0 +1,51 @@
+package io.streamrec.model.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Â as a PyTorch sparse COO tensor, for DJL's autograd path (and the GPU).
+ *
+ * <p>Not built with {@code NDManager.createCoo}: that wraps the index and value buffers zero-copy
+ * and frees them at once, so after a GC the JVM dies in {@code s_addmm_out_sparse_dense_worker}
+ * (STACK.md). Here indices and values are first copied into tensors libtorch owns
+ * ({@code duplicate()}), and those are kept attached to the manager for the lifetime of the
+ * sparse tensor.
+ */
+public final class CooAdjacency {
+    private CooAdjacency() {}
+
+    /** Returns Â (N×N, float32, COO) on the manager's device. */
+    public static NDArray create(NDManager manager, NormalizedAdjacency adj) {
+        int nnz = adj.nnz();
+        long[] rows = new long[nnz];
+        long[] cols = new long[nnz];
+        int[] rowPtr = adj.rowPtr();
+        int[] c = adj.cols();
+        for (int r = 0; r < adj.numNodes(); r++) {
+            for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
+                rows[p] = r;
+                cols[p] = c[p];
+            }
+        }
+        long[] flat = new long[2 * nnz];
+        System.arraycopy(rows, 0, flat, 0, nnz);
+        System.arraycopy(cols, 0, flat, nnz, nnz);
+        NDArray indices;
+        NDArray values;
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray wrappedIdx = scratch.create(flat, new Shape(2, nnz));
+            NDArray wrappedVal = scratch.create(adj.values());
+            // Tensors that own their memory, outliving the scratch buffers.
+            indices = wrappedIdx.duplicate();
+            values = wrappedVal.duplicate();
+            indices.attach(manager);
+            values.attach(manager);
+        }
+        long n = adj.numNodes();
+        return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+    }
+}
