@@ -53,6 +53,12 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final int[] batchPos;
     private final int[] batchNeg;
     private long steps;
+    /**
+     * Reused direct buffers for per-step inputs (batch rows, index arrays). DJL wraps a direct
+     * buffer zero-copy; anything else it copies into a fresh direct buffer that only a GC frees,
+     * which shows up as native memory growth.
+     */
+    private final ByteBuffer[] stepBuffers = new ByteBuffer[6];
 
     // CSR backend state: the table and its gradient, shared with libtorch.
     private float[] e0;
@@ -94,6 +100,10 @@ public final class LightGcnTrainer implements AutoCloseable {
         this.batchPos = new int[config.batchSize()];
         this.batchNeg = new int[config.batchSize()];
         this.manager = NDManager.newBaseManager(device, "PyTorch");
+        for (int k = 0; k < stepBuffers.length; k++) {
+            stepBuffers[k] = ByteBuffer.allocateDirect(config.batchSize() * Math.max(dim * Float.BYTES, Long.BYTES))
+                    .order(ByteOrder.nativeOrder());
+        }
         this.adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
 
         float[] table = initialTable != null ? checkTable(initialTable) : xavierUniform(numNodes, dim, config.seed());
@@ -179,9 +189,9 @@ public final class LightGcnTrainer implements AutoCloseable {
             if (cooAdjacency != null) {
                 cooAdjacency.tempAttach(sub);
             }
-            NDArray u = sub.create(toLong(users, 0, b));
-            NDArray p = sub.create(toLong(pos, numUsers, b));
-            NDArray q = sub.create(toLong(neg, numUsers, b));
+            NDArray u = indexArray(sub, 0, users, 0, b);
+            NDArray p = indexArray(sub, 1, pos, numUsers, b);
+            NDArray q = indexArray(sub, 2, neg, numUsers, b);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray all = propagate(weight);
                 NDArray loss = BprLoss.total(rows(all, u), rows(all, p), rows(all, q),
@@ -213,21 +223,14 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
         propagation.propagate(e0, fin);
-        float[][] gathered = new float[6][];
-        gathered[0] = gather(fin, users, 0, b);
-        gathered[1] = gather(fin, pos, numUsers, b);
-        gathered[2] = gather(fin, neg, numUsers, b);
-        gathered[3] = gather(e0, users, 0, b);
-        gathered[4] = gather(e0, pos, numUsers, b);
-        gathered[5] = gather(e0, neg, numUsers, b);
         float lossValue;
         float[][] grads = new float[6][];
         try (NDManager sub = manager.newSubManager()) {
-            NDList leaves = new NDList(6);
-            for (float[] g : gathered) {
-                NDArray a = sub.create(g, new Shape(b, dim));
+            NDList leaves = new NDList(
+                    rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b), rowsArray(sub, 2, fin, neg, numUsers, b),
+                    rowsArray(sub, 3, e0, users, 0, b), rowsArray(sub, 4, e0, pos, numUsers, b), rowsArray(sub, 5, e0, neg, numUsers, b));
+            for (NDArray a : leaves) {
                 a.setRequiresGradient(true);
-                leaves.add(a);
             }
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray loss = BprLoss.total(leaves.get(0), leaves.get(1), leaves.get(2),
@@ -255,14 +258,6 @@ public final class LightGcnTrainer implements AutoCloseable {
         return lossValue;
     }
 
-    private float[] gather(float[] table, int[] ids, int offset, int b) {
-        float[] out = new float[b * dim];
-        for (int k = 0; k < b; k++) {
-            System.arraycopy(table, (ids[k] + offset) * dim, out, k * dim, dim);
-        }
-        return out;
-    }
-
     private void scatterAdd(float[] target, int[] ids, int offset, int b, float[] rows) {
         for (int k = 0; k < b; k++) {
             int t = (ids[k] + offset) * dim;
@@ -273,12 +268,27 @@ public final class LightGcnTrainer implements AutoCloseable {
         }
     }
 
-    private static long[] toLong(int[] ids, int offset, int b) {
-        long[] out = new long[b];
+    /** ids + offset as an int64 tensor backed by reused step buffer {@code slot}. */
+    private NDArray indexArray(NDManager sub, int slot, int[] ids, int offset, int b) {
+        ByteBuffer buf = stepBuffer(slot, b * Long.BYTES);
         for (int k = 0; k < b; k++) {
-            out[k] = (long) ids[k] + offset;
+            buf.putLong(k * Long.BYTES, (long) ids[k] + offset);
         }
-        return out;
+        return sub.create(buf, new Shape(b), DataType.INT64);
+    }
+
+    /** Rows {@code ids + offset} of {@code table} as a b×d tensor backed by reused step buffer {@code slot}. */
+    private NDArray rowsArray(NDManager sub, int slot, float[] table, int[] ids, int offset, int b) {
+        ByteBuffer buf = stepBuffer(slot, b * dim * Float.BYTES);
+        FloatBuffer view = buf.asFloatBuffer();
+        for (int k = 0; k < b; k++) {
+            view.put(k * dim, table, (ids[k] + offset) * dim, dim);
+        }
+        return sub.create(buf, new Shape(b, dim), DataType.FLOAT32);
+    }
+
+    private ByteBuffer stepBuffer(int slot, int bytes) {
+        return stepBuffers[slot].slice(0, bytes).order(ByteOrder.nativeOrder());
     }
 
     /** A copy of the trainable table E⁽⁰⁾ (N×d, users first). */

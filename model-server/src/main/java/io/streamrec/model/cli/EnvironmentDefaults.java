@@ -1,0 +1,39 @@
+package io.streamrec.model.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Every option can also be set from the environment: {@code --batch-size} reads
+ * {@code STREAMREC_BATCH_SIZE}. Precedence: command line, then environment, then the built-in
+ * default (docs/CONFIGURATION.md lists them all).
+ */
+final class EnvironmentDefaults implements IDefaultValueProvider {
+    private final Map<String, String> env;
+
+    EnvironmentDefaults() {
+        this(System.getenv());
+    }
+
+    EnvironmentDefaults(Map<String, String> env) {
+        this.env = env;
+    }
+
+    static String variableFor(String longOption) {
+        return "STREAMREC_" + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (arg instanceof OptionSpec option) {
+            String value = env.get(variableFor(option.longestName()));
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return arg.defaultValue();
+    }
+}

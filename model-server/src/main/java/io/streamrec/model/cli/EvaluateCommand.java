@@ -1,0 +1,72 @@
+package io.streamrec.model.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.model.data.DatasetLoader;
+import io.streamrec.model.data.InteractionData;
+import io.streamrec.model.eval.RankingEvaluator;
+import io.streamrec.model.eval.RankingMetrics;
+import io.streamrec.model.lightgcn.DeviceSelection;
+import io.streamrec.model.store.SavedModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: full-ranking metrics of a saved model on a dataset split. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluates a saved model: full ranking, train+validation items excluded, P/R/NDCG@K (RESEARCH.md §5).")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A directory written by train.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset the model was trained on.")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or validation (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--ks", defaultValue = "5,10,20,50", split = ",", description = "Cut-offs K (default: ${DEFAULT-VALUE}).")
+    int[] ks;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--json", description = "Print the metrics as JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        SavedModel saved = SavedModel.load(model);
+        InteractionData dataset = DatasetLoader.load(data);
+        if (saved.numUsers() != dataset.numUsers() || saved.numItems() != dataset.numItems()) {
+            throw new IllegalArgumentException("model " + model + " has " + saved.numUsers() + " users / " + saved.numItems()
+                    + " items but " + data + " has " + dataset.numUsers() + " / " + dataset.numItems());
+        }
+        InteractionData target = switch (split.toLowerCase(Locale.ROOT)) {
+            case "test" -> dataset;
+            case "validation" -> dataset.validationAsTest();
+            default -> throw new IllegalArgumentException("--split must be test or validation, got '" + split + "'");
+        };
+        for (int k : ks) {
+            if (k < 1) {
+                throw new IllegalArgumentException("--ks: every K must be >= 1, got " + Arrays.toString(ks));
+            }
+        }
+        Device dev = DeviceSelection.resolve(device);
+        RankingMetrics m = RankingEvaluator.evaluate(saved.finalEmbeddings(), saved.dim(), target, ks, dev);
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m.toMap()));
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s (%s split), %d users%n", model, dataset.name(), split, m.users());
+            System.out.printf(Locale.ROOT, "%6s %10s %10s %10s%n", "K", "Precision", "Recall", "NDCG");
+            for (int k : m.ks()) {
+                System.out.printf(Locale.ROOT, "%6d %10.4f %10.4f %10.4f%n", k, m.precision(k), m.recall(k), m.ndcg(k));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+package io.streamrec.model.cli;
+
+import io.streamrec.model.data.DatasetFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The model server's command line: {@code streamrec <command> --help} for each. */
+@Command(name = "streamrec", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
+        description = {"streamrec: streaming, incremental, multimodal recommender.",
+            "Every option can also be given as an environment variable: --batch-size = STREAMREC_BATCH_SIZE."},
+        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
+            SpeedBenchCommand.class, CommandLine.HelpCommand.class})
+public final class ModelCli {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new ModelCli());
+        cli.setDefaultValueProvider(new EnvironmentDefaults());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof DatasetFormatException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,159 @@
+package io.streamrec.model.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.model.data.DatasetLoader;
+import io.streamrec.model.data.InteractionData;
+import io.streamrec.model.lightgcn.BprSampler;
+import io.streamrec.model.lightgcn.DeviceSelection;
+import io.streamrec.model.lightgcn.LightGcnConfig;
+import io.streamrec.model.lightgcn.LightGcnTrainer;
+import io.streamrec.model.lightgcn.ResidentMemory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench-speed}: seconds per training step and per epoch of the configured backend, the
+ * plain DJL COO-autograd step as the baseline in the same run, and peak resident memory.
+ */
+@Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures LightGCN training speed: median step, one full epoch, the DJL COO baseline step, peak RSS.")
+public final class SpeedBenchCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchCommand.class);
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset directory (e.g. ../shared/data/gowalla).")
+    Path data;
+
+    @Option(names = "--layers", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--batch-size", defaultValue = "2048", description = "Batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--steps", defaultValue = "40", description = "Timed steps of the fast backend (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--baseline-steps", defaultValue = "8", description = "Timed DJL COO baseline steps; 0 = skip (default: ${DEFAULT-VALUE}).")
+    int baselineSteps;
+
+    @Option(names = "--full-epoch", defaultValue = "true", negatable = true, description = "Also time one whole epoch (default: ${DEFAULT-VALUE}).")
+    boolean fullEpoch;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Propagation threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results JSON here.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        InteractionData d = DatasetLoader.load(data);
+        LOG.info("Loaded {}", d);
+        Device dev = DeviceSelection.resolve(device);
+        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(layers).setDim(dim).optBatchSize(batchSize)
+                .optBackend(TrainCommand.enumOf(LightGcnConfig.Backend.class, backend, "--backend")).optThreads(threads).build();
+        Map<String, Object> r = new LinkedHashMap<>();
+        double[] fast;
+        double epochSeconds = Double.NaN;
+        try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), cfg, dev, null)) {
+            fast = timeSteps(t, d, 3, steps);
+            LOG.info("{} backend: median step {} s over {} steps", t.usesCsrBackend() ? "csr" : "djl", TrainCommand.fmt(median(fast)), steps);
+            r.put("backend", t.usesCsrBackend() ? "csr" : "djl");
+            if (fullEpoch) {
+                long t0 = System.nanoTime();
+                ProgressBar bar = new ProgressBar("epoch");
+                bar.start();
+                t.trainEpoch((s, total, mean) -> bar.update(s, total, ""));
+                epochSeconds = (System.nanoTime() - t0) / 1e9;
+                LOG.info("one epoch ({} steps): {} s", t.stepsPerEpoch(), TrainCommand.fmt(epochSeconds));
+            }
+            r.put("steps_per_epoch", t.stepsPerEpoch());
+        }
+        long peakFast = peakRssMb();
+        double baseline = Double.NaN;
+        if (baselineSteps > 0) {
+            LightGcnConfig base = cfg.toBuilder().optBackend(LightGcnConfig.Backend.DJL).build();
+            try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), base, dev, null)) {
+                baseline = median(timeSteps(t, d, 1, baselineSteps));
+                LOG.info("djl COO baseline: median step {} s over {} steps", TrainCommand.fmt(baseline), baselineSteps);
+            }
+        }
+        r.put("dataset", d.name());
+        r.put("layers", layers);
+        r.put("dim", dim);
+        r.put("batch_size", batchSize);
+        r.put("threads", cfg.threads());
+        r.put("device", dev.toString());
+        r.put("step_seconds", TrainCommand.round(median(fast)));
+        r.put("step_seconds_p90", TrainCommand.round(percentile(fast, 0.9)));
+        r.put("epoch_seconds", Double.isNaN(epochSeconds) ? null : TrainCommand.round(epochSeconds));
+        r.put("baseline_step_seconds", Double.isNaN(baseline) ? null : TrainCommand.round(baseline));
+        r.put("speedup_vs_baseline", Double.isNaN(baseline) ? null : TrainCommand.round(baseline / median(fast)));
+        r.put("peak_rss_mb", peakFast);
+        r.put("peak_rss_mb_with_baseline", peakRssMb());
+        r.put("command", System.getProperty("streamrec.command", "streamrec bench-speed"));
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
+        System.out.println(json);
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, json + "\n");
+        }
+        return 0;
+    }
+
+    private double[] timeSteps(LightGcnTrainer t, InteractionData d, int warmup, int n) {
+        BprSampler s = new BprSampler(d.numItems(), d.train(), LightGcnConfig.Negatives.UNIFORM, 7);
+        s.startEpoch();
+        int[] u = new int[batchSize];
+        int[] p = new int[batchSize];
+        int[] q = new int[batchSize];
+        double[] times = new double[n];
+        for (int k = 0; k < warmup + n; k++) {
+            int b = s.next(u, p, q);
+            if (b == 0) {
+                s.startEpoch();
+                b = s.next(u, p, q);
+            }
+            long t0 = System.nanoTime();
+            t.step(u, p, q, b);
+            if (k >= warmup) {
+                times[k - warmup] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return times;
+    }
+
+    static double median(double[] v) {
+        return percentile(v, 0.5);
+    }
+
+    static double percentile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.floor(q * (s.length - 1) + 0.5))];
+    }
+
+    /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is unavailable. */
+    static long peakRssMb() {
+        return ResidentMemory.peakKb() / 1024;
+    }
+}

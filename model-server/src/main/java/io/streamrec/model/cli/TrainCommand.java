@@ -1,0 +1,276 @@
+package io.streamrec.model.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.model.data.DatasetLoader;
+import io.streamrec.model.data.InteractionData;
+import io.streamrec.model.eval.RankingEvaluator;
+import io.streamrec.model.eval.RankingMetrics;
+import io.streamrec.model.lightgcn.DeviceSelection;
+import io.streamrec.model.lightgcn.LightGcnConfig;
+import io.streamrec.model.lightgcn.LightGcnTrainer;
+import io.streamrec.model.store.SavedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code train}: LightGCN on an offline dataset, with per-epoch metrics and a saved model. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Trains LightGCN (BPR, Adam) on an offline dataset and saves the model.",
+            "Per-epoch metrics go to OUT/train.log in the layout of the study's reference logs;",
+            "final test (and validation) metrics to OUT/metrics.json; the model to OUT/model.json + *.f32."
+        })
+public final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Dataset: a directory with train.txt [validation.txt] test.txt, or an MMRec .inter file.")
+    Path data;
+
+    @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--layers", defaultValue = "3", description = "Propagation layers K; 0 is BPR-MF (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "Epochs, one pass over all training edges each (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "2048", description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lambda", defaultValue = "1e-4", description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--seed", defaultValue = "19", description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--negatives", defaultValue = "uniform", description = "uniform (all items, as the study) or unseen (default: ${DEFAULT-VALUE}).")
+    String negatives;
+
+    @Option(names = "--eval-every", defaultValue = "10", description = "Evaluate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--eval-split", defaultValue = "test",
+            description = "Split ranked in the per-epoch log: test (as the study's logs) or validation (for model selection) (default: ${DEFAULT-VALUE}).")
+    String evalSplit;
+
+    @Option(names = "--patience", defaultValue = "0",
+            description = "Stop after N evaluations without a better NDCG@20 on --eval-split and keep the best epoch; 0 = off (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--backend", defaultValue = "auto",
+            description = "csr (fast multi-threaded CPU kernel), djl (PyTorch sparse autograd; GPU) or auto (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for propagation; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Warm-start E0 from a saved model of the same shape.")
+    Path initFrom;
+
+    @Option(names = "--study-degenerate-layers", defaultValue = "0", paramLabel = "K",
+            description = "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (RESEARCH.md §6). Needs --layers 0.")
+    int studyDegenerateLayers;
+
+    @Option(names = "--results-json", paramLabel = "FILE", description = "Also write a bench/results-style JSON summary here.")
+    Path resultsJson;
+
+    @Option(names = "--name", defaultValue = "lightgcn", description = "Model name recorded in --results-json (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    /** The command line that started this run, recorded in results files. */
+    String commandLine = System.getProperty("streamrec.command", "streamrec train");
+
+    /** Final test metrics of the last run (for callers such as the demo). */
+    RankingMetrics lastTestMetrics;
+
+    @Override
+    public Integer call() throws IOException {
+        long t0 = System.nanoTime();
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+        }
+        if (evalEvery < 0 || patience < 0) {
+            throw new IllegalArgumentException("--eval-every and --patience must be >= 0");
+        }
+        boolean onValidation = switch (evalSplit.toLowerCase(Locale.ROOT)) {
+            case "test" -> false;
+            case "validation" -> true;
+            default -> throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit + "'");
+        };
+        InteractionData dataset = DatasetLoader.load(data);
+        LOG.info("Loaded {}", dataset);
+        if (onValidation && dataset.validationInteractions() == 0) {
+            throw new IllegalArgumentException("--eval-split validation: " + data + " has no validation interactions");
+        }
+        InteractionData monitored = onValidation ? dataset.validationAsTest() : dataset;
+        Device dev = DeviceSelection.resolve(device);
+        LightGcnConfig config = LightGcnConfig.builder().setLayers(layers).setDim(dim).optLearningRate(lr)
+                .optBatchSize(batchSize).optLambda(lambda).optSeed(seed)
+                .optNegatives(enumOf(LightGcnConfig.Negatives.class, negatives, "--negatives"))
+                .optBackend(enumOf(LightGcnConfig.Backend.class, backend, "--backend"))
+                .optThreads(threads).optStudyDegenerateLayers(studyDegenerateLayers).build();
+        float[] initial = null;
+        if (initFrom != null) {
+            SavedModel prior = SavedModel.load(initFrom);
+            if (prior.numUsers() != dataset.numUsers() || prior.numItems() != dataset.numItems() || prior.dim() != dim) {
+                throw new IllegalArgumentException("--init-from " + initFrom + ": model has " + prior.numUsers() + " users, "
+                        + prior.numItems() + " items, dim " + prior.dim() + "; this run needs " + dataset.numUsers() + ", "
+                        + dataset.numItems() + ", " + dim);
+            }
+            initial = prior.table();
+            LOG.info("Warm start from {} ({} epochs trained)", initFrom, prior.epochs());
+        }
+        Files.createDirectories(out);
+        Map<String, Object> runConfig = new LinkedHashMap<>();
+        runConfig.put("dataset", dataset.name());
+        runConfig.put("data", data.toString());
+        runConfig.put("device", dev.toString());
+        runConfig.putAll(config.toMap());
+        runConfig.put("epochs", epochs);
+        runConfig.put("eval_every", evalEvery);
+        runConfig.put("eval_split", onValidation ? "validation" : "test");
+        runConfig.put("patience", patience);
+        runConfig.put("top_k", RankingMetrics.DEFAULT_KS);
+        int[] ks = RankingMetrics.DEFAULT_KS;
+
+        try (LightGcnTrainer trainer = new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial);
+                EpochLog epochLog = new EpochLog(out.resolve("train.log"), runConfig, ks)) {
+            LOG.info("Training K={} d={} on {} ({} backend), {} steps/epoch, {} epochs", layers, dim, dev,
+                    trainer.usesCsrBackend() ? "csr" : "djl", trainer.stepsPerEpoch(), epochs);
+            ProgressBar bar = new ProgressBar("train");
+            float[] bestTable = null;
+            double best = Double.NEGATIVE_INFINITY;
+            int bestEpoch = 0;
+            int sinceBest = 0;
+            int epoch;
+            for (epoch = 1; epoch <= epochs; epoch++) {
+                final int e = epoch;
+                bar.start();
+                long te = System.nanoTime();
+                double loss = trainer.trainEpoch((s, total, mean) ->
+                        bar.update(s, total, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e, epochs, mean)));
+                double trainSeconds = (System.nanoTime() - te) / 1e9;
+                boolean evaluate = evalEvery > 0 ? (epoch % evalEvery == 0 || epoch == epochs) : epoch == epochs;
+                if (!evaluate) {
+                    LOG.info("epoch {}/{} loss {} ({} s)", epoch, epochs, fmt(loss), fmt(trainSeconds));
+                    continue;
+                }
+                float[] fin = trainer.finalEmbeddings();
+                double vloss = LightGcnTrainer.heldOutLoss(fin, dataset.numUsers(), dataset.numItems(), dim, dataset.validation(), seed);
+                RankingMetrics m = RankingEvaluator.evaluate(fin, dim, monitored, ks, dev);
+                epochLog.row(epoch, loss, vloss, m);
+                LOG.info("epoch {}/{} loss {} v-loss {} {} recall@20 {} ndcg@20 {} ({} s)", epoch, epochs, fmt(loss), fmt(vloss),
+                        onValidation ? "validation" : "test", fmt(m.recall(20)), fmt(m.ndcg(20)), fmt(trainSeconds));
+                if (patience > 0) {
+                    if (m.ndcg(20) > best) {
+                        best = m.ndcg(20);
+                        bestEpoch = epoch;
+                        bestTable = trainer.table();
+                        sinceBest = 0;
+                    } else if (++sinceBest >= patience) {
+                        LOG.info("No better {} NDCG@20 for {} evaluations: stopping; best epoch {} ({})",
+                                onValidation ? "validation" : "test", patience, bestEpoch, fmt(best));
+                        break;
+                    }
+                }
+            }
+            int trainedEpochs = Math.min(epoch, epochs);
+            float[] table = bestTable != null ? bestTable : trainer.table();
+            float[] fin = finalEmbeddings(dataset, config, table);
+            RankingMetrics test = RankingEvaluator.evaluate(fin, dim, dataset, ks, dev);
+            lastTestMetrics = test;
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("test", test.toMap());
+            if (dataset.validationInteractions() > 0) {
+                metrics.put("validation", RankingEvaluator.evaluate(fin, dim, dataset.validationAsTest(), ks, dev).toMap());
+            }
+            metrics.put("epochs_trained", trainedEpochs);
+            metrics.put("selected_epoch", bestTable != null ? bestEpoch : trainedEpochs);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            metrics.put("seconds", seconds);
+            new SavedModel(dataset.numUsers(), dataset.numItems(), dim, layers, trainedEpochs, runConfig, metrics, table, fin).save(out);
+            JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
+            LOG.info("Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}", fmt(test.precision(20)),
+                    fmt(test.recall(20)), fmt(test.ndcg(20)), fmt(test.ndcg(10)), test.users(), out);
+            if (resultsJson != null) {
+                writeResults(dataset, test, trainedEpochs, seconds);
+            }
+        }
+        return 0;
+    }
+
+    /** Final embeddings of a table, with the graph of this dataset. */
+    private float[] finalEmbeddings(InteractionData dataset, LightGcnConfig config, float[] table) {
+        io.streamrec.model.graph.NormalizedAdjacency adj = io.streamrec.model.graph.NormalizedAdjacency.fromUserItems(
+                dataset.numUsers(), dataset.numItems(), dataset.train());
+        float[] fin = new float[table.length];
+        try (io.streamrec.model.graph.CsrPropagation p = new io.streamrec.model.graph.CsrPropagation(
+                adj, dim, config.layers(), config.layerScale(), config.threads())) {
+            p.propagate(table, fin);
+        }
+        return fin;
+    }
+
+    private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("dataset", dataset.name());
+        r.put("model", name);
+        r.put("layers", studyDegenerateLayers > 0 ? studyDegenerateLayers : layers);
+        r.put("epochs", trainedEpochs);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("precision@20", round(test.precision(20)));
+        m.put("recall@20", round(test.recall(20)));
+        m.put("ndcg@20", round(test.ndcg(20)));
+        m.put("ndcg@10", round(test.ndcg(10)));
+        r.put("metrics", m);
+        r.put("seconds", Math.round(seconds * 10) / 10.0);
+        r.put("command", commandLine);
+        Path parent = resultsJson.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        JSON.writeValue(resultsJson.toFile(), r);
+        LOG.info("Wrote {}", resultsJson);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static <E extends Enum<E>> E enumOf(Class<E> type, String value, String option) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException(option + " must be one of " + allowed + ", got '" + value + "'");
+    }
+}
