@@ -49,8 +49,8 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     @Option(names = "--baseline-steps", defaultValue = "8", description = "Timed DJL COO baseline steps; 0 = skip (default: ${DEFAULT-VALUE}).")
     int baselineSteps;
 
-    @Option(names = "--full-epoch", defaultValue = "true", negatable = true, description = "Also time one whole epoch (default: ${DEFAULT-VALUE}).")
-    boolean fullEpoch;
+    @Option(names = "--skip-epoch", description = "Do not time a whole epoch.")
+    boolean skipEpoch;
 
     @Option(names = "--backend", defaultValue = "auto", description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -78,7 +78,8 @@ public final class SpeedBenchCommand implements Callable<Integer> {
             fast = timeSteps(t, d, 3, steps);
             LOG.info("{} backend: median step {} s over {} steps", t.usesCsrBackend() ? "csr" : "djl", TrainCommand.fmt(median(fast)), steps);
             r.put("backend", t.usesCsrBackend() ? "csr" : "djl");
-            if (fullEpoch) {
+            r.put("kernel", t.kernelName());
+            if (!skipEpoch) {
                 long t0 = System.nanoTime();
                 ProgressBar bar = new ProgressBar("epoch");
                 bar.start();

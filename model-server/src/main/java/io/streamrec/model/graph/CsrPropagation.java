@@ -29,6 +29,7 @@ public final class CsrPropagation implements AutoCloseable {
     private final int[] blocks;
     private final float[] bufA;
     private final float[] bufB;
+    private final SpmmKernel kernel;
 
     public CsrPropagation(NormalizedAdjacency adj, int dim, int layers, float scale, int threads) {
         if (layers < 0) {
@@ -46,9 +47,15 @@ public final class CsrPropagation implements AutoCloseable {
             return t;
         });
         this.blocks = balancedBlocks(adj.rowPtr(), this.threads * 8);
+        this.kernel = SpmmKernel.best();
         int size = Math.multiplyExact(adj.numNodes(), dim);
         this.bufA = layers > 0 ? new float[size] : null;
         this.bufB = layers > 1 ? new float[size] : null;
+    }
+
+    /** Which SpMM kernel runs: "vector" (SIMD) or "scalar". */
+    public String kernelName() {
+        return kernel instanceof VectorSpmmKernel ? "vector" : "scalar";
     }
 
     public int layers() {
@@ -91,18 +98,9 @@ public final class CsrPropagation implements AutoCloseable {
         float[] vals = adj.values();
         int d = dim;
         float s = scale;
+        kernel.rows(rowPtr, cols, vals, src, next, from, to, d);
         for (int r = from; r < to; r++) {
             int o = r * d;
-            for (int j = 0; j < d; j++) {
-                next[o + j] = 0f;
-            }
-            for (int p = rowPtr[r], e = rowPtr[r + 1]; p < e; p++) {
-                float w = vals[p];
-                int c = cols[p] * d;
-                for (int j = 0; j < d; j++) {
-                    next[o + j] += w * src[c + j];
-                }
-            }
             if (first && last) {
                 for (int j = 0; j < d; j++) {
                     out[o + j] = s * (in[o + j] + next[o + j]);

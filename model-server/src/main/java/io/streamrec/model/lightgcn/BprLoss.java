@@ -3,8 +3,10 @@ package io.streamrec.model.lightgcn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The BPR loss of RESEARCH.md §1 on one batch:
- * {@code −mean(log σ(e_u·e_i⁺ − e_u·e_i⁻)) + λ · (‖E⁽⁰⁾_u‖² + ‖E⁽⁰⁾_i⁺‖² + ‖E⁽⁰⁾_i⁻‖²) / B}.
+ * The BPR loss of RESEARCH.md §1 on one batch of B triples:
+ * {@code −mean(log σ(e_u·e_i⁺ − e_u·e_i⁻)) + λ · ‖E⁽⁰⁾[batch nodes]‖² / B}, where the batch nodes
+ * are the distinct users and items of the batch (as PyG's {@code LightGCN.recommendation_loss}
+ * with {@code node_id = edge_label_index.unique()}, which the study used).
  */
 public final class BprLoss {
     private BprLoss() {}
@@ -15,14 +17,12 @@ public final class BprLoss {
         return x.neg().getNDArrayInternal().softPlus().mean();
     }
 
-    /** The L2 term on the batch's layer-0 rows, divided by the batch size. */
-    public static NDArray regularization(NDArray users0, NDArray pos0, NDArray neg0, double lambda) {
-        long batch = users0.getShape().get(0);
-        NDArray sq = users0.square().sum().add(pos0.square().sum()).add(neg0.square().sum());
-        return sq.mul((float) (lambda / batch));
+    /** The L2 term on the layer-0 rows of the batch's distinct nodes, divided by the batch size B. */
+    public static NDArray regularization(NDArray nodeRows0, double lambda, int batchSize) {
+        return nodeRows0.square().sum().mul((float) (lambda / batchSize));
     }
 
-    public static NDArray total(NDArray users, NDArray pos, NDArray neg, NDArray users0, NDArray pos0, NDArray neg0, double lambda) {
-        return ranking(users, pos, neg).add(regularization(users0, pos0, neg0, lambda));
+    public static NDArray total(NDArray users, NDArray pos, NDArray neg, NDArray nodeRows0, double lambda) {
+        return ranking(users, pos, neg).add(regularization(nodeRows0, lambda, (int) users.getShape().get(0)));
     }
 }

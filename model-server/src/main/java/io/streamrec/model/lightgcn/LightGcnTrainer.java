@@ -58,7 +58,11 @@ public final class LightGcnTrainer implements AutoCloseable {
      * buffer zero-copy; anything else it copies into a fresh direct buffer that only a GC frees,
      * which shows up as native memory growth.
      */
-    private final ByteBuffer[] stepBuffers = new ByteBuffer[6];
+    private final ByteBuffer[] stepBuffers = new ByteBuffer[4];
+    /** Distinct nodes of the current batch (regularised once each) and a stamp array to find them. */
+    private final int[] batchNodes;
+    private final int[] nodeStamp;
+    private int stamp;
 
     // CSR backend state: the table and its gradient, shared with libtorch.
     private float[] e0;
@@ -101,9 +105,11 @@ public final class LightGcnTrainer implements AutoCloseable {
         this.batchNeg = new int[config.batchSize()];
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         for (int k = 0; k < stepBuffers.length; k++) {
-            stepBuffers[k] = ByteBuffer.allocateDirect(config.batchSize() * Math.max(dim * Float.BYTES, Long.BYTES))
-                    .order(ByteOrder.nativeOrder());
+            int rows = k == 3 ? 3 * config.batchSize() : config.batchSize();
+            stepBuffers[k] = ByteBuffer.allocateDirect(rows * Math.max(dim * Float.BYTES, Long.BYTES)).order(ByteOrder.nativeOrder());
         }
+        this.batchNodes = new int[3 * config.batchSize()];
+        this.nodeStamp = new int[numNodes];
         this.adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
 
         float[] table = initialTable != null ? checkTable(initialTable) : xavierUniform(numNodes, dim, config.seed());
@@ -131,6 +137,11 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     public LightGcnConfig config() {
         return config;
+    }
+
+    /** The SpMM kernel of the CSR backend ("vector" or "scalar"), or "djl-coo". */
+    public String kernelName() {
+        return csr ? propagation.kernelName() : "djl-coo";
     }
 
     public boolean usesCsrBackend() {
@@ -192,10 +203,11 @@ public final class LightGcnTrainer implements AutoCloseable {
             NDArray u = indexArray(sub, 0, users, 0, b);
             NDArray p = indexArray(sub, 1, pos, numUsers, b);
             NDArray q = indexArray(sub, 2, neg, numUsers, b);
+            int distinct = distinctNodes(users, pos, neg, b);
+            NDArray nodes = indexArray(sub, 3, batchNodes, 0, distinct);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray all = propagate(weight);
-                NDArray loss = BprLoss.total(rows(all, u), rows(all, p), rows(all, q),
-                        rows(weight, u), rows(weight, p), rows(weight, q), config.lambda());
+                NDArray loss = BprLoss.total(rows(all, u), rows(all, p), rows(all, q), rows(weight, nodes), config.lambda());
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -224,21 +236,20 @@ public final class LightGcnTrainer implements AutoCloseable {
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
         propagation.propagate(e0, fin);
         float lossValue;
-        float[][] grads = new float[6][];
+        float[][] grads = new float[3][];
+        int distinct = distinctNodes(users, pos, neg, b);
         try (NDManager sub = manager.newSubManager()) {
-            NDList leaves = new NDList(
-                    rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b), rowsArray(sub, 2, fin, neg, numUsers, b),
-                    rowsArray(sub, 3, e0, users, 0, b), rowsArray(sub, 4, e0, pos, numUsers, b), rowsArray(sub, 5, e0, neg, numUsers, b));
+            NDList leaves = new NDList(rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b),
+                    rowsArray(sub, 2, fin, neg, numUsers, b));
             for (NDArray a : leaves) {
                 a.setRequiresGradient(true);
             }
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray loss = BprLoss.total(leaves.get(0), leaves.get(1), leaves.get(2),
-                        leaves.get(3), leaves.get(4), leaves.get(5), config.lambda());
+                NDArray loss = BprLoss.ranking(leaves.get(0), leaves.get(1), leaves.get(2));
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
-            for (int k = 0; k < 6; k++) {
+            for (int k = 0; k < 3; k++) {
                 try (NDArray g = leaves.get(k).getGradient()) {
                     grads[k] = g.toFloatArray();
                 }
@@ -249,9 +260,18 @@ public final class LightGcnTrainer implements AutoCloseable {
         scatterAdd(grad, pos, numUsers, b, grads[1]);
         scatterAdd(grad, neg, numUsers, b, grads[2]);
         propagation.propagate(grad, gradE0);
-        scatterAdd(gradE0, users, 0, b, grads[3]);
-        scatterAdd(gradE0, pos, numUsers, b, grads[4]);
-        scatterAdd(gradE0, neg, numUsers, b, grads[5]);
+        // λ‖E⁽⁰⁾[nodes]‖²/B: value and gradient 2λ/B·E⁽⁰⁾ in closed form, in double like the rest of the sum.
+        double reg = 0;
+        float coef = (float) (2 * config.lambda() / b);
+        for (int k = 0; k < distinct; k++) {
+            int o = batchNodes[k] * dim;
+            for (int j = 0; j < dim; j++) {
+                float v = e0[o + j];
+                reg += (double) v * v;
+                gradE0[o + j] += coef * v;
+            }
+        }
+        lossValue += (float) (config.lambda() * reg / b);
         gradView.put(0, gradE0);
         adam.update(PARAM, weight, gradArray);
         weightView.get(0, e0);
@@ -266,6 +286,29 @@ public final class LightGcnTrainer implements AutoCloseable {
                 target[t + j] += rows[s + j];
             }
         }
+    }
+
+    /** Collects the distinct node ids (users, then U + item) of the batch into {@link #batchNodes}; returns how many. */
+    private int distinctNodes(int[] users, int[] pos, int[] neg, int b) {
+        if (++stamp == Integer.MAX_VALUE) {
+            java.util.Arrays.fill(nodeStamp, 0);
+            stamp = 1;
+        }
+        int n = 0;
+        for (int k = 0; k < b; k++) {
+            n = mark(users[k], n);
+            n = mark(numUsers + pos[k], n);
+            n = mark(numUsers + neg[k], n);
+        }
+        return n;
+    }
+
+    private int mark(int node, int n) {
+        if (nodeStamp[node] != stamp) {
+            nodeStamp[node] = stamp;
+            batchNodes[n++] = node;
+        }
+        return n;
     }
 
     /** ids + offset as an int64 tensor backed by reused step buffer {@code slot}. */

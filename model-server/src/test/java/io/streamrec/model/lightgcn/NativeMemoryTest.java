@@ -22,7 +22,7 @@ class NativeMemoryTest {
     void residentMemoryIsFlatOverOneThousandSteps(LightGcnConfig.Backend backend) throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "needs /proc (Linux) to read resident memory");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "--add-modules", "jdk.incubator.vector",
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 NativeMemoryProbe.class.getName(), backend.name(), "1000");
         pb.redirectErrorStream(true);
