@@ -3,12 +3,8 @@
 # batch 2048, 500 epochs, seed 19, last epoch) and writes bench/results/dbbook-*.json.
 # Usage: bench/reproduce-dbbook.sh [name ...]   names: lightgcn-k0..k3 scaledmf-k3 (default: all)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-data="${STREAMREC_SHARED_DATA:-$root/../shared/data}/dbbook"
-if [ ! -f "$data/train.txt" ]; then
-  echo "reproduce-dbbook: $data not found (the research data is not redistributed; see ../shared/data/PROVENANCE.md)" >&2
-  exit 3
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+data="$(shared_data dbbook train.txt)"
 common=(--data "$data" --dim 512 --lr 0.001 --batch-size 2048 --epochs 500 --seed 19 --eval-every 10)
 run() {
   local name=$1; shift

@@ -11,6 +11,8 @@ import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.store.SavedModel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +40,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the metrics as JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--results-json", paramLabel = "FILE", description = "Also write a bench/results-style JSON summary (test split) here.")
+    Path resultsJson;
+
+    @Option(names = "--name", defaultValue = "lightgcn", description = "Model name recorded in --results-json (default: ${DEFAULT-VALUE}).")
+    String name;
+
     @Override
     public Integer call() throws Exception {
         SavedModel saved = SavedModel.load(model);
@@ -58,6 +66,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Device dev = DeviceSelection.resolve(device);
         RankingMetrics m = RankingEvaluator.evaluate(saved.finalEmbeddings(), saved.dim(), target, ks, dev);
+        if (resultsJson != null) {
+            Object secs = saved.metrics().get("seconds");
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("split", split);
+            extra.put("config", saved.config());
+            extra.put("selected_epoch", saved.metrics().get("selected_epoch"));
+            ResultsFile.write(resultsJson, dataset.name(), name, saved.layers(), saved.epochs(), m,
+                    secs instanceof Number n ? n.doubleValue() : Double.NaN,
+                    System.getProperty("streamrec.command", "streamrec evaluate"), extra);
+        }
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m.toMap()));
         } else {

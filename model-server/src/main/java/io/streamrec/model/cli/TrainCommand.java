@@ -76,6 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stop after N evaluations without a better NDCG@20 on --eval-split and keep the best epoch; 0 = off (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--time-budget", defaultValue = "0", paramLabel = "MINUTES",
+            description = "Stop after the epoch that exhausts this many minutes of training, then evaluate and save; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    double timeBudgetMinutes;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -92,6 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--study-degenerate-layers", defaultValue = "0", paramLabel = "K",
             description = "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (RESEARCH.md §6). Needs --layers 0.")
     int studyDegenerateLayers;
+
+    @Option(names = "--skip-test",
+            description = "Model selection: never rank the test split (per-epoch log on validation, final metrics on validation only).")
+    boolean skipTest;
 
     @Option(names = "--results-json", paramLabel = "FILE", description = "Also write a bench/results-style JSON summary here.")
     Path resultsJson;
@@ -111,8 +119,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
-        if (evalEvery < 0 || patience < 0) {
-            throw new IllegalArgumentException("--eval-every and --patience must be >= 0");
+        if (evalEvery < 0 || patience < 0 || timeBudgetMinutes < 0) {
+            throw new IllegalArgumentException("--eval-every, --patience and --time-budget must be >= 0");
         }
         boolean onValidation = switch (evalSplit.toLowerCase(Locale.ROOT)) {
             case "test" -> false;
@@ -123,6 +131,12 @@ public final class TrainCommand implements Callable<Integer> {
         LOG.info("Loaded {}", dataset);
         if (onValidation && dataset.validationInteractions() == 0) {
             throw new IllegalArgumentException("--eval-split validation: " + data + " has no validation interactions");
+        }
+        if (skipTest && !onValidation) {
+            throw new IllegalArgumentException("--skip-test needs --eval-split validation");
+        }
+        if (skipTest && resultsJson != null) {
+            throw new IllegalArgumentException("--skip-test writes no test metrics: drop --results-json");
         }
         InteractionData monitored = onValidation ? dataset.validationAsTest() : dataset;
         Device dev = DeviceSelection.resolve(device);
@@ -152,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         runConfig.put("eval_every", evalEvery);
         runConfig.put("eval_split", onValidation ? "validation" : "test");
         runConfig.put("patience", patience);
+        runConfig.put("time_budget_minutes", timeBudgetMinutes);
         runConfig.put("top_k", RankingMetrics.DEFAULT_KS);
         int[] ks = RankingMetrics.DEFAULT_KS;
 
@@ -173,6 +188,10 @@ public final class TrainCommand implements Callable<Integer> {
                         bar.update(s, total, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e, epochs, mean)));
                 double trainSeconds = (System.nanoTime() - te) / 1e9;
                 boolean evaluate = evalEvery > 0 ? (epoch % evalEvery == 0 || epoch == epochs) : epoch == epochs;
+                boolean outOfTime = timeBudgetMinutes > 0 && (System.nanoTime() - t0) / 60e9 >= timeBudgetMinutes;
+                if (outOfTime) {
+                    evaluate = true;
+                }
                 if (!evaluate) {
                     LOG.info("epoch {}/{} loss {} ({} s)", epoch, epochs, fmt(loss), fmt(trainSeconds));
                     continue;
@@ -183,6 +202,9 @@ public final class TrainCommand implements Callable<Integer> {
                 epochLog.row(epoch, loss, vloss, m);
                 LOG.info("epoch {}/{} loss {} v-loss {} {} recall@20 {} ndcg@20 {} ({} s)", epoch, epochs, fmt(loss), fmt(vloss),
                         onValidation ? "validation" : "test", fmt(m.recall(20)), fmt(m.ndcg(20)), fmt(trainSeconds));
+                if (outOfTime) {
+                    LOG.info("Time budget of {} minutes used up after epoch {}", timeBudgetMinutes, epoch);
+                }
                 if (patience > 0) {
                     if (m.ndcg(20) > best) {
                         best = m.ndcg(20);
@@ -195,14 +217,20 @@ public final class TrainCommand implements Callable<Integer> {
                         break;
                     }
                 }
+                if (outOfTime) {
+                    break;
+                }
             }
             int trainedEpochs = Math.min(epoch, epochs);
             float[] table = bestTable != null ? bestTable : trainer.table();
             float[] fin = finalEmbeddings(dataset, config, table);
-            RankingMetrics test = RankingEvaluator.evaluate(fin, dim, dataset, ks, dev);
-            lastTestMetrics = test;
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("test", test.toMap());
+            RankingMetrics test = null;
+            if (!skipTest) {
+                test = RankingEvaluator.evaluate(fin, dim, dataset, ks, dev);
+                lastTestMetrics = test;
+                metrics.put("test", test.toMap());
+            }
             if (dataset.validationInteractions() > 0) {
                 metrics.put("validation", RankingEvaluator.evaluate(fin, dim, dataset.validationAsTest(), ks, dev).toMap());
             }
@@ -212,9 +240,13 @@ public final class TrainCommand implements Callable<Integer> {
             metrics.put("seconds", seconds);
             new SavedModel(dataset.numUsers(), dataset.numItems(), dim, layers, trainedEpochs, runConfig, metrics, table, fin).save(out);
             JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
-            LOG.info("Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}", fmt(test.precision(20)),
-                    fmt(test.recall(20)), fmt(test.ndcg(20)), fmt(test.ndcg(10)), test.users(), out);
-            if (resultsJson != null) {
+            if (test != null) {
+                LOG.info("Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}", fmt(test.precision(20)),
+                        fmt(test.recall(20)), fmt(test.ndcg(20)), fmt(test.ndcg(10)), test.users(), out);
+            } else {
+                LOG.info("Model saved to {} (test split not ranked: --skip-test)", out);
+            }
+            if (resultsJson != null && test != null) {
                 writeResults(dataset, test, trainedEpochs, seconds);
             }
         }
@@ -234,27 +266,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds) throws IOException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("dataset", dataset.name());
-        r.put("model", name);
-        r.put("layers", studyDegenerateLayers > 0 ? studyDegenerateLayers : layers);
-        r.put("epochs", trainedEpochs);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("precision@20", round(test.precision(20)));
-        m.put("recall@20", round(test.recall(20)));
-        m.put("ndcg@20", round(test.ndcg(20)));
-        m.put("ndcg@10", round(test.ndcg(10)));
-        r.put("metrics", m);
-        r.put("seconds", Math.round(seconds * 10) / 10.0);
-        r.put("command", commandLine);
-        Path parent = resultsJson.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        JSON.writeValue(resultsJson.toFile(), r);
+        ResultsFile.write(resultsJson, dataset.name(), name, studyDegenerateLayers > 0 ? studyDegenerateLayers : layers,
+                trainedEpochs, test, seconds, commandLine, Map.of());
         LOG.info("Wrote {}", resultsJson);
     }
 
     static double round(double v) {
-        return Math.round(v * 1e6) / 1e6;
+        return ResultsFile.round(v);
     }
 
     static String fmt(double v) {
