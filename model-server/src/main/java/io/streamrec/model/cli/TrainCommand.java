@@ -62,6 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "19", description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--edge-dropout", defaultValue = "0", paramLabel = "P",
+            description = "Leave a random fraction P of training edges out of propagation, redrawn each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
+    double edgeDropout;
+
     @Option(names = "--negatives", defaultValue = "uniform", description = "uniform (all items, as the study) or unseen (default: ${DEFAULT-VALUE}).")
     String negatives;
 
@@ -144,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .optBatchSize(batchSize).optLambda(lambda).optSeed(seed)
                 .optNegatives(enumOf(LightGcnConfig.Negatives.class, negatives, "--negatives"))
                 .optBackend(enumOf(LightGcnConfig.Backend.class, backend, "--backend"))
-                .optThreads(threads).optStudyDegenerateLayers(studyDegenerateLayers).build();
+                .optThreads(threads).optStudyDegenerateLayers(studyDegenerateLayers).optEdgeDropout(edgeDropout).build();
         float[] initial = null;
         if (initFrom != null) {
             SavedModel prior = SavedModel.load(initFrom);

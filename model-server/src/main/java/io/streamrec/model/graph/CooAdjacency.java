@@ -18,7 +18,10 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class CooAdjacency {
     private CooAdjacency() {}
 
-    /** Returns Â (N×N, float32, COO) on the manager's device. */
+    /**
+     * Returns Â (N×N, float32, COO) on the manager's device. The tensor and the index and value
+     * tensors it shares are all attached to {@code manager}: close that manager to free them.
+     */
     public static NDArray create(NDManager manager, NormalizedAdjacency adj) {
         int nnz = adj.nnz();
         long[] rows = new long[nnz];
@@ -46,6 +49,8 @@ public final class CooAdjacency {
             values.attach(manager);
         }
         long n = adj.numNodes();
-        return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+        NDArray coo = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+        coo.attach(manager);
+        return coo;
     }
 }

@@ -32,6 +32,7 @@ public final class LightGcnConfig {
     private final int threads;
     /** Layers the study meant but did not propagate (RESEARCH.md §6 caution); 0 = ordinary model. */
     private final int studyDegenerateLayers;
+    private final double edgeDropout;
 
     private LightGcnConfig(Builder b) {
         if (b.layers < 0 || b.layers > 16) {
@@ -55,6 +56,10 @@ public final class LightGcnConfig {
         if (b.studyDegenerateLayers > 0 && b.layers != 0) {
             throw new IllegalArgumentException("the study's degenerate K-layer model propagates nothing: use layers = 0 with it");
         }
+        if (!(b.edgeDropout >= 0 && b.edgeDropout < 1)) {
+            throw new IllegalArgumentException("edge dropout must be in [0, 1), got " + b.edgeDropout);
+        }
+        this.edgeDropout = b.edgeDropout;
         this.layers = b.layers;
         this.dim = b.dim;
         this.learningRate = b.learningRate;
@@ -74,7 +79,12 @@ public final class LightGcnConfig {
     public Builder toBuilder() {
         return new Builder().setLayers(layers).setDim(dim).optLearningRate(learningRate).optBatchSize(batchSize)
                 .optLambda(lambda).optSeed(seed).optNegatives(negatives).optBackend(backend).optThreads(threads)
-                .optStudyDegenerateLayers(studyDegenerateLayers);
+                .optStudyDegenerateLayers(studyDegenerateLayers).optEdgeDropout(edgeDropout);
+    }
+
+    /** Fraction of training edges left out of the propagation graph, redrawn every epoch (0 = off). */
+    public double edgeDropout() {
+        return edgeDropout;
     }
 
     public int layers() {
@@ -137,6 +147,7 @@ public final class LightGcnConfig {
         m.put("backend", backend.name().toLowerCase());
         m.put("threads", threads);
         m.put("study_degenerate_layers", studyDegenerateLayers);
+        m.put("edge_dropout", edgeDropout);
         return m;
     }
 
@@ -152,6 +163,12 @@ public final class LightGcnConfig {
         private Backend backend = Backend.AUTO;
         private int threads;
         private int studyDegenerateLayers;
+        private double edgeDropout;
+
+        public Builder optEdgeDropout(double p) {
+            this.edgeDropout = p;
+            return this;
+        }
 
         public Builder setLayers(int layers) {
             this.layers = layers;

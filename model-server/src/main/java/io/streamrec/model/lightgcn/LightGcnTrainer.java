@@ -47,8 +47,13 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final NDManager manager;
     private final Optimizer adam;
     private final BprSampler sampler;
+    private final int[][] itemsByUser;
     private final NormalizedAdjacency adjacency;
+    /** Propagation over the full training graph: what scoring uses. */
     private final CsrPropagation propagation;
+    /** Propagation the steps use: the full graph, or this epoch's graph after edge dropout. */
+    private CsrPropagation trainPropagation;
+    private final SplittableRandom dropoutRng;
     private final int[] batchUsers;
     private final int[] batchPos;
     private final int[] batchNeg;
@@ -77,6 +82,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final NDArray weight;
     // DJL backend: Â as sparse COO.
     private NDArray cooAdjacency;
+    private NDManager cooManager;
 
     /**
      * @param itemsByUser training items per user (sorted, unique): the graph and the positives
@@ -97,9 +103,12 @@ public final class LightGcnTrainer implements AutoCloseable {
             throw new IllegalArgumentException("the csr backend runs on the CPU; use --backend djl (or auto) with a GPU");
         }
         this.csr = backend == LightGcnConfig.Backend.CSR;
+        this.itemsByUser = itemsByUser;
         this.adjacency = NormalizedAdjacency.fromUserItems(numUsers, numItems, itemsByUser);
+        this.dropoutRng = new SplittableRandom(config.seed() ^ 0xD20F0E7L);
         this.sampler = new BprSampler(numItems, itemsByUser, config.negatives(), config.seed());
         this.propagation = new CsrPropagation(adjacency, dim, config.layers(), config.layerScale(), config.threads());
+        this.trainPropagation = propagation;
         this.batchUsers = new int[config.batchSize()];
         this.batchPos = new int[config.batchSize()];
         this.batchNeg = new int[config.batchSize()];
@@ -130,7 +139,8 @@ public final class LightGcnTrainer implements AutoCloseable {
             weight = manager.create(table, new Shape(numNodes, dim));
             weight.setRequiresGradient(true);
             if (config.layers() > 0) {
-                cooAdjacency = CooAdjacency.create(manager, adjacency);
+                cooManager = manager.newSubManager();
+                cooAdjacency = CooAdjacency.create(cooManager, adjacency);
             }
         }
     }
@@ -172,6 +182,9 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     /** One pass over all training edges; returns the mean training loss. */
     public double trainEpoch(StepListener listener) {
+        if (config.edgeDropout() > 0 && config.layers() > 0) {
+            dropEdges();
+        }
         sampler.startEpoch();
         int total = stepsPerEpoch();
         double sum = 0;
@@ -185,6 +198,38 @@ public final class LightGcnTrainer implements AutoCloseable {
             }
         }
         return sum / Math.max(1, s);
+    }
+
+    /**
+     * Edge dropout: this epoch propagates over a random (1 − p) of the training edges,
+     * renormalised with their degrees; positives are still drawn from all edges, and scoring
+     * uses the full graph.
+     */
+    private void dropEdges() {
+        double keep = 1 - config.edgeDropout();
+        int[][] kept = new int[itemsByUser.length][];
+        for (int u = 0; u < itemsByUser.length; u++) {
+            int[] items = itemsByUser[u];
+            int[] k = new int[items.length];
+            int n = 0;
+            for (int i : items) {
+                if (dropoutRng.nextDouble() < keep) {
+                    k[n++] = i;
+                }
+            }
+            kept[u] = java.util.Arrays.copyOf(k, n);
+        }
+        NormalizedAdjacency dropped = NormalizedAdjacency.fromUserItems(numUsers, numItems, kept);
+        if (csr) {
+            if (trainPropagation != propagation) {
+                trainPropagation.close();
+            }
+            trainPropagation = new CsrPropagation(dropped, dim, config.layers(), config.layerScale(), config.threads());
+        } else {
+            cooManager.close();
+            cooManager = manager.newSubManager();
+            cooAdjacency = CooAdjacency.create(cooManager, dropped);
+        }
     }
 
     /** One optimisation step on the first {@code b} triples; returns the batch loss. */
@@ -234,7 +279,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     }
 
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
-        propagation.propagate(e0, fin);
+        trainPropagation.propagate(e0, fin);
         float lossValue;
         float[][] grads = new float[3][];
         int distinct = distinctNodes(users, pos, neg, b);
@@ -259,7 +304,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         scatterAdd(grad, users, 0, b, grads[0]);
         scatterAdd(grad, pos, numUsers, b, grads[1]);
         scatterAdd(grad, neg, numUsers, b, grads[2]);
-        propagation.propagate(grad, gradE0);
+        trainPropagation.propagate(grad, gradE0);
         // λ‖E⁽⁰⁾[nodes]‖²/B: value and gradient 2λ/B·E⁽⁰⁾ in closed form, in double like the rest of the sum.
         double reg = 0;
         float coef = (float) (2 * config.lambda() / b);
@@ -411,6 +456,9 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (trainPropagation != propagation) {
+            trainPropagation.close();
+        }
         propagation.close();
         manager.close();
     }

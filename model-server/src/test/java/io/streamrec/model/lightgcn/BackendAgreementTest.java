@@ -90,6 +90,29 @@ class BackendAgreementTest {
         }
     }
 
+    @Test
+    void edgeDropoutAgreesBetweenBackendsAndChangesTraining() {
+        float[][] tables = new float[3][];
+        LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR, LightGcnConfig.Backend.CSR};
+        double[] dropout = {0.3, 0.3, 0.0};
+        for (int k = 0; k < 3; k++) {
+            LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(8).optBatchSize(128).optSeed(3).optThreads(2)
+                    .optBackend(backends[k]).optEdgeDropout(dropout[k]).build();
+            try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+                for (int e = 0; e < 3; e++) {
+                    t.trainEpoch(null);
+                }
+                tables[k] = t.table();
+            }
+        }
+        assertArrayEquals(tables[0], tables[1], 1e-5f, "same dropped graphs, same steps");
+        float diff = 0;
+        for (int j = 0; j < tables[1].length; j++) {
+            diff = Math.max(diff, Math.abs(tables[1][j] - tables[2][j]));
+        }
+        assertTrue(diff > 1e-4f, "dropout changes what is learned");
+    }
+
     private static float weight(NormalizedAdjacency adj, int row, int col) {
         for (int p = adj.rowPtr()[row]; p < adj.rowPtr()[row + 1]; p++) {
             if (adj.cols()[p] == col) {
