@@ -26,6 +26,8 @@ class NativeMemoryTest {
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 NativeMemoryProbe.class.getName(), backend.name(), "1000");
         pb.redirectErrorStream(true);
+        // Small tensors: libtorch's OpenMP workers would only spin against the other core.
+        pb.environment().put("OMP_NUM_THREADS", "1");
         Process proc = pb.start();
         String output = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, proc.waitFor(), output);
