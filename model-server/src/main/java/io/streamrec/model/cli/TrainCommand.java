@@ -227,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             int trainedEpochs = Math.min(epoch, epochs);
             float[] table = bestTable != null ? bestTable : trainer.table();
-            float[] fin = finalEmbeddings(dataset, config, table);
+            float[] fin = trainer.finalEmbeddings(table);
             Map<String, Object> metrics = new LinkedHashMap<>();
             RankingMetrics test = null;
             if (!skipTest) {
@@ -255,18 +255,6 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Final embeddings of a table, with the graph of this dataset. */
-    private float[] finalEmbeddings(InteractionData dataset, LightGcnConfig config, float[] table) {
-        io.streamrec.model.graph.NormalizedAdjacency adj = io.streamrec.model.graph.NormalizedAdjacency.fromUserItems(
-                dataset.numUsers(), dataset.numItems(), dataset.train());
-        float[] fin = new float[table.length];
-        try (io.streamrec.model.graph.CsrPropagation p = new io.streamrec.model.graph.CsrPropagation(
-                adj, dim, config.layers(), config.layerScale(), config.threads())) {
-            p.propagate(table, fin);
-        }
-        return fin;
     }
 
     private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds) throws IOException {

@@ -94,7 +94,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         this.numItems = numItems;
         this.numNodes = numUsers + numItems;
         this.dim = config.dim();
-        Math.multiplyExact(numNodes, dim);
+        Math.multiplyExact(numNodes, dim); // the table must be indexable by int
         LightGcnConfig.Backend backend = config.backend();
         if (backend == LightGcnConfig.Backend.AUTO) {
             backend = device.isGpu() ? LightGcnConfig.Backend.DJL : LightGcnConfig.Backend.CSR;
@@ -389,8 +389,13 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     /** The propagated embeddings E (N×d, users first) that scoring uses. */
     public float[] finalEmbeddings() {
+        return finalEmbeddings(table());
+    }
+
+    /** E for another table of this graph's shape (e.g. an earlier epoch's kept by early stopping), over the full graph. */
+    public float[] finalEmbeddings(float[] table) {
         float[] out = new float[numNodes * dim];
-        propagation.propagate(table(), out);
+        propagation.propagate(table, out);
         return out;
     }
 
