@@ -75,15 +75,6 @@ public final class InteractionData {
         return count(test);
     }
 
-    /** A copy whose training part is train + validation (for a final refit after model selection). */
-    public InteractionData withValidationMergedIntoTrain() {
-        int[][] merged = new int[numUsers][];
-        for (int u = 0; u < numUsers; u++) {
-            merged[u] = union(train[u], validation[u]);
-        }
-        return new InteractionData(name + "+validation", numUsers, numItems, merged, new int[numUsers][], test);
-    }
-
     /** A copy that ranks for the validation part instead of the test part (model selection). */
     public InteractionData validationAsTest() {
         return new InteractionData(name + "/validation", numUsers, numItems, train, new int[numUsers][], validation);

@@ -300,11 +300,14 @@ public final class LightGcnTrainer implements AutoCloseable {
                 }
             }
         }
-        java.util.Arrays.fill(grad, 0f);
         scatterAdd(grad, users, 0, b, grads[0]);
         scatterAdd(grad, pos, numUsers, b, grads[1]);
         scatterAdd(grad, neg, numUsers, b, grads[2]);
         trainPropagation.propagate(grad, gradE0);
+        // grad is non-zero only on the batch's rows: clear those, not the whole N×d table.
+        for (int k = 0; k < distinct; k++) {
+            java.util.Arrays.fill(grad, batchNodes[k] * dim, (batchNodes[k] + 1) * dim, 0f);
+        }
         // λ‖E⁽⁰⁾[nodes]‖²/B: value and gradient 2λ/B·E⁽⁰⁾ in closed form, in double like the rest of the sum.
         double reg = 0;
         float coef = (float) (2 * config.lambda() / b);
