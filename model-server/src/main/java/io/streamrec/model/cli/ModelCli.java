@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.EnvironmentDefaults;
 import io.streamrec.model.data.DatasetFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.streamrec.model.cli;
+package io.streamrec.common;
 
 import java.util.Locale;
 import java.util.Map;
@@ -11,18 +11,18 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code STREAMREC_BATCH_SIZE}. Precedence: command line, then environment, then the built-in
  * default (docs/CONFIGURATION.md lists them all).
  */
-final class EnvironmentDefaults implements IDefaultValueProvider {
+public final class EnvironmentDefaults implements IDefaultValueProvider {
     private final Map<String, String> env;
 
-    EnvironmentDefaults() {
+    public EnvironmentDefaults() {
         this(System.getenv());
     }
 
-    EnvironmentDefaults(Map<String, String> env) {
+    public EnvironmentDefaults(Map<String, String> env) {
         this.env = env;
     }
 
-    static String variableFor(String longOption) {
+    public static String variableFor(String longOption) {
         return "STREAMREC_" + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 

@@ -1,0 +1,53 @@
+package io.streamrec.flink;
+
+import io.streamrec.flink.kafka.KafkaGraphIo;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Configures Flink for the graph job (RocksDB, incremental retained checkpoints, exactly-once) and submits it. */
+public final class GraphJobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(GraphJobRunner.class);
+  public static final String JOB_NAME = "streamrec graph job";
+
+  private GraphJobRunner() {}
+
+  /** The Flink configuration the job needs; anything in {@code base} is kept unless the job must own it. */
+  public static Configuration flinkConfiguration(GraphJobConfig cfg, Configuration base) {
+    Configuration c = new Configuration(base);
+    set(c, "state.backend.type", "rocksdb");
+    set(c, "execution.checkpointing.incremental", "true");
+    set(c, "execution.checkpointing.dir", cfg.checkpointDir());
+    set(c, "execution.checkpointing.interval", cfg.checkpointInterval().toMillis() + " ms");
+    set(c, "execution.checkpointing.mode", "EXACTLY_ONCE");
+    set(c, "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    set(c, "execution.checkpointing.num-retained", "3");
+    set(c, "execution.checkpointing.min-pause", Math.min(cfg.checkpointInterval().toMillis() / 2, 1000) + " ms");
+    set(c, "pipeline.object-reuse", "true");
+    if (cfg.restorePath() != null) {
+      set(c, "execution.state-recovery.path", cfg.restorePath());
+    }
+    if (cfg.parallelism() > 0) {
+      set(c, "parallelism.default", String.valueOf(cfg.parallelism()));
+    }
+    return c;
+  }
+
+  private static void set(Configuration c, String key, String value) {
+    c.set(ConfigOptions.key(key).stringType().noDefaultValue(), value);
+  }
+
+  /** Builds the job against Kafka and starts it (a local MiniCluster unless submitted to a cluster). */
+  public static JobClient start(GraphJobConfig cfg, Configuration base) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, base));
+    GraphJob.build(env, cfg, KafkaGraphIo.source(cfg), KafkaGraphIo.sinks(cfg));
+    JobClient client = env.executeAsync(JOB_NAME);
+    LOG.info("Started {} ({}): {} -> {} ({} partitions), checkpoints every {} in {}{}", JOB_NAME, client.getJobID(),
+        cfg.topics().interactions(), cfg.topics().graphEdges(), cfg.edgesPartitions(), cfg.checkpointInterval(),
+        cfg.checkpointDir(), cfg.restorePath() == null ? "" : ", restored from " + cfg.restorePath());
+    return client;
+  }
+}

@@ -1,0 +1,104 @@
+package io.streamrec.flink;
+
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.avro.DeadLetter;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.schemas.avro.TrainingTrigger;
+import io.streamrec.schemas.avro.TriggerReason;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Kafka record serializers of the graph job's outputs; bodies go through {@link AvroCodec}. */
+public final class TopicRecordSerializers {
+  private TopicRecordSerializers() {}
+
+  /** Changelog: key = user id (none for CUT), explicit partition, value = GraphChange. */
+  public static final class Changelog implements KafkaRecordSerializationSchema<ChangelogEntry> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroCodec<GraphChange> codec;
+    private transient GraphChange reuse;
+
+    public Changelog(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      codec = AvroCodec.of(GraphChange.class);
+      reuse = new GraphChange();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(ChangelogEntry e, KafkaSinkContext ctx, Long timestamp) {
+      GraphChange g = reuse;
+      g.setKind(e.kind == ChangelogEntry.ADDED ? GraphChangeKind.EDGE_ADDED
+          : e.kind == ChangelogEntry.REMOVED ? GraphChangeKind.EDGE_REMOVED : GraphChangeKind.CUT);
+      g.setSeq(e.seq);
+      g.setUserId(e.user);
+      g.setItemId(e.item);
+      g.setWeight(e.weight);
+      g.setEventTime(Instant.ofEpochMilli(e.time));
+      g.setItemDegree(e.itemDegree);
+      g.setTriggerId(e.triggerId);
+      byte[] key = e.kind == ChangelogEntry.CUT ? null : e.user.getBytes(StandardCharsets.UTF_8);
+      return new ProducerRecord<>(topic, e.partition, key, codec.encode(g));
+    }
+  }
+
+  public static final class Triggers implements KafkaRecordSerializationSchema<TriggerInfo> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private final String edgesTopic;
+    private transient AvroCodec<TrainingTrigger> codec;
+
+    public Triggers(String topic, String edgesTopic) {
+      this.topic = topic;
+      this.edgesTopic = edgesTopic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      codec = AvroCodec.of(TrainingTrigger.class);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(TriggerInfo t, KafkaSinkContext ctx, Long timestamp) {
+      TrainingTrigger r = TrainingTrigger.newBuilder().setTriggerId(t.triggerId).setThroughSeq(t.throughSeq)
+          .setEdgesSincePrevious(t.edgesSincePrevious)
+          .setReason(t.byCount ? TriggerReason.EDGE_COUNT : TriggerReason.INTERVAL).setEdgesTopic(edgesTopic)
+          .setEdgesPartitions(t.partitions).setCreatedTime(Instant.ofEpochMilli(t.time)).build();
+      return new ProducerRecord<>(topic, null, Long.toString(t.triggerId).getBytes(StandardCharsets.UTF_8), codec.encode(r));
+    }
+  }
+
+  /** Dead letters keep the original key, so they land on the partition a retry would use. */
+  public static final class DeadLetters implements KafkaRecordSerializationSchema<DeadLetterInfo> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroCodec<DeadLetter> codec;
+
+    public DeadLetters(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      codec = AvroCodec.of(DeadLetter.class);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetterInfo d, KafkaSinkContext ctx, Long timestamp) {
+      DeadLetter r = DeadLetter.newBuilder().setReasonCode(d.reasonCode).setReason(d.reason).setSourceTopic(d.topic)
+          .setSourcePartition(d.partition).setSourceOffset(d.offset)
+          .setOriginalKey(d.key == null ? null : ByteBuffer.wrap(d.key))
+          .setOriginalValue(d.value == null ? null : ByteBuffer.wrap(d.value)).setTime(Instant.ofEpochMilli(d.time)).build();
+      return new ProducerRecord<>(topic, null, d.key, codec.encode(r));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.streamrec.flink;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by user: the user's adjacency, item → (weight, last event time), in keyed state
+ * (RocksDB in the job). Emits an {@link EdgeChange} only when the graph really changes: the
+ * first interaction with an item adds the edge, a {@code remove} deletes it; repeats only add
+ * weight and move the last time. Removing an absent edge is counted and ignored.
+ */
+public final class UserAdjacencyFunction extends KeyedProcessFunction<String, Interaction, EdgeChange> {
+  private static final long serialVersionUID = 1L;
+  public static final String STATE_NAME = "adjacency";
+
+  private final Duration ttl;
+  private transient MapState<String, Tuple2<Float, Long>> adjacency;
+  private transient Counter repeats;
+  private transient Counter absentRemoves;
+
+  /** @param ttl drop a user's adjacency after this long without a write (null: keep forever) */
+  public UserAdjacencyFunction(Duration ttl) {
+    this.ttl = ttl;
+  }
+
+  public static MapStateDescriptor<String, Tuple2<Float, Long>> descriptor() {
+    return new MapStateDescriptor<>(STATE_NAME, Types.STRING, Types.TUPLE(Types.FLOAT, Types.LONG));
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    MapStateDescriptor<String, Tuple2<Float, Long>> d = descriptor();
+    if (ttl != null && !ttl.isZero()) {
+      d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+          .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+          .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+          .cleanupInRocksdbCompactFilter(10_000)
+          .build());
+    }
+    adjacency = getRuntimeContext().getMapState(d);
+    repeats = getRuntimeContext().getMetricGroup().counter("repeatInteractions");
+    absentRemoves = getRuntimeContext().getMetricGroup().counter("removesOfAbsentEdges");
+  }
+
+  @Override
+  public void processElement(Interaction e, Context ctx, Collector<EdgeChange> out) throws Exception {
+    Tuple2<Float, Long> edge = adjacency.get(e.item);
+    if (e.remove) {
+      if (edge == null) {
+        absentRemoves.inc();
+        return;
+      }
+      adjacency.remove(e.item);
+      out.collect(new EdgeChange(e.user, e.item, false, edge.f0, e.time));
+      return;
+    }
+    if (edge == null) {
+      adjacency.put(e.item, Tuple2.of(e.weight, e.time));
+      out.collect(new EdgeChange(e.user, e.item, true, e.weight, e.time));
+    } else {
+      repeats.inc();
+      edge.f0 += e.weight;
+      edge.f1 = Math.max(edge.f1, e.time);
+      adjacency.put(e.item, edge);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.streamrec.flink.kafka;
+
+import io.streamrec.flink.ChangelogEntry;
+import io.streamrec.flink.DeadLetterInfo;
+import io.streamrec.flink.GraphJob;
+import io.streamrec.flink.GraphJobConfig;
+import io.streamrec.flink.InteractionDeserializer;
+import io.streamrec.flink.Parsed;
+import io.streamrec.flink.TopicRecordSerializers;
+import io.streamrec.flink.TriggerInfo;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The graph job's Kafka source and exactly-once (transactional) sinks. */
+public final class KafkaGraphIo {
+  private KafkaGraphIo() {}
+
+  @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
+  public static KafkaSource<Parsed> source(GraphJobConfig cfg) {
+    var b = KafkaSource.<Parsed>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setTopics(cfg.topics().interactions())
+        .setGroupId(cfg.groupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new InteractionDeserializer(cfg.validator()))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .setProperty("fetch.min.bytes", "65536")
+        .setProperty("fetch.max.wait.ms", "50")
+        .setProperty("max.poll.records", "2000");
+    cfg.kafkaProperties().forEach(b::setProperty);
+    return b.build();
+  }
+
+  public static GraphJob.Sinks sinks(GraphJobConfig cfg) {
+    return new GraphJob.Sinks(
+        sink(cfg, new TopicRecordSerializers.Changelog(cfg.topics().graphEdges()), "edges"),
+        sink(cfg, new TopicRecordSerializers.Triggers(cfg.topics().trainingTriggers(), cfg.topics().graphEdges()), "triggers"),
+        sink(cfg, new TopicRecordSerializers.DeadLetters(cfg.topics().deadLetters()), "dlq"));
+  }
+
+  private static <T> KafkaSink<T> sink(GraphJobConfig cfg, KafkaRecordSerializationSchema<T> serializer, String name) {
+    Properties p = new Properties();
+    p.setProperty("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
+    p.setProperty("linger.ms", "5");
+    p.setProperty("batch.size", String.valueOf(256 * 1024));
+    p.setProperty("max.request.size", String.valueOf(4 * 1024 * 1024));
+    cfg.kafkaProperties().forEach(p::setProperty);
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(cfg.groupId() + "-" + name)
+        .setKafkaProducerConfig(p)
+        .build();
+  }
+}

@@ -1,0 +1,109 @@
+package io.streamrec.flink.kafka;
+
+import io.streamrec.schemas.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates streamrec's topics with the settings they need, on any cluster; existing topics are
+ * left as they are (a partition count that differs from the request is logged).
+ *
+ * <ul>
+ *   <li>{@code items}, {@code embeddings}: compacted (latest record per key);
+ *   <li>{@code graph.edges}: kept forever ({@code retention.ms=-1}): the model server rebuilds
+ *       from its snapshot plus the changelog after it;
+ *   <li>{@code dlq}: up to 4 MiB per record, so an oversized input fits whole with its reason.
+ * </ul>
+ */
+public final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private TopicProvisioner() {}
+
+  private static Admin admin(String bootstrapServers, Map<String, String> kafkaProperties) {
+    Properties p = new Properties();
+    p.putAll(kafkaProperties);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+    return Admin.create(p);
+  }
+
+  /** The partition count of an existing topic, with a clear error when it does not exist. */
+  public static int partitionsOf(String bootstrapServers, Map<String, String> kafkaProperties, String topic) {
+    try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot describe topic " + topic + " on " + bootstrapServers
+          + " (create the topics first, or drop --no-create-topics): " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    }
+  }
+
+  /** Partition counts: {@code topics.partitions} for keyed topics, 1 for triggers. */
+  public static Map<String, Integer> ensureTopics(String bootstrapServers, Map<String, String> kafkaProperties,
+      Topics topics, int partitions, short replication) {
+    if (partitions < 1 || replication < 1) {
+      throw new IllegalArgumentException("partitions and replication must be at least 1, got " + partitions + ", " + replication);
+    }
+    try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
+      List<NewTopic> wanted = new ArrayList<>();
+      for (String name : topics.all()) {
+        int n = name.equals(topics.trainingTriggers()) ? 1 : partitions;
+        Map<String, String> cfg = new HashMap<>();
+        if (name.equals(topics.items()) || name.equals(topics.embeddings())) {
+          cfg.put("cleanup.policy", "compact");
+        }
+        if (name.equals(topics.graphEdges())) {
+          cfg.put("retention.ms", "-1");
+        }
+        if (name.equals(topics.deadLetters())) {
+          cfg.put("max.message.bytes", String.valueOf(4 * 1024 * 1024));
+        }
+        wanted.add(new NewTopic(name, n, replication).configs(cfg));
+      }
+      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+        LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+      }
+      Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get(60, TimeUnit.SECONDS);
+      Map<String, Integer> counts = new HashMap<>();
+      for (NewTopic t : wanted) {
+        int actual = described.get(t.name()).partitions().size();
+        counts.put(t.name(), actual);
+        if (actual != t.numPartitions()) {
+          LOG.warn("Topic {} has {} partitions, not the configured {} (left as it is)", t.name(), actual, t.numPartitions());
+        }
+      }
+      return counts;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot create streamrec topics on " + bootstrapServers + ": "
+          + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    }
+  }
+}

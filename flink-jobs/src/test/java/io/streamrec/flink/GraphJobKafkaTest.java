@@ -1,0 +1,99 @@
+package io.streamrec.flink;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.schemas.InteractionValidator;
+import io.streamrec.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The graph job on a real embedded Kafka broker and a Flink MiniCluster with RocksDB state and
+ * exactly-once sinks: no mocks.
+ */
+class GraphJobKafkaTest {
+  private static final int PARTITIONS = 2;
+
+  private static GraphJobConfig config(String prefix, Path checkpoints) {
+    Topics topics = new Topics(prefix);
+    TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, PARTITIONS, (short) 1);
+    return new GraphJobConfig(SharedBroker.bootstrap(), topics, prefix + "job", 2, PARTITIONS, 10_000,
+        Duration.ofSeconds(3), InteractionValidator.defaults(), Duration.ZERO, checkpoints.toUri().toString(),
+        Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of());
+  }
+
+  private static Configuration local() {
+    Configuration c = new Configuration();
+    c.setString("taskmanager.numberOfTaskSlots", "4");
+    return c;
+  }
+
+  private static Path tempDir(String name) throws Exception {
+    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), name + "-" + System.nanoTime()));
+  }
+
+  @Test
+  void hundredThousandEventsWithOnePercentMalformed() throws Exception {
+    GraphJobConfig cfg = config("e2e.", tempDir("chk"));
+    TestWorkload w = new TestWorkload(42, 3_000, 1_500).generate(100_000, 125);
+    SharedBroker.produce(cfg.topics().interactions(), w.records);
+
+    JobClient job = GraphJobRunner.start(cfg, local());
+    try {
+      List<ConsumerRecord<byte[], byte[]>> edges = SharedBroker.consume(cfg.topics().graphEdges(),
+          r -> r.size() >= w.expectedChanges(), Duration.ofSeconds(180));
+      List<ConsumerRecord<byte[], byte[]>> dlq = SharedBroker.consume(cfg.topics().deadLetters(),
+          r -> r.size() >= w.malformed.size(), Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> triggers = SharedBroker.consume(cfg.topics().trainingTriggers(),
+          r -> !r.isEmpty(), Duration.ofSeconds(10));
+      ChangelogCheck.checkChangelog(w, edges, triggers, PARTITIONS);
+      ChangelogCheck.checkDeadLetters(w, dlq, cfg.topics().interactions());
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  @Test
+  void restartFromLatestCheckpointLosesAndRepeatsNothing() throws Exception {
+    Path checkpoints = tempDir("chk");
+    GraphJobConfig cfg = config("restart.", checkpoints);
+    TestWorkload w = new TestWorkload(7, 2_000, 1_000).generate(60_000, 40);
+    int half = w.records.size() / 2;
+    SharedBroker.produce(cfg.topics().interactions(), w.records.subList(0, half));
+
+    JobClient first = GraphJobRunner.start(cfg, local());
+    // let it commit part of the stream, then cancel it mid-stream
+    SharedBroker.consume(cfg.topics().graphEdges(), r -> r.size() >= 2_000, Duration.ofSeconds(120));
+    first.cancel().get();
+    assertThrows(ExecutionException.class, () -> first.getJobExecutionResult().get(), "cancelled job ends in failure");
+    String latest = Checkpoints.latest(checkpoints.toUri().toString());
+    assertNotNull(latest, "a retained checkpoint");
+
+    SharedBroker.produce(cfg.topics().interactions(), w.records.subList(half, w.records.size()));
+    JobClient second = GraphJobRunner.start(cfg.withRestorePath(latest), local());
+    try {
+      List<ConsumerRecord<byte[], byte[]>> edges = SharedBroker.consume(cfg.topics().graphEdges(),
+          r -> ChangelogCheck.edgeCount(r) >= w.expectedChanges(), Duration.ofSeconds(180));
+      List<ConsumerRecord<byte[], byte[]>> triggers = SharedBroker.consume(cfg.topics().trainingTriggers(),
+          r -> !r.isEmpty(), Duration.ofSeconds(10));
+      List<ConsumerRecord<byte[], byte[]>> dlq = SharedBroker.consume(cfg.topics().deadLetters(),
+          r -> r.size() >= w.malformed.size(), Duration.ofSeconds(60));
+      ChangelogCheck.checkChangelog(w, edges, triggers, PARTITIONS);
+      ChangelogCheck.checkDeadLetters(w, dlq, cfg.topics().interactions());
+      assertTrue(w.expectedChanges() > 2_000);
+    } finally {
+      second.cancel().get();
+    }
+  }
+}

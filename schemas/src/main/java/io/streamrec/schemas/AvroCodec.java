@@ -1,0 +1,184 @@
+package io.streamrec.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The one place streamrec turns topic records into bytes and back.
+ *
+ * <p>Wire format: {@code 0x53 ('S')}, one byte of schema version, then the Avro binary encoding of
+ * the record. Evolution rules (docs/SCHEMAS.md): a new version only <em>appends</em> fields, each
+ * with a default; nothing is removed, renamed, reordered or retyped. Then
+ *
+ * <ul>
+ *   <li>a reader of the same version decodes directly;
+ *   <li>a reader <em>older</em> than the writer decodes the prefix it knows and ignores the
+ *       appended fields' bytes (Avro binary has no framing, so the prefix is exactly its own
+ *       layout);
+ *   <li>a reader <em>newer</em> than the writer resolves from the writer's schema, which every
+ *       release keeps under {@code io/streamrec/schemas/history/<Record>.v<N>.avsc}, filling the
+ *       appended fields with their defaults.
+ * </ul>
+ *
+ * <p>Instances reuse their encoder and decoder: one per thread (Flink: one per operator instance).
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+  public static final byte MAGIC = 0x53;
+
+  private final Class<T> type;
+  private final Schema schema;
+  private final int version;
+  private final Map<Integer, Schema> history;
+  private final SpecificDatumWriter<T> writer;
+  private final SpecificDatumReader<T> reader;
+  private final Map<Integer, SpecificDatumReader<T>> resolvingReaders = new HashMap<>();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+  private BinaryEncoder encoder;
+  private BinaryDecoder decoder;
+
+  /** A codec for the current version of {@code type}, which knows every older version shipped. */
+  public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
+    Schema schema = SpecificData.get().getSchema(type);
+    int version = SchemaVersions.current(schema.getName());
+    return new AvroCodec<>(type, schema, version, SchemaVersions.history(schema.getName(), version));
+  }
+
+  /** A codec with an explicit version and writer-schema history (tests of evolution). */
+  public AvroCodec(Class<T> type, Schema schema, int version, Map<Integer, Schema> history) {
+    if (version < 1 || version > 127) {
+      throw new IllegalArgumentException("schema version must be 1..127, got " + version);
+    }
+    this.type = type;
+    this.schema = schema;
+    this.version = version;
+    this.history = Map.copyOf(history);
+    this.writer = new SpecificDatumWriter<>(schema);
+    this.reader = new SpecificDatumReader<>(schema);
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public int version() {
+    return version;
+  }
+
+  public byte[] encode(T record) {
+    out.reset();
+    out.write(MAGIC);
+    out.write(version);
+    encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
+    try {
+      writer.write(record, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /** True when {@code bytes} start with this format's header (as opposed to, say, JSON). */
+  public static boolean isAvroFramed(byte[] bytes) {
+    return bytes != null && bytes.length >= 2 && bytes[0] == MAGIC;
+  }
+
+  /**
+   * Decodes one record.
+   *
+   * @throws MalformedRecordException when the bytes are not a record of this type in any version
+   *     this codec can read
+   */
+  public T decode(byte[] bytes) {
+    if (bytes == null) {
+      throw new MalformedRecordException(ReasonCode.UNDECODABLE, "null record value (tombstone)");
+    }
+    if (!isAvroFramed(bytes)) {
+      throw new MalformedRecordException(ReasonCode.UNDECODABLE,
+          "not streamrec Avro: expected header byte 0x53, got " + (bytes.length == 0 ? "an empty value"
+              : String.format("0x%02x", bytes[0] & 0xff)) + " (" + bytes.length + " bytes)");
+    }
+    int writerVersion = bytes[1];
+    SpecificDatumReader<T> r = reader;
+    if (writerVersion < version) {
+      r = resolvingReaders.computeIfAbsent(writerVersion, v -> {
+        Schema writerSchema = history.get(v);
+        if (writerSchema == null) {
+          throw new MalformedRecordException(ReasonCode.UNDECODABLE,
+              type.getSimpleName() + " schema version " + v + " is unknown to this reader (it knows 1.." + version + ")");
+        }
+        return new SpecificDatumReader<>(writerSchema, schema);
+      });
+    } else if (writerVersion < 1) {
+      throw new MalformedRecordException(ReasonCode.UNDECODABLE, "invalid schema version " + writerVersion);
+    }
+    decoder = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, decoder);
+    try {
+      T record = r.read(null, decoder);
+      if (writerVersion == version && !decoder.isEnd()) {
+        throw new MalformedRecordException(ReasonCode.UNDECODABLE,
+            "trailing bytes after a " + type.getSimpleName() + " v" + version + " record");
+      }
+      return record;
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+        | ClassCastException e) {
+      throw new MalformedRecordException(ReasonCode.UNDECODABLE,
+          "bad " + type.getSimpleName() + " Avro body: " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+  }
+
+  /** Schema versions: the current one from each schema's doc ("Version N."), older ones from resources. */
+  static final class SchemaVersions {
+    private SchemaVersions() {}
+
+    static int current(String recordName) {
+      Integer v = CURRENT.get(recordName);
+      return v == null ? 1 : v;
+    }
+
+    static Map<Integer, Schema> history(String recordName, int current) {
+      Map<Integer, Schema> h = new HashMap<>();
+      for (int v = 1; v < current; v++) {
+        String res = "/io/streamrec/schemas/history/" + recordName + ".v" + v + ".avsc";
+        try (InputStream in = AvroCodec.class.getResourceAsStream(res)) {
+          if (in == null) {
+            throw new IllegalStateException("missing schema history resource " + res);
+          }
+          h.put(v, new Schema.Parser().parse(in));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return h;
+    }
+
+    /** Bump a record's entry here when its schema gains fields, and add the old .avsc to history/. */
+    private static final Map<String, Integer> CURRENT = Map.ofEntries(
+        Map.entry("InteractionEvent", 1), Map.entry("ItemEvent", 1), Map.entry("GraphChange", 1),
+        Map.entry("TrainingTrigger", 1), Map.entry("Recommendation", 1), Map.entry("MetricPoint", 1),
+        Map.entry("DeadLetter", 1));
+  }
+
+  @Override
+  public String toString() {
+    return "AvroCodec[" + type.getSimpleName() + " v" + version + ", knows " + Arrays.toString(history.keySet().toArray()) + "]";
+  }
+}

@@ -1,0 +1,119 @@
+package io.streamrec.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.schemas.avro.DeadLetter;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.schemas.avro.InteractionEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+
+class AvroCodecTest {
+  private static InteractionEvent event() {
+    return InteractionEvent.newBuilder().setUserId("u1").setItemId("i9").setEventType("click").setValue(2.5)
+        .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L)).setProperties(Map.of("device", "ios")).build();
+  }
+
+  @Test
+  void roundTripsEveryTopicRecord() {
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    byte[] bytes = codec.encode(event());
+    assertEquals(AvroCodec.MAGIC, bytes[0]);
+    assertEquals(1, bytes[1]);
+    assertEquals(event(), codec.decode(bytes));
+
+    GraphChange g = GraphChange.newBuilder().setKind(GraphChangeKind.EDGE_ADDED).setSeq(7).setUserId("u")
+        .setItemId("i").setWeight(1f).setEventTime(Instant.ofEpochMilli(5)).setItemDegree(3).build();
+    AvroCodec<GraphChange> gc = AvroCodec.of(GraphChange.class);
+    assertEquals(g, gc.decode(gc.encode(g)));
+
+    DeadLetter d = DeadLetter.newBuilder().setReasonCode("UNDECODABLE").setReason("x").setSourceTopic("t")
+        .setSourcePartition(1).setSourceOffset(42).setOriginalValue(ByteBuffer.wrap(new byte[] {0, 1, 2}))
+        .setTime(Instant.ofEpochMilli(9)).build();
+    AvroCodec<DeadLetter> dc = AvroCodec.of(DeadLetter.class);
+    DeadLetter back = dc.decode(dc.encode(d));
+    assertArrayEquals(new byte[] {0, 1, 2}, back.getOriginalValue().array());
+    assertNull(back.getOriginalKey());
+  }
+
+  /** A hypothetical v2 that follows the rules: one appended field with a default. */
+  private static Schema v2Schema() {
+    String v1 = InteractionEvent.getClassSchema().toString();
+    String v2 = v1.substring(0, v1.lastIndexOf(']'))
+        + ",{\"name\":\"session_id\",\"type\":[\"null\",\"string\"],\"default\":null}]}";
+    return new Schema.Parser().parse(v2);
+  }
+
+  private static byte[] writeGeneric(Schema schema, int version, GenericRecord r) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(AvroCodec.MAGIC);
+    out.write(version);
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(schema).write(r, enc);
+    enc.flush();
+    return out.toByteArray();
+  }
+
+  @Test
+  void olderReaderReadsNewerRecord() throws Exception {
+    Schema v2 = v2Schema();
+    GenericRecord r = new GenericData.Record(v2);
+    r.put("user_id", "u1");
+    r.put("item_id", "i9");
+    r.put("event_type", "click");
+    r.put("value", 2.5);
+    r.put("event_time", 1_700_000_000_123L);
+    r.put("properties", Map.of("device", "ios"));
+    r.put("session_id", "s-77");
+    byte[] newer = writeGeneric(v2, 2, r);
+
+    InteractionEvent read = AvroCodec.of(InteractionEvent.class).decode(newer); // the v1 reader
+    assertEquals(event(), read);
+  }
+
+  @Test
+  void newerReaderReadsOlderRecordWithDefaults() throws Exception {
+    Schema v1 = InteractionEvent.getClassSchema();
+    byte[] older = AvroCodec.of(InteractionEvent.class).encode(event());
+    // a v2 reader (generic: the v2 class does not exist yet) that keeps v1 in its history
+    GenericRecord read = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(v1, v2Schema())
+        .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(older, 2, older.length - 2, null)) ;
+    assertEquals("u1", read.get("user_id").toString());
+    assertNull(read.get("session_id"));
+    // and the codec picks the history schema by the header's version
+    AvroCodec<InteractionEvent> v2Codec = new AvroCodec<>(InteractionEvent.class, v1, 2, Map.of(1, v1));
+    assertEquals(event(), v2Codec.decode(older));
+  }
+
+  @Test
+  void garbageIsUndecodableNotACrash() {
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    assertEquals(ReasonCode.UNDECODABLE, assertThrows(MalformedRecordException.class,
+        () -> codec.decode(new byte[] {1, 2, 3})).code());
+    assertEquals(ReasonCode.UNDECODABLE, assertThrows(MalformedRecordException.class,
+        () -> codec.decode(new byte[] {AvroCodec.MAGIC, 1, 5})).code());
+    // a header followed by a string length of ~1 GB must fail fast, not allocate it
+    byte[] huge = {AvroCodec.MAGIC, 1, (byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+    MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> codec.decode(huge));
+    assertEquals(ReasonCode.UNDECODABLE, e.code());
+    // a version this reader has never seen below its own
+    AvroCodec<InteractionEvent> v3 = new AvroCodec<>(InteractionEvent.class, InteractionEvent.getClassSchema(), 3, Map.of());
+    byte[] v1bytes = codec.encode(event());
+    assertTrue(assertThrows(MalformedRecordException.class, () -> v3.decode(v1bytes)).getMessage()
+        .contains("version 1 is unknown"));
+  }
+}
