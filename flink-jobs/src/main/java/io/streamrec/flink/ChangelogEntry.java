@@ -4,6 +4,7 @@ package io.streamrec.flink;
  * One record for the edge changelog topic: a sequenced edge change or a CUT marker, with the
  * partition it must go to (edges by user, markers to every partition).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ChangelogEntry.TypeFactory.class)
 public final class ChangelogEntry {
   public static final byte ADDED = 0;
   public static final byte REMOVED = 1;
@@ -44,5 +45,79 @@ public final class ChangelogEntry {
     e.triggerId = triggerId;
     e.partition = partition;
     return e;
+  }
+
+  /** Flink type information: ChangelogEntry's own binary serializer. */
+  public static final class TypeFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ChangelogEntry> {
+    @Override
+    public org.apache.flink.api.common.typeinfo.TypeInformation<ChangelogEntry> createTypeInfo(java.lang.reflect.Type t,
+        java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
+      return new io.streamrec.flink.types.CompactTypeInfo<>(ChangelogEntry.class, Serializer::new);
+    }
+  }
+
+  /** Field by field, in declaration order. */
+  public static final class Serializer extends io.streamrec.flink.types.CompactSerializer<ChangelogEntry> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public ChangelogEntry createInstance() {
+      return new ChangelogEntry();
+    }
+
+    @Override
+    public ChangelogEntry copy(ChangelogEntry v) {
+      ChangelogEntry c = new ChangelogEntry();
+      c.kind = v.kind;
+      c.seq = v.seq;
+      c.user = v.user;
+      c.item = v.item;
+      c.weight = v.weight;
+      c.time = v.time;
+      c.itemDegree = v.itemDegree;
+      c.triggerId = v.triggerId;
+      c.partition = v.partition;
+      return c;
+    }
+
+    @Override
+    public void serialize(ChangelogEntry v, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+      out.writeByte(v.kind);
+      out.writeLong(v.seq);
+      writeString(v.user, out);
+      writeString(v.item, out);
+      out.writeFloat(v.weight);
+      out.writeLong(v.time);
+      out.writeInt(v.itemDegree);
+      out.writeLong(v.triggerId);
+      out.writeInt(v.partition);
+    }
+
+    @Override
+    public ChangelogEntry deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+      ChangelogEntry v = new ChangelogEntry();
+      v.kind = in.readByte();
+      v.seq = in.readLong();
+      v.user = readString(in);
+      v.item = readString(in);
+      v.weight = in.readFloat();
+      v.time = in.readLong();
+      v.itemDegree = in.readInt();
+      v.triggerId = in.readLong();
+      v.partition = in.readInt();
+      return v;
+    }
+
+    @Override
+    public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<ChangelogEntry> snapshotConfiguration() {
+      return new Snapshot();
+    }
+
+    /** Restores this serializer by name (no configuration). */
+    public static final class Snapshot extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<ChangelogEntry> {
+      public Snapshot() {
+        super(Serializer::new);
+      }
+    }
   }
 }

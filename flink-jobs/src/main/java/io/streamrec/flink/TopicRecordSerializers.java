@@ -2,7 +2,7 @@ package io.streamrec.flink;
 
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.avro.DeadLetter;
-import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.GraphChangeWire;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.TrainingTrigger;
 import io.streamrec.schemas.avro.TriggerReason;
@@ -21,8 +21,7 @@ public final class TopicRecordSerializers {
   public static final class Changelog implements KafkaRecordSerializationSchema<ChangelogEntry> {
     private static final long serialVersionUID = 1L;
     private final String topic;
-    private transient AvroCodec<GraphChange> codec;
-    private transient GraphChange reuse;
+    private transient GraphChangeWire wire;
 
     public Changelog(String topic) {
       this.topic = topic;
@@ -30,24 +29,16 @@ public final class TopicRecordSerializers {
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      codec = AvroCodec.of(GraphChange.class);
-      reuse = new GraphChange();
+      wire = new GraphChangeWire();
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(ChangelogEntry e, KafkaSinkContext ctx, Long timestamp) {
-      GraphChange g = reuse;
-      g.setKind(e.kind == ChangelogEntry.ADDED ? GraphChangeKind.EDGE_ADDED
-          : e.kind == ChangelogEntry.REMOVED ? GraphChangeKind.EDGE_REMOVED : GraphChangeKind.CUT);
-      g.setSeq(e.seq);
-      g.setUserId(e.user);
-      g.setItemId(e.item);
-      g.setWeight(e.weight);
-      g.setEventTime(Instant.ofEpochMilli(e.time));
-      g.setItemDegree(e.itemDegree);
-      g.setTriggerId(e.triggerId);
+      GraphChangeKind kind = e.kind == ChangelogEntry.ADDED ? GraphChangeKind.EDGE_ADDED
+          : e.kind == ChangelogEntry.REMOVED ? GraphChangeKind.EDGE_REMOVED : GraphChangeKind.CUT;
       byte[] key = e.kind == ChangelogEntry.CUT ? null : e.user.getBytes(StandardCharsets.UTF_8);
-      return new ProducerRecord<>(topic, e.partition, key, codec.encode(g));
+      return new ProducerRecord<>(topic, e.partition, key,
+          wire.encode(kind, e.seq, e.user, e.item, e.weight, e.time, e.itemDegree, e.triggerId));
     }
   }
 

@@ -1,0 +1,414 @@
+package io.streamrec.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.common.Durations;
+import io.streamrec.flink.GraphJobConfig;
+import io.streamrec.flink.GraphJobRunner;
+import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.InteractionValidator;
+import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.schemas.avro.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sustained throughput of Kafka → graph job → changelog (exactly-once, RocksDB) and end-to-end
+ * latency at a steady rate, on a real embedded broker and a local Flink MiniCluster.
+ */
+@Command(name = "bench-ingest", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Measures the graph job: events/s through Kafka -> graph job -> changelog (exactly-once) at each "
+        + "parallelism, then p50/p99 event -> committed changelog latency at a steady rate. Writes JSON.")
+public final class IngestBenchmark implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestBenchmark.class);
+
+  @Option(names = "--events", defaultValue = "2000000", description = "Events per throughput run. Default: ${DEFAULT-VALUE}.")
+  int events;
+
+  @Option(names = "--users", defaultValue = "200000", description = "Distinct users. Default: ${DEFAULT-VALUE}.")
+  int users;
+
+  @Option(names = "--items", defaultValue = "50000", description = "Distinct items (Zipf-like popularity). Default: ${DEFAULT-VALUE}.")
+  int items;
+
+  @Option(names = "--parallelism", split = ",", defaultValue = "1,2", description = "Parallelisms to measure. Default: ${DEFAULT-VALUE}.")
+  List<Integer> parallelisms;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input and changelog topics. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class,
+      description = "Checkpoint interval of the job. Default: ${DEFAULT-VALUE}.")
+  Duration checkpointInterval;
+
+  @Option(names = "--latency-rate", defaultValue = "20000", description = "Events/s of the latency run (0 skips it). Default: ${DEFAULT-VALUE}.")
+  int latencyRate;
+
+  @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency run. Default: ${DEFAULT-VALUE}.")
+  int latencySeconds;
+
+  @Option(names = "--latency-checkpoint-interval", defaultValue = "500ms", converter = Durations.class,
+      description = "Checkpoint interval of the latency run (read_committed consumers see edges at each commit). Default: ${DEFAULT-VALUE}.")
+  Duration latencyCheckpointInterval;
+
+  @Option(names = "--work", defaultValue = "bench/work/ingest", description = "Scratch directory (broker log, checkpoints). Default: ${DEFAULT-VALUE}.")
+  Path work;
+
+  @Option(names = "--out", defaultValue = "bench/results/ingest-throughput.json", description = "Results file. Default: ${DEFAULT-VALUE}.")
+  Path out;
+
+  @Option(names = "--warmup-events", defaultValue = "500000",
+      description = "Events of an unmeasured warm-up job first (JIT compilation), as a benchmark harness would. Default: ${DEFAULT-VALUE}.")
+  int warmupEvents;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Workload seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  private String bootstrap;
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < 1 || users < 1 || items < 1 || partitions < 1) {
+      throw new IllegalArgumentException("--events, --users, --items and --partitions must be positive");
+    }
+    deleteRecursively(work);
+    Files.createDirectories(work);
+    ObjectNode result = new ObjectMapper().createObjectNode();
+    ObjectNode details = result.objectNode();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0)) {
+      bootstrap = kafka.bootstrapServers();
+      LOG.info("Generating {} events over {} users and {} items", events, users, items);
+      Workload w = Workload.generate(events, users, items, seed);
+      LOG.info("Workload: {} events, {} distinct edges (the changelog must hold exactly these), {} bytes per event on average",
+          events, w.distinctEdges, w.bytes / events);
+      boolean exactlyOnce = true;
+      if (warmupEvents > 0) {
+        LOG.info("Warm-up: {} events through a separate job (not measured)", warmupEvents);
+        throughputRun(Workload.generate(warmupEvents, users, items, seed + 1000), parallelisms.get(0), "bench-warmup.");
+      }
+      for (int p : parallelisms) {
+        ObjectNode run = throughputRun(w, p, "bench-p" + p + ".");
+        details.set("p" + p, run);
+        result.put("events_per_second_p" + p, run.get("events_per_second").asDouble());
+        exactlyOnce &= run.get("changelog_exact").asBoolean();
+      }
+      if (latencyRate > 0) {
+        ObjectNode lat = latencyRun(parallelisms.get(parallelisms.size() - 1));
+        details.set("latency", lat);
+        result.put("latency_ms_p50", lat.get("p50_ms").asDouble());
+        result.put("latency_ms_p99", lat.get("p99_ms").asDouble());
+      }
+      result.put("exactly_once", exactlyOnce);
+    }
+    details.put("events", events);
+    details.put("users", users);
+    details.put("items", items);
+    details.put("partitions", partitions);
+    details.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+    details.put("state_backend", "rocksdb (incremental checkpoints)");
+    details.put("delivery", "exactly-once Kafka sinks (transactions), read_committed verification");
+    details.put("cpus", Runtime.getRuntime().availableProcessors());
+    details.put("measured_at", Instant.now().toString());
+    details.put("command", System.getProperty("streamrec.command", "streamrec bench-ingest"));
+    result.set("details", details);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+    System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+    LOG.info("Wrote {}", out);
+    return 0;
+  }
+
+  /** Pre-encoded Avro events keyed by user, and how many distinct edges they make. */
+  record Workload(List<byte[][]> records, long distinctEdges, long bytes) {
+    static Workload generate(int n, int users, int items, long seed) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+      String[] types = {"view", "view", "view", "click", "click", "cart", "purchase", "like"};
+      long base = System.currentTimeMillis() - 3_600_000L;
+      Set<Long> edges = new HashSet<>(n * 2);
+      List<byte[][]> records = new ArrayList<>(n);
+      long bytes = 0;
+      InteractionEvent e = new InteractionEvent();
+      for (int k = 0; k < n; k++) {
+        int u = (int) (Math.pow(rnd.nextDouble(), 1.5) * users);  // some users far more active
+        int i = (int) (Math.pow(rnd.nextDouble(), 3.0) * items);  // popularity skew
+        e.setUserId("u" + u);
+        e.setItemId("i" + i);
+        e.setEventType(types[rnd.nextInt(types.length)]);
+        e.setValue(null);
+        e.setEventTime(Instant.ofEpochMilli(base + k / 1000));
+        e.setProperties(null);
+        byte[] v = codec.encode(e);
+        bytes += v.length;
+        records.add(new byte[][] {("u" + u).getBytes(StandardCharsets.UTF_8), v});
+        edges.add(((long) u << 32) | i);
+      }
+      return new Workload(records, edges.size(), bytes);
+    }
+  }
+
+  private GraphJobConfig config(String prefix, int parallelism, Duration checkpoints) {
+    Topics topics = new Topics(prefix);
+    TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, partitions, (short) 1);
+    return new GraphJobConfig(bootstrap, topics, prefix + "graph-job", parallelism, partitions, 50_000,
+        Duration.ofSeconds(60), InteractionValidator.defaults(), Duration.ZERO,
+        work.resolve("checkpoints-" + prefix).toUri().toString(), checkpoints, null, Duration.ofMinutes(10), Map.of());
+  }
+
+  private ObjectNode throughputRun(Workload w, int parallelism, String prefix) throws Exception {
+    int events = w.records().size();
+    GraphJobConfig cfg = config(prefix, parallelism, checkpointInterval);
+    long t0 = System.nanoTime();
+    produce(cfg.topics().interactions(), w.records());
+    double produceSeconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info("Produced {} events in {} s ({} events/s); starting the job at parallelism {}", events,
+        String.format("%.1f", produceSeconds), String.format("%.0f", events / produceSeconds), parallelism);
+
+    JobClient job = GraphJobRunner.start(cfg, new Configuration());
+    long submitted = System.nanoTime();
+    List<long[]> samples = new ArrayList<>(); // {nanos, committed source offsets}
+    try (Admin admin = admin()) {
+      long done = 0;
+      long lastLog = System.nanoTime();
+      while (done < events) {
+        Thread.sleep(100);
+        done = committed(admin, cfg.groupId());
+        samples.add(new long[] {System.nanoTime(), done});
+        if (System.nanoTime() - lastLog > 5e9) {
+          LOG.info("p{}: {} / {} events committed", parallelism, done, events);
+          lastLog = System.nanoTime();
+        }
+        if (System.nanoTime() - submitted > TimeUnit.MINUTES.toNanos(20)) {
+          throw new IllegalStateException("job did not finish " + events + " events in 20 minutes (" + done + ")");
+        }
+      }
+    }
+    long finished = System.nanoTime();
+    // the changelog: every distinct edge exactly once, dense sequence numbers
+    long[] check = verifyChangelog(cfg.topics().graphEdges(), w.distinctEdges());
+    job.cancel().get();
+    double sustained = sustainedRate(samples, events);
+    double overall = events / ((finished - submitted) / 1e9);
+    ObjectNode run = new ObjectMapper().createObjectNode();
+    run.put("events_per_second", Math.round(sustained));
+    run.put("events_per_second_including_startup", Math.round(overall));
+    run.put("seconds_submit_to_all_committed", (finished - submitted) / 1e9);
+    run.put("produce_events_per_second", Math.round(events / produceSeconds));
+    run.put("changelog_edges", check[0]);
+    run.put("expected_edges", w.distinctEdges());
+    run.put("changelog_exact", check[1] == 1);
+    LOG.info("p{}: {} events/s sustained (first to last offset commit), {} events/s from submission; changelog {} edges, expected {}",
+        parallelism, Math.round(sustained), Math.round(overall), check[0], w.distinctEdges());
+    return run;
+  }
+
+  /**
+   * Events/s between the first and the last checkpoint that committed source offsets: the
+   * committed input only moves when a checkpoint completes, so both ends are measured at the
+   * same kind of moment, and job start-up is left out.
+   */
+  private static double sustainedRate(List<long[]> samples, long events) {
+    long[] first = samples.stream().filter(s -> s[1] > 0).findFirst().orElseThrow();
+    long[] last = samples.get(samples.size() - 1);
+    return (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
+  }
+
+  private ObjectNode latencyRun(int parallelism) throws Exception {
+    GraphJobConfig cfg = config("bench-latency.", parallelism, latencyCheckpointInterval);
+    JobClient job = GraphJobRunner.start(cfg, new Configuration());
+    Thread.sleep(5_000); // deployed and idle
+    AtomicBoolean producing = new AtomicBoolean(true);
+    long total = (long) latencyRate * latencySeconds;
+    Thread producer = new Thread(() -> {
+      AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+      InteractionEvent e = new InteractionEvent();
+      try (KafkaProducer<byte[], byte[]> p = producer()) {
+        long start = System.nanoTime();
+        for (long k = 0; k < total; k++) {
+          long due = start + k * 1_000_000_000L / latencyRate;
+          long wait = due - System.nanoTime();
+          if (wait > 200_000) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+          String user = "lat-u" + (k % 50_000);
+          e.setUserId(user);
+          e.setItemId("lat-i" + k);
+          e.setEventType("click");
+          e.setValue(null);
+          e.setEventTime(Instant.ofEpochMilli(System.currentTimeMillis()));
+          e.setProperties(null);
+          p.send(new ProducerRecord<>(cfg.topics().interactions(), user.getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+        }
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      } finally {
+        producing.set(false);
+      }
+    }, "latency-producer");
+    producer.start();
+    long[] latencies = new long[(int) total];
+    int seen = 0;
+    AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      List<TopicPartition> parts = partitions(c, cfg.topics().graphEdges());
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencySeconds + 60L);
+      while (seen < total && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+          long now = System.currentTimeMillis();
+          GraphChange g = codec.decode(r.value());
+          if (g.getKind() == GraphChangeKind.EDGE_ADDED && seen < latencies.length) {
+            latencies[seen++] = now - g.getEventTime().toEpochMilli();
+          }
+        }
+      }
+    }
+    producer.join();
+    job.cancel().get();
+    long[] sorted = Arrays.copyOf(latencies, seen);
+    Arrays.sort(sorted);
+    ObjectNode lat = new ObjectMapper().createObjectNode();
+    lat.put("rate_events_per_second", latencyRate);
+    lat.put("seconds", latencySeconds);
+    lat.put("parallelism", parallelism);
+    lat.put("checkpoint_interval_ms", latencyCheckpointInterval.toMillis());
+    lat.put("events", total);
+    lat.put("edges_observed", seen);
+    lat.put("p50_ms", seen == 0 ? -1 : sorted[seen / 2]);
+    lat.put("p99_ms", seen == 0 ? -1 : sorted[(int) Math.min(seen - 1, Math.round(seen * 0.99))]);
+    lat.put("max_ms", seen == 0 ? -1 : sorted[seen - 1]);
+    lat.put("measured", "event produced (event_time) -> edge visible to a read_committed consumer");
+    LOG.info("Latency at {} events/s: p50 {} ms, p99 {} ms over {} edges", latencyRate, lat.get("p50_ms"), lat.get("p99_ms"), seen);
+    return lat;
+  }
+
+  /** {count of edge records, 1 if the changelog is exact (count = expected, seqs dense, no repeats)}. */
+  private long[] verifyChangelog(String topic, long expected) {
+    AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
+    BitSet seqs = new BitSet();
+    long edges = 0;
+    boolean repeats = false;
+    try (KafkaConsumer<byte[], byte[]> c = consumer(); Admin admin = admin()) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (edges < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          GraphChange g = codec.decode(r.value());
+          if (g.getKind() != GraphChangeKind.CUT) {
+            edges++;
+            int s = (int) g.getSeq();
+            repeats |= seqs.get(s);
+            seqs.set(s);
+          }
+        }
+      }
+      for (int k = 0; k < 10; k++) { // anything beyond the expected count would be a duplicate
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (codec.decode(r.value()).getKind() != GraphChangeKind.CUT) {
+            edges++;
+          }
+        }
+      }
+    }
+    boolean exact = !repeats && edges == expected && seqs.cardinality() == expected && seqs.nextClearBit(1) == expected + 1;
+    return new long[] {edges, exact ? 1 : 0};
+  }
+
+  private long committed(Admin admin, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    long sum = 0;
+    for (OffsetAndMetadata o : m.values()) {
+      if (o != null) {
+        sum += o.offset();
+      }
+    }
+    return sum;
+  }
+
+  private void produce(String topic, List<byte[][]> records) {
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (byte[][] kv : records) {
+        p.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+      }
+      p.flush();
+    }
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("linger.ms", "5");
+    p.put("batch.size", String.valueOf(256 * 1024));
+    p.put("acks", "all");
+    return new KafkaProducer<>(p);
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    p.put("max.poll.records", "5000");
+    return new KafkaConsumer<>(p);
+  }
+
+  private Admin admin() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    return Admin.create(p);
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+    return c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  }
+
+  private static void deleteRecursively(Path p) throws Exception {
+    if (Files.exists(p)) {
+      try (var s = Files.walk(p)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+      }
+    }
+  }
+}
