@@ -31,7 +31,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -199,7 +198,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     LOG.info("Produced {} events in {} s ({} events/s); starting the job at parallelism {}", events,
         String.format("%.1f", produceSeconds), String.format("%.0f", events / produceSeconds), parallelism);
 
-    JobClient job = GraphJobRunner.start(cfg, new Configuration());
+    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
     long submitted = System.nanoTime();
     List<long[]> samples = new ArrayList<>(); // {nanos, committed source offsets}
     try (Admin admin = admin()) {
@@ -207,6 +206,10 @@ public final class IngestBenchmark implements Callable<Integer> {
       long lastLog = System.nanoTime();
       while (done < events) {
         Thread.sleep(100);
+        if (job.getJobExecutionResult().isDone()) {
+          job.getJobExecutionResult().get(); // throws the job's failure
+          throw new IllegalStateException("the graph job ended before processing all events (" + done + " of " + events + ")");
+        }
         done = committed(admin, cfg.groupId());
         samples.add(new long[] {System.nanoTime(), done});
         if (System.nanoTime() - lastLog > 5e9) {
@@ -250,7 +253,7 @@ public final class IngestBenchmark implements Callable<Integer> {
 
   private ObjectNode latencyRun(int parallelism) throws Exception {
     GraphJobConfig cfg = config("bench-latency.", parallelism, latencyCheckpointInterval);
-    JobClient job = GraphJobRunner.start(cfg, new Configuration());
+    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
     Thread.sleep(5_000); // deployed and idle
     AtomicBoolean producing = new AtomicBoolean(true);
     long total = (long) latencyRate * latencySeconds;
@@ -258,6 +261,7 @@ public final class IngestBenchmark implements Callable<Integer> {
       AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
       InteractionEvent e = new InteractionEvent();
       try (KafkaProducer<byte[], byte[]> p = producer()) {
+        awaitLeaders(p, cfg.topics().interactions());
         long start = System.nanoTime();
         for (long k = 0; k < total; k++) {
           long due = start + k * 1_000_000_000L / latencyRate;
@@ -363,12 +367,23 @@ public final class IngestBenchmark implements Callable<Integer> {
     return sum;
   }
 
-  private void produce(String topic, List<byte[][]> records) {
+  private void produce(String topic, List<byte[][]> records) throws InterruptedException {
     try (KafkaProducer<byte[], byte[]> p = producer()) {
+      awaitLeaders(p, topic);
       for (byte[][] kv : records) {
         p.send(new ProducerRecord<>(topic, kv[0], kv[1]));
       }
       p.flush();
+    }
+  }
+
+  /** A just-created topic's partitions get their leader a moment later: wait, instead of retrying sends. */
+  private static void awaitLeaders(KafkaProducer<byte[], byte[]> p, String topic) throws InterruptedException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (p.partitionsFor(topic).stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
+        return;
+      }
+      Thread.sleep(100);
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -68,8 +67,22 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--status-every", defaultValue = "10s", converter = Durations.class, description = "How often to print a status line. Default: ${DEFAULT-VALUE}.")
   Duration statusEvery;
 
+  @Option(names = "--generate-rate", defaultValue = "1000",
+      description = "Synthetic interactions per second to produce (0: none; produce your own). Default: ${DEFAULT-VALUE}.")
+  int generateRate;
+
+  @Option(names = "--generate-users", defaultValue = "10000", description = "Users of the synthetic interactions. Default: ${DEFAULT-VALUE}.")
+  int generateUsers;
+
+  @Option(names = "--generate-items", defaultValue = "2000", description = "Items of the synthetic interactions. Default: ${DEFAULT-VALUE}.")
+  int generateItems;
+
   @Override
   public Integer call() throws Exception {
+    if (generateRate < 0 || generateUsers < 1 || generateItems < 1 || partitions < 1 || parallelism < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--generate-rate must be >= 0; --generate-users, --generate-items, --partitions and --parallelism >= 1");
+    }
     Files.createDirectories(dir);
     Topics topics = new Topics(topicPrefix);
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
@@ -80,12 +93,22 @@ public final class PipelineCommand implements Callable<Integer> {
     GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, "streamrec-graph-job", parallelism, edgePartitions,
         triggerEdges, triggerInterval, InteractionValidator.defaults(), Duration.ZERO, checkpointDir, checkpointInterval,
         restore, Duration.ofMinutes(10), Map.of());
-    JobClient job = GraphJobRunner.start(cfg, new Configuration());
+    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
     System.out.println("streamrec pipeline running. Kafka: " + bootstrap + "  topics: " + topics.prefix() + "*  "
         + (restore == null ? "(fresh start)" : "(resumed from " + restore + ")") + "  Ctrl-C stops.");
 
+    InteractionGenerator generator = generateRate == 0 ? null
+        : new InteractionGenerator(bootstrap, topics.interactions(), generateRate, generateUsers, generateItems);
+    if (generator != null) {
+      Thread t = new Thread(generator, "interaction-generator");
+      t.setDaemon(true);
+      t.start();
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      if (generator != null) {
+        generator.stop();
+      }
       LOG.info("Stopping: cancelling the graph job (its checkpoints are kept) and the broker");
       try {
         job.cancel().get();

@@ -41,6 +41,32 @@ public final class TopicProvisioner {
     return Admin.create(p);
   }
 
+  /**
+   * Waits until every partition of new topics answers a leader-only request. Metadata names a
+   * leader slightly before the broker accepts writes; an idempotent producer whose first batch
+   * meets that window can be left retrying it forever (seen on the embedded broker).
+   */
+  private static void awaitWritable(Admin admin, List<NewTopic> created) throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+    for (NewTopic t : created) {
+      for (int p = 0; p < t.numPartitions(); p++) {
+        request.put(new org.apache.kafka.common.TopicPartition(t.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("new topics did not become writable within 60 s: " + e.getMessage(), e);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   /** The partition count of an existing topic, with a clear error when it does not exist. */
   public static int partitionsOf(String bootstrapServers, Map<String, String> kafkaProperties, String topic) {
     try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
@@ -86,6 +112,7 @@ public final class TopicProvisioner {
             throw e;
           }
         }
+        awaitWritable(admin, missing);
         LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
       }
       Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get(60, TimeUnit.SECONDS);
