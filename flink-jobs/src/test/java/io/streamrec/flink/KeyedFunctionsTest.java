@@ -71,6 +71,23 @@ class KeyedFunctionsTest {
   }
 
   @Test
+  void inactiveUsersExpireWithTtl() throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new UserAdjacencyFunction(Duration.ofSeconds(10))),
+        (Interaction i) -> i.user, Types.STRING);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    h.setStateTtlProcessingTime(0);
+    h.open();
+    h.processElement(new Interaction("u1", "a", false, 1f, 1), 1);
+    h.setStateTtlProcessingTime(5_000);
+    h.processElement(new Interaction("u1", "a", false, 1f, 2), 2);   // within the TTL: a repeat
+    h.setStateTtlProcessingTime(16_000);
+    h.processElement(new Interaction("u1", "a", false, 1f, 3), 3);   // 11 s after the last write: forgotten, new again
+    assertEquals(List.of("+u1>a:1.0", "+u1>a:1.0"), changes(h.extractOutputValues()));
+    h.close();
+  }
+
+  @Test
   void itemDegreeCountsUsers() throws Exception {
     try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ItemDegreeFunction(),
         (EdgeChange c) -> c.item, Types.STRING)) {

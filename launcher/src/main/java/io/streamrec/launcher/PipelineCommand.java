@@ -11,15 +11,10 @@ import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -77,6 +72,8 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--generate-items", defaultValue = "2000", description = "Items of the synthetic interactions. Default: ${DEFAULT-VALUE}.")
   int generateItems;
 
+  private volatile boolean stopping;
+
   @Override
   public Integer call() throws Exception {
     if (generateRate < 0 || generateUsers < 1 || generateItems < 1 || partitions < 1 || parallelism < 1) {
@@ -105,7 +102,9 @@ public final class PipelineCommand implements Callable<Integer> {
       t.start();
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch statusClosed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      stopping = true;
       if (generator != null) {
         generator.stop();
       }
@@ -115,46 +114,37 @@ public final class PipelineCommand implements Callable<Integer> {
       } catch (Exception e) {
         LOG.warn("Cancelling the graph job: {}", e.toString());
       }
+      try {
+        statusClosed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       kafka.close();
       stopped.countDown();
     }, "streamrec-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Admin admin = admin(bootstrap)) {
-      while (!job.getJobExecutionResult().isDone()) {
-        Thread.sleep(statusEvery.toMillis());
-        if (stopped.getCount() == 0 || job.getJobExecutionResult().isDone()) {
-          break;
+    try (PipelineStatus status = new PipelineStatus(bootstrap, topics, cfg.groupId())) {
+      long next = System.nanoTime() + statusEvery.toNanos();
+      while (!stopping && !job.getJobExecutionResult().isDone()) {
+        Thread.sleep(100);
+        if (stopping || job.getJobExecutionResult().isDone() || System.nanoTime() < next) {
+          continue;
         }
+        next = System.nanoTime() + statusEvery.toNanos();
         try {
-          long in = endOffsets(admin, topics.interactions());
-          long edges = endOffsets(admin, topics.graphEdges());
-          long dlq = endOffsets(admin, topics.deadLetters());
-          long triggers = endOffsets(admin, topics.trainingTriggers());
-          long committed = admin.listConsumerGroupOffsets(cfg.groupId()).partitionsToOffsetAndMetadata().get()
-              .values().stream().filter(o -> o != null).mapToLong(o -> o.offset()).sum();
-          LOG.info("interactions {} (job behind by {}), changelog {} records, training triggers {}, dead letters {}",
-              in, Math.max(0, in - committed), edges, triggers, dlq);
+          LOG.info(status.line());
         } catch (Exception e) {
           LOG.debug("status: {}", e.toString());
         }
       }
+    } finally {
+      statusClosed.countDown();
     }
-    job.getJobExecutionResult().get();
+    if (stopping) {
+      stopped.await(); // Ctrl-C: the hook cancels the job and stops the broker
+      return 0;
+    }
+    job.getJobExecutionResult().get(); // the job ended by itself: report why (the hook still stops the broker)
     return 0;
-  }
-
-  private static Admin admin(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    return Admin.create(p);
-  }
-
-  /** Sum of a topic's end offsets (transaction markers included: an upper bound of its records). */
-  private static long endOffsets(Admin admin, String topic) throws Exception {
-    List<TopicPartition> parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-        .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
-    parts.forEach(tp -> req.put(tp, OffsetSpec.latest()));
-    return admin.listOffsets(req).all().get().values().stream().mapToLong(r -> r.offset()).sum();
   }
 }

@@ -1,0 +1,115 @@
+package io.streamrec.launcher;
+
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.TrainingTrigger;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The pipeline's one-line status, read from the topics as a consumer would see them
+ * (read_committed): transaction markers take offsets, so end offsets alone would overcount.
+ */
+final class PipelineStatus implements AutoCloseable {
+  private final Topics topics;
+  private final String groupId;
+  private final Admin admin;
+  private final KafkaConsumer<byte[], byte[]> edgesTail;
+  private final KafkaConsumer<byte[], byte[]> triggersTail;
+  private final KafkaConsumer<byte[], byte[]> deadLetters;
+  private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
+  private final AvroCodec<TrainingTrigger> triggers = AvroCodec.of(TrainingTrigger.class);
+  private long deadLetterCount;
+
+  PipelineStatus(String bootstrap, Topics topics, String groupId) {
+    this.topics = topics;
+    this.groupId = groupId;
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    admin = Admin.create(p);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    edgesTail = assigned(new KafkaConsumer<>(p), topics.graphEdges());
+    triggersTail = assigned(new KafkaConsumer<>(p), topics.trainingTriggers());
+    deadLetters = new KafkaConsumer<>(p);
+    List<TopicPartition> dlq = partitions(deadLetters, topics.deadLetters());
+    deadLetters.assign(dlq);
+    deadLetters.seekToBeginning(dlq);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> assigned(KafkaConsumer<byte[], byte[]> c, String topic) {
+    c.assign(partitions(c, topic));
+    return c;
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+    return c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  }
+
+  String line() throws Exception {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+    for (var info : admin.describeTopics(List.of(topics.interactions())).allTopicNames().get().get(topics.interactions()).partitions()) {
+      latest.put(new TopicPartition(topics.interactions(), info.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    long produced = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    long consumed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().values().stream()
+        .filter(o -> o != null).mapToLong(o -> o.offset()).sum();
+    long edges = 0;
+    for (ConsumerRecord<byte[], byte[]> r : lastRecords(edgesTail)) {
+      edges = Math.max(edges, changes.decode(r.value()).getSeq());
+    }
+    long lastTrigger = 0;
+    for (ConsumerRecord<byte[], byte[]> r : lastRecords(triggersTail)) {
+      lastTrigger = Math.max(lastTrigger, triggers.decode(r.value()).getTriggerId());
+    }
+    for (int k = 0; k < 5; k++) {
+      int n = deadLetters.poll(Duration.ofMillis(50)).count();
+      deadLetterCount += n;
+      if (n == 0) {
+        break;
+      }
+    }
+    return String.format("interactions %,d (job behind by %,d), changelog edges %,d, training triggers %,d, dead letters %,d",
+        produced, Math.max(0, produced - consumed), edges, lastTrigger, deadLetterCount);
+  }
+
+  /** The last few committed records of each partition (enough to step over transaction markers). */
+  private static List<ConsumerRecord<byte[], byte[]>> lastRecords(KafkaConsumer<byte[], byte[]> tail) {
+    List<TopicPartition> parts = List.copyOf(tail.assignment());
+    Map<TopicPartition, Long> ends = tail.endOffsets(parts);
+    Map<TopicPartition, Long> targets = new HashMap<>();
+    ends.forEach((tp, end) -> {
+      tail.seek(tp, Math.max(0, end - 8));
+      targets.put(tp, end);
+    });
+    List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      var batch = tail.poll(Duration.ofMillis(50));
+      batch.forEach(out::add);
+      boolean done = parts.stream().allMatch(tp -> tail.position(tp) >= targets.get(tp));
+      if (done) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    edgesTail.close();
+    triggersTail.close();
+    deadLetters.close();
+    admin.close();
+  }
+}
