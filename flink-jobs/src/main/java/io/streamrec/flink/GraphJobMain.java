@@ -128,7 +128,19 @@ public final class GraphJobMain implements Callable<Integer> {
     return cli;
   }
 
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /**
+   * Runs inside {@code flink run} (or a JobManager in application mode), so it never calls
+   * System.exit: failures propagate to Flink's client, bad arguments become an exception after
+   * picocli has printed what is wrong.
+   */
+  public static void main(String[] args) throws Exception {
+    CommandLine cli = commandLine();
+    cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      throw ex;
+    });
+    int rc = cli.execute(args);
+    if (rc != 0) {
+      throw new IllegalArgumentException("graph-job: invalid arguments (see above); --help lists the options");
+    }
   }
 }

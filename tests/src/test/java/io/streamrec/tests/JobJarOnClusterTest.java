@@ -1,0 +1,134 @@
+package io.streamrec.tests;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.avro.DeadLetter;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded job jar, as {@code flink run} would use it: its main class from the manifest, its
+ * classes from the jar through Flink's user-code class loader (this module does not depend on
+ * flink-jobs), submitted to a Flink cluster (a MiniCluster with a REST endpoint) against a real
+ * Kafka broker.
+ */
+@SuppressWarnings("try") // MiniCluster.close() declares InterruptedException
+class JobJarOnClusterTest {
+  @Test
+  void shadedJobJarRunsOnAFlinkCluster() throws Exception {
+    Path jar = Path.of(System.getProperty("streamrec.job.jar", "../flink-jobs/target/streamrec-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
+    assertTrue(Files.exists(jar), "no job jar at " + jar + ": build it with mvn package (mvn verify does)");
+    Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jobjar");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0)) {
+      Configuration conf = new Configuration();
+      conf.set(RestOptions.PORT, 0);
+      conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
+      try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+          .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+        cluster.start();
+        PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile()).setConfiguration(conf)
+            .setArguments("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "jar.", "--partitions", "2",
+                "--parallelism", "2", "--checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
+                "--checkpoint-interval", "500ms", "--trigger-edges", "500", "--detached")
+            .build();
+        assertEquals("io.streamrec.flink.GraphJobMain", program.getMainClassName(), "main class from the manifest");
+        JobGraph graph = PackagedProgramUtils.createJobGraph(program, conf, 1, false);
+        JobID job = cluster.submitJob(graph).get().getJobID();
+        try {
+          Set<String> expected = new HashSet<>();
+          try (KafkaProducer<byte[], byte[]> p = producer(kafka.bootstrapServers())) {
+            for (int k = 0; k < 2_000; k++) {
+              String user = "u" + (k % 97);
+              String item = "i" + k;
+              expected.add(user + ">" + item);
+              p.send(new ProducerRecord<>("jar.interactions", user.getBytes(UTF_8),
+                  ("{\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\",\"event_type\":\"view\",\"event_time\":"
+                      + System.currentTimeMillis() + "}").getBytes(UTF_8)));
+            }
+            for (int k = 0; k < 10; k++) {
+              p.send(new ProducerRecord<>("jar.interactions", null, ("not json " + k).getBytes(UTF_8)));
+            }
+          }
+          AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
+          Set<String> seen = new HashSet<>();
+          for (ConsumerRecord<byte[], byte[]> r : consume(kafka.bootstrapServers(), "jar.graph.edges", 2_000 + 4 * 2, // 2,000 edges and a CUT per partition for each of the 4 count triggers
+               Duration.ofSeconds(90))) {
+            GraphChange g = changes.decode(r.value());
+            if (g.getKind() == GraphChangeKind.EDGE_ADDED) {
+              assertTrue(seen.add(g.getUserId() + ">" + g.getItemId()), "edge once: " + g);
+            }
+          }
+          assertEquals(expected, seen);
+          AvroCodec<DeadLetter> letters = AvroCodec.of(DeadLetter.class);
+          List<ConsumerRecord<byte[], byte[]>> dlq = consume(kafka.bootstrapServers(), "jar.dlq", 10, Duration.ofSeconds(30));
+          assertEquals(10, dlq.size());
+          for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            assertEquals("UNDECODABLE", letters.decode(r.value()).getReasonCode());
+          }
+        } finally {
+          cluster.cancelJob(job).get();
+        }
+      }
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("acks", "all");
+    return new KafkaProducer<>(p);
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrap, String topic, int atLeast, Duration timeout) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (out.size() < atLeast && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      for (int k = 0; k < 5; k++) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}
