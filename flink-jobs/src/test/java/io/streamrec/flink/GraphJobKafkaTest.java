@@ -70,12 +70,28 @@ class GraphJobKafkaTest {
     GraphJobConfig cfg = config("restart.", checkpoints);
     TestWorkload w = new TestWorkload(7, 2_000, 1_000).generate(60_000, 40);
     int half = w.records.size() / 2;
-    SharedBroker.produce(cfg.topics().interactions(), w.records.subList(0, half));
-
+    // then remove every edge: each removal reports the weight the job accumulated for it, so the
+    // changelog check below also proves the final adjacency (every event applied exactly once)
+    int edgesBeforeRemoval = w.adjacency.values().stream().mapToInt(Map::size).sum();
+    w.removeEverything();
     JobClient first = GraphJobRunner.start(cfg, local());
-    // let it commit part of the stream, then cancel it mid-stream
-    SharedBroker.consume(cfg.topics().graphEdges(), r -> r.size() >= 2_000, Duration.ofSeconds(120));
+    // the first half arrives over ~3 s while the job runs; cancel it in the middle of that, with
+    // events in flight and transactions open
+    Thread producer = new Thread(() -> {
+      List<byte[][]> firstHalf = w.records.subList(0, half);
+      for (int from = 0; from < half; from += 1_000) {
+        SharedBroker.produce(cfg.topics().interactions(), firstHalf.subList(from, Math.min(half, from + 1_000)));
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    producer.start();
+    SharedBroker.consume(cfg.topics().graphEdges(), r -> r.size() >= 5_000, Duration.ofSeconds(120));
     first.cancel().get();
+    producer.join();
     assertThrows(ExecutionException.class, () -> first.getJobExecutionResult().get(), "cancelled job ends in failure");
     String latest = Checkpoints.latest(checkpoints.toUri().toString());
     assertNotNull(latest, "a retained checkpoint");
@@ -92,6 +108,7 @@ class GraphJobKafkaTest {
       ChangelogCheck.checkChangelog(w, edges, triggers, PARTITIONS);
       ChangelogCheck.checkDeadLetters(w, dlq, cfg.topics().interactions());
       assertTrue(w.expectedChanges() > 2_000);
+      assertTrue(edgesBeforeRemoval > 10_000, "the final adjacency checked through its removals: " + edgesBeforeRemoval);
     } finally {
       second.cancel().get();
     }

@@ -110,6 +110,23 @@ final class TestWorkload {
     }
   }
 
+  /**
+   * Appends a {@code remove} for every edge still in the graph. Each removal's changelog entry
+   * carries the weight the job accumulated for the edge, so the checked changelog then proves
+   * the final adjacency: every event applied exactly once, weights included.
+   */
+  TestWorkload removeEverything() {
+    for (Map.Entry<String, Map<String, Float>> u : adjacency.entrySet()) {
+      for (Map.Entry<String, Float> e : u.getValue().entrySet()) {
+        records.add(new byte[][] {u.getKey().getBytes(UTF_8), avro(u.getKey(), e.getKey(), "remove", null, baseTime + (n++))});
+        changesByUser.computeIfAbsent(u.getKey(), k -> new ArrayList<>()).add(u.getKey() + " " + e.getKey() + " - " + e.getValue());
+        validEvents++;
+      }
+      u.getValue().clear();
+    }
+    return this;
+  }
+
   private static float weightOf(String type) {
     return switch (type) {
       case "purchase" -> 4f;
