@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
         description = {"streamrec: streaming, incremental, multimodal recommender.",
             "Every option can also be given as an environment variable: --batch-size = STREAMREC_BATCH_SIZE."},
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
-            SpeedBenchCommand.class, CommandLine.HelpCommand.class})
+            SpeedBenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
+            "  pipeline      Streaming pipeline on this machine (embedded Kafka, local Flink)",
+            "  graph-job     The graph job against an existing Kafka (also the cluster job jar)",
+            "  bench-ingest  Throughput and latency benchmark of the graph job"})
 public final class ModelCli {
     public static void main(String[] args) {
         System.exit(run(args));
