@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             SpeedBenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
             "  pipeline      Streaming pipeline on this machine (embedded Kafka, local Flink)",
-            "  graph-job     The graph job against an existing Kafka (also the cluster job jar)",
+            "  graph-job     The graph job against an existing Kafka (also runs on clusters)",
             "  bench-ingest  Throughput and latency benchmark of the graph job"})
 public final class ModelCli {
     public static void main(String[] args) {
