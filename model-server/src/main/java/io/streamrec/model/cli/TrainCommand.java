@@ -111,6 +111,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", defaultValue = "lightgcn", description = "Model name recorded in --results-json (default: ${DEFAULT-VALUE}).")
     String name;
 
+    @Option(names = "--modality", paramLabel = "NAME=FILE",
+            description = "A modality's item vectors: a .npy matrix, row r = item r (repeatable; e.g. text=minilm.npy audio=vggish.npy). "
+                    + "NaN/Inf or a wrong row count is an error naming the item and modality; an all-zero row means the item lacks it.")
+    Map<String, Path> modalities = new LinkedHashMap<>();
+
+    @Option(names = "--fusion", defaultValue = "none",
+            description = "Late fusion of item embeddings with the modalities: none, frozen (the study's fixed random projection) or "
+                    + "equal (half collaborative) (default: ${DEFAULT-VALUE}).")
+    String fusionVariant;
+
     /** The command line that started this run, recorded in results files. */
     String commandLine = System.getProperty("streamrec.command", "streamrec train");
 
@@ -174,8 +184,33 @@ public final class TrainCommand implements Callable<Integer> {
         runConfig.put("top_k", RankingMetrics.DEFAULT_KS);
         int[] ks = RankingMetrics.DEFAULT_KS;
 
+        io.streamrec.model.multimodal.LateFusion fusion = null;
+        if (!fusionVariant.equalsIgnoreCase("none")) {
+            if (modalities.isEmpty()) {
+                throw new IllegalArgumentException("--fusion " + fusionVariant + " needs at least one --modality NAME=FILE.npy");
+            }
+            java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded = new java.util.ArrayList<>();
+            for (Map.Entry<String, Path> m : modalities.entrySet()) {
+                var v = io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), dataset.numItems());
+                LOG.info("Loaded {}", v);
+                loaded.add(v);
+            }
+            fusion = new io.streamrec.model.multimodal.LateFusion(io.streamrec.model.multimodal.LateFusion.parse(fusionVariant),
+                    loaded, dim, seed);
+            Map<String, Object> f = new LinkedHashMap<>(fusion.describe());
+            Map<String, String> files = new LinkedHashMap<>();
+            modalities.forEach((k, v) -> files.put(k, v.toString()));
+            f.put("files", files);
+            runConfig.put("fusion", f);
+        } else if (!modalities.isEmpty()) {
+            throw new IllegalArgumentException("--modality given without --fusion: choose frozen or equal");
+        }
+
         try (LightGcnTrainer trainer = new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial);
                 EpochLog epochLog = new EpochLog(out.resolve("train.log"), runConfig, ks)) {
+            if (fusion != null) {
+                trainer.useFusion(fusion);
+            }
             LOG.info("Training K={} d={} on {} ({} backend), {} steps/epoch, {} epochs", layers, dim, dev,
                     trainer.usesCsrBackend() ? "csr" : "djl", trainer.stepsPerEpoch(), epochs);
             ProgressBar bar = new ProgressBar("train");

@@ -252,7 +252,8 @@ public final class LightGcnTrainer implements AutoCloseable {
             NDArray nodes = indexArray(sub, 3, batchNodes, 0, distinct);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray all = propagate(weight);
-                NDArray loss = BprLoss.total(rows(all, u), rows(all, p), rows(all, q), rows(weight, nodes), config.lambda());
+                NDArray loss = BprLoss.total(rows(all, u), fusedItemRows(all, p), fusedItemRows(all, q), rows(weight, nodes),
+                        config.lambda());
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -278,6 +279,42 @@ public final class LightGcnTrainer implements AutoCloseable {
         return acc.mul(config.layerScale());
     }
 
+    /**
+     * Late fusion of item embeddings with constant modality vectors (RESEARCH.md §2), applied in
+     * every step and in {@link #finalEmbeddings}; csr backend only. Call before training.
+     */
+    public void useFusion(io.streamrec.model.multimodal.LateFusion f) {
+        if (f == null || f.numItems() != numItems) {
+            throw new IllegalArgumentException("fusion must cover the graph's " + numItems + " items");
+        }
+        this.fusion = f;
+        boolean[] noEdges = new boolean[numItems];
+        java.util.Arrays.fill(noEdges, true);
+        for (int[] items : itemsByUser) {
+            for (int i : items) {
+                noEdges[i] = false;
+            }
+        }
+        f.contentOnlyFor(noEdges);
+        if (!csr) { // constants on the device: fused rows = scale[i] * E[i] + shift[i]
+            fusionScale = manager.create(f.scales(), new Shape(numItems, 1));
+            fusionShift = manager.create(f.shifts(), new Shape(numItems, dim));
+        }
+    }
+
+    private io.streamrec.model.multimodal.LateFusion fusion;
+    private NDArray fusionScale;
+    private NDArray fusionShift;
+
+    private NDArray fusedItemRows(NDArray all, NDArray itemNodes) {
+        NDArray r = rows(all, itemNodes);
+        if (fusion == null) {
+            return r;
+        }
+        NDArray items = itemNodes.sub(numUsers);
+        return r.mul(rows(fusionScale, items)).add(rows(fusionShift, items));
+    }
+
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
         trainPropagation.propagate(e0, fin);
         float lossValue;
@@ -286,6 +323,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         try (NDManager sub = manager.newSubManager()) {
             NDList leaves = new NDList(rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b),
                     rowsArray(sub, 2, fin, neg, numUsers, b));
+
             for (NDArray a : leaves) {
                 a.setRequiresGradient(true);
             }
@@ -299,6 +337,10 @@ public final class LightGcnTrainer implements AutoCloseable {
                     grads[k] = g.toFloatArray();
                 }
             }
+        }
+        if (fusion != null) { // fused_i = s_i (e_i + c_i): dL/de_i = s_i dL/dfused_i
+            scaleRows(grads[1], pos, b);
+            scaleRows(grads[2], neg, b);
         }
         scatterAdd(grad, users, 0, b, grads[0]);
         scatterAdd(grad, pos, numUsers, b, grads[1]);
@@ -324,6 +366,15 @@ public final class LightGcnTrainer implements AutoCloseable {
         adam.update(PARAM, weight, gradArray);
         weightView.get(0, e0);
         return lossValue;
+    }
+
+    private void scaleRows(float[] rows, int[] items, int b) {
+        for (int k = 0; k < b; k++) {
+            float s = fusion.scale(items[k]);
+            for (int j = k * dim; j < (k + 1) * dim; j++) {
+                rows[j] *= s;
+            }
+        }
     }
 
     private void scatterAdd(float[] target, int[] ids, int offset, int b, float[] rows) {
@@ -375,6 +426,11 @@ public final class LightGcnTrainer implements AutoCloseable {
         for (int k = 0; k < b; k++) {
             view.put(k * dim, table, (ids[k] + offset) * dim, dim);
         }
+        if (fusion != null && offset == numUsers) { // item rows: what scoring sees is the fused embedding
+            for (int k = 0; k < b; k++) {
+                fusion.fuseRow(view, k * dim, ids[k]);
+            }
+        }
         return sub.create(buf, new Shape(b, dim), DataType.FLOAT32);
     }
 
@@ -399,6 +455,9 @@ public final class LightGcnTrainer implements AutoCloseable {
     public float[] finalEmbeddings(float[] table) {
         float[] out = new float[numNodes * dim];
         propagation.propagate(table, out);
+        if (fusion != null) {
+            fusion.fuseItems(out, numUsers);
+        }
         return out;
     }
 
