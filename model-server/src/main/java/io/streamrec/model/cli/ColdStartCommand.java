@@ -45,8 +45,11 @@ public final class ColdStartCommand implements Callable<Integer> {
   @Option(names = "--modality", required = true, paramLabel = "NAME=FILE", description = "Modality vectors (.npy, row r = item r), repeatable.")
   Map<String, Path> modalities = new LinkedHashMap<>();
 
-  @Option(names = "--fusion", defaultValue = "frozen", description = "Fusion variant: frozen or equal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fusion", defaultValue = "frozen", description = "Fusion variant: frozen, alpha, convex or equal (default: ${DEFAULT-VALUE}).")
   String fusion;
+
+  @Option(names = "--alpha-init", defaultValue = "0.5", description = "Initial α of the alpha and convex variants (default: ${DEFAULT-VALUE}).")
+  double alphaInit;
 
   @Option(names = "--fraction", defaultValue = "0.2", description = "Share of items made cold (default: ${DEFAULT-VALUE}).")
   double fraction;
@@ -111,6 +114,10 @@ public final class ColdStartCommand implements Callable<Integer> {
     RankingMetrics randomMetrics = RankingEvaluator.evaluate(random, dim, coldEval, ks, dev);
     RankingMetrics lightgcn = trainAndRank(trainData, coldEval, cfg, dev, null, ks);
     LateFusion f = new LateFusion(LateFusion.parse(fusion), loaded, dim, seed);
+    if (!(alphaInit > 0 && alphaInit < 1)) {
+      throw new IllegalArgumentException("--alpha-init must lie in (0, 1), got " + alphaInit);
+    }
+    f.setW((float) Math.log(alphaInit / (1 - alphaInit)));
     RankingMetrics fused = trainAndRank(trainData, coldEval, cfg, dev, f, ks);
     LOG.info("cold NDCG@20: random {}, LightGCN {}, {} fusion {}", TrainCommand.fmt(randomMetrics.ndcg(20)),
         TrainCommand.fmt(lightgcn.ndcg(20)), fusion, TrainCommand.fmt(fused.ndcg(20)));
@@ -121,6 +128,9 @@ public final class ColdStartCommand implements Callable<Integer> {
     Map<String, Object> fm = new LinkedHashMap<>();
     fm.put("variant", f.describe().get("variant"));
     fm.put("modalities", f.describe().get("modalities"));
+    if (f.learnsAlpha()) {
+      fm.put("alpha_learned", TrainCommand.round(f.alpha()));
+    }
     fm.putAll(metrics(fused));
     r.put("fusion", fm);
     r.put("fusion_vs_lightgcn_ndcg@20", TrainCommand.round(fused.ndcg(20) / Math.max(lightgcn.ndcg(20), 1e-12)));

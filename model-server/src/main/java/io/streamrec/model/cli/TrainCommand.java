@@ -117,9 +117,13 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Path> modalities = new LinkedHashMap<>();
 
     @Option(names = "--fusion", defaultValue = "none",
-            description = "Late fusion of item embeddings with the modalities: none, frozen (the study's fixed random projection) or "
+            description = "Late fusion of item embeddings with the modalities: none, frozen (the study's fixed random projection), alpha (learned collaborative weight), convex (alpha e + (1-alpha) mean content, ours) or "
                     + "equal (half collaborative) (default: ${DEFAULT-VALUE}).")
     String fusionVariant;
+
+    @Option(names = "--alpha-init", defaultValue = "0.5",
+            description = "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
+    double alphaInit;
 
     /** The command line that started this run, recorded in results files. */
     String commandLine = System.getProperty("streamrec.command", "streamrec train");
@@ -197,6 +201,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             fusion = new io.streamrec.model.multimodal.LateFusion(io.streamrec.model.multimodal.LateFusion.parse(fusionVariant),
                     loaded, dim, seed);
+            if (!(alphaInit > 0 && alphaInit < 1)) {
+                throw new IllegalArgumentException("--alpha-init must lie in (0, 1), got " + alphaInit);
+            }
+            fusion.setW((float) Math.log(alphaInit / (1 - alphaInit)));
             Map<String, Object> f = new LinkedHashMap<>(fusion.describe());
             Map<String, String> files = new LinkedHashMap<>();
             modalities.forEach((k, v) -> files.put(k, v.toString()));
@@ -277,6 +285,12 @@ public final class TrainCommand implements Callable<Integer> {
             metrics.put("selected_epoch", bestTable != null ? bestEpoch : trainedEpochs);
             double seconds = (System.nanoTime() - t0) / 1e9;
             metrics.put("seconds", seconds);
+            if (fusion != null) { // the learned part (alpha) as trained
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = (Map<String, Object>) runConfig.get("fusion");
+                f.putAll(fusion.describe());
+                LOG.info("Fusion: {}", fusion.describe());
+            }
             new SavedModel(dataset.numUsers(), dataset.numItems(), dim, layers, trainedEpochs, runConfig, metrics, table, fin).save(out);
             JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
             if (test != null) {

@@ -245,6 +245,12 @@ public final class LightGcnTrainer implements AutoCloseable {
             if (cooAdjacency != null) {
                 cooAdjacency.tempAttach(sub);
             }
+            if (fusionConstants != null) { // so that what is computed from them is freed with the step
+                fusionConstants.forEach(a -> a.tempAttach(sub));
+            }
+            if (alphaW != null) {
+                alphaW.tempAttach(sub);
+            }
             NDArray u = indexArray(sub, 0, users, 0, b);
             NDArray p = indexArray(sub, 1, pos, numUsers, b);
             NDArray q = indexArray(sub, 2, neg, numUsers, b);
@@ -260,6 +266,11 @@ public final class LightGcnTrainer implements AutoCloseable {
         }
         try (NDArray g = weight.getGradient()) {
             adam.update(PARAM, weight, g);
+        }
+        if (alphaW != null) {
+            try (NDArray g = alphaW.getGradient()) {
+                updateAlpha(g);
+            }
         }
         return lossValue;
     }
@@ -296,15 +307,27 @@ public final class LightGcnTrainer implements AutoCloseable {
             }
         }
         f.contentOnlyFor(noEdges);
-        if (!csr) { // constants on the device: fused rows = scale[i] * E[i] + shift[i]
-            fusionScale = manager.create(f.scales(), new Shape(numItems, 1));
-            fusionShift = manager.create(f.shifts(), new Shape(numItems, dim));
+        if (f.learnsAlpha()) {
+            alphaW = manager.create(new float[] {f.w()}, new Shape(1));
+            alphaW.setRequiresGradient(true);
+        }
+        if (!csr) { // constants on the device
+            if (f.learnsAlpha()) { // fused = e (factor·α + fixedScale) + factor·(1−α)·S + fixedShift
+                fusionConstants = new NDList(manager.create(f.alphaFactors(), new Shape(numItems, 1)),
+                        manager.create(f.alphaSums(), new Shape(numItems, dim)),
+                        manager.create(f.fixedScales(), new Shape(numItems, 1)),
+                        manager.create(f.fixedShifts(), new Shape(numItems, dim)));
+            } else { // fused = scale · e + shift
+                fusionConstants = new NDList(manager.create(f.scales(), new Shape(numItems, 1)),
+                        manager.create(f.shifts(), new Shape(numItems, dim)));
+            }
         }
     }
 
     private io.streamrec.model.multimodal.LateFusion fusion;
-    private NDArray fusionScale;
-    private NDArray fusionShift;
+    /** The learned logit of α (alpha fusion), a DJL parameter updated by the same Adam. */
+    private NDArray alphaW;
+    private NDList fusionConstants;
 
     private NDArray fusedItemRows(NDArray all, NDArray itemNodes) {
         NDArray r = rows(all, itemNodes);
@@ -312,7 +335,20 @@ public final class LightGcnTrainer implements AutoCloseable {
             return r;
         }
         NDArray items = itemNodes.sub(numUsers);
-        return r.mul(rows(fusionScale, items)).add(rows(fusionShift, items));
+        if (!fusion.learnsAlpha()) {
+            return r.mul(rows(fusionConstants.get(0), items)).add(rows(fusionConstants.get(1), items));
+        }
+        NDArray alpha = ai.djl.nn.Activation.sigmoid(alphaW);
+        NDArray factor = rows(fusionConstants.get(0), items);
+        NDArray eWeight = factor.mul(alpha).add(rows(fusionConstants.get(2), items));
+        NDArray content = factor.mul(alpha.neg().add(1f)).mul(rows(fusionConstants.get(1), items));
+        return r.mul(eWeight).add(content).add(rows(fusionConstants.get(3), items));
+    }
+
+    /** One Adam step on α's logit, then the fusion follows. */
+    private void updateAlpha(NDArray gradW) {
+        adam.update("alpha", alphaW, gradW);
+        fusion.setW(alphaW.getFloat());
     }
 
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
@@ -338,7 +374,11 @@ public final class LightGcnTrainer implements AutoCloseable {
                 }
             }
         }
-        if (fusion != null) { // fused_i = s_i (e_i + c_i): dL/de_i = s_i dL/dfused_i
+        double gradW = 0;
+        if (alphaW != null) { // dL/dw from the raw item rows, before α moves
+            gradW = fusion.gradW(grads[1], rawRows(fin, pos, b), pos, b) + fusion.gradW(grads[2], rawRows(fin, neg, b), neg, b);
+        }
+        if (fusion != null) { // fused_i = a_i e_i + shift_i: dL/de_i = a_i dL/dfused_i
             scaleRows(grads[1], pos, b);
             scaleRows(grads[2], neg, b);
         }
@@ -365,7 +405,21 @@ public final class LightGcnTrainer implements AutoCloseable {
         gradView.put(0, gradE0);
         adam.update(PARAM, weight, gradArray);
         weightView.get(0, e0);
+        if (alphaW != null) {
+            try (NDManager sub = manager.newSubManager()) {
+                alphaW.tempAttach(sub);
+                updateAlpha(sub.create(new float[] {(float) gradW}, new Shape(1)));
+            }
+        }
         return lossValue;
+    }
+
+    private float[] rawRows(float[] table, int[] items, int b) {
+        float[] out = new float[b * dim];
+        for (int k = 0; k < b; k++) {
+            System.arraycopy(table, (numUsers + items[k]) * dim, out, k * dim, dim);
+        }
+        return out;
     }
 
     private void scaleRows(float[] rows, int[] items, int b) {

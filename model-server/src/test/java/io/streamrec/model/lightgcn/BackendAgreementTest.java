@@ -105,7 +105,7 @@ class BackendAgreementTest {
             }
         }
         for (var variant : io.streamrec.model.multimodal.LateFusion.Variant.values()) {
-            var fusion = new io.streamrec.model.multimodal.LateFusion(variant, java.util.List.of(text, audio), 16, 9);
+            io.streamrec.model.multimodal.LateFusion fusion = null;
             float[][] tables = new float[2][];
             float[][] finals = new float[2][];
             LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR};
@@ -113,6 +113,8 @@ class BackendAgreementTest {
                 LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(16).optBatchSize(64).optSeed(5).optThreads(2)
                         .optBackend(backends[k]).build();
                 try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+                    // a fresh fusion per trainer: it carries learned state (alpha)
+                    fusion = new io.streamrec.model.multimodal.LateFusion(variant, java.util.List.of(text, audio), 16, 9);
                     t.useFusion(fusion);
                     t.trainEpoch(null);
                     tables[k] = t.table();
@@ -121,6 +123,9 @@ class BackendAgreementTest {
             }
             assertArrayEquals(tables[0], tables[1], 1e-5f, "E0 after an epoch with " + variant + " fusion");
             assertArrayEquals(finals[0], finals[1], 1e-5f, "fused final embeddings, " + variant);
+            if (fusion.learnsAlpha()) {
+                assertTrue(Math.abs(fusion.alpha() - 0.5f) > 1e-3, "alpha was learned: " + fusion.alpha());
+            }
         }
     }
 

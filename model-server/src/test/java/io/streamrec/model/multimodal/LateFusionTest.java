@@ -50,6 +50,6 @@ class LateFusionTest {
   @Test
   void unknownVariantsAreNamed() {
     assertEquals(LateFusion.Variant.FROZEN, LateFusion.parse("Frozen"));
-    assertThrows(IllegalArgumentException.class, () -> LateFusion.parse("alpha"));
+    assertThrows(IllegalArgumentException.class, () -> LateFusion.parse("normalized"));
   }
 }
