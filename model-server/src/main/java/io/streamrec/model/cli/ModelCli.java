@@ -28,6 +28,14 @@ public final class ModelCli {
                 cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
                 return 2;
             }
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("error: no such file: " + e.getMessage()));
+                return 2;
+            }
+            if (e instanceof java.io.IOException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("error: cannot read or write: " + e));
+                return 1;
+            }
             throw e;
         });
         return cli.execute(args);
