@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,7 +114,7 @@ public final class GraphJobMain implements Callable<Integer> {
     int edgePartitions = createTopics
         ? TopicProvisioner.ensureTopics(bootstrapServers, kafkaProperties, topics, partitions, replication).get(topics.graphEdges())
         : TopicProvisioner.partitionsOf(bootstrapServers, kafkaProperties, topics.graphEdges());
-    JobClient client = GraphJobRunner.start(cfg.withEdgesPartitions(edgePartitions), new Configuration());
+    JobClient client = GraphJobRunner.start(cfg.withEdgesPartitions(edgePartitions), GraphJobRunner.localDefaults());
     if (!detached) {
       client.getJobExecutionResult().get();
     }

@@ -38,6 +38,18 @@ public final class GraphJobRunner {
     return c;
   }
 
+  /**
+   * Settings for a job run in a local MiniCluster (ignored by a real cluster, whose TaskManagers
+   * fix their memory at start-up): 1 GiB managed memory, RocksDB's cache and write buffers.
+   * Flink's local default (128 MiB) made RocksDB flush and compact so often that one adjacency
+   * task managed ~25k events/s (BENCHMARKS.md §4).
+   */
+  public static Configuration localDefaults() {
+    Configuration c = new Configuration();
+    set(c, "taskmanager.memory.managed.size", "1g");
+    return c;
+  }
+
   private static void set(Configuration c, String key, String value) {
     c.set(ConfigOptions.key(key).stringType().noDefaultValue(), value);
   }

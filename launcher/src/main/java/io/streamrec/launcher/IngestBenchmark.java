@@ -198,7 +198,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     LOG.info("Produced {} events in {} s ({} events/s); starting the job at parallelism {}", events,
         String.format("%.1f", produceSeconds), String.format("%.0f", events / produceSeconds), parallelism);
 
-    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
+    JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
     long submitted = System.nanoTime();
     List<long[]> samples = new ArrayList<>(); // {nanos, committed source offsets}
     try (Admin admin = admin()) {
@@ -253,7 +253,7 @@ public final class IngestBenchmark implements Callable<Integer> {
 
   private ObjectNode latencyRun(int parallelism) throws Exception {
     GraphJobConfig cfg = config("bench-latency.", parallelism, latencyCheckpointInterval);
-    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
+    JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
     Thread.sleep(5_000); // deployed and idle
     AtomicBoolean producing = new AtomicBoolean(true);
     long total = (long) latencyRate * latencySeconds;

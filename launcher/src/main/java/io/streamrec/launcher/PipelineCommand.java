@@ -90,7 +90,7 @@ public final class PipelineCommand implements Callable<Integer> {
     GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, "streamrec-graph-job", parallelism, edgePartitions,
         triggerEdges, triggerInterval, InteractionValidator.defaults(), Duration.ZERO, checkpointDir, checkpointInterval,
         restore, Duration.ofMinutes(10), Map.of());
-    JobClient job = GraphJobRunner.start(cfg, LocalFlink.configuration());
+    JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
     System.out.println("streamrec pipeline running. Kafka: " + bootstrap + "  topics: " + topics.prefix() + "*  "
         + (restore == null ? "(fresh start)" : "(resumed from " + restore + ")") + "  Ctrl-C stops.");
 
