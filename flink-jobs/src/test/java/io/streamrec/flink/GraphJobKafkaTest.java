@@ -52,7 +52,7 @@ class GraphJobKafkaTest {
     JobClient job = GraphJobRunner.start(cfg, local());
     try {
       List<ConsumerRecord<byte[], byte[]>> edges = SharedBroker.consume(cfg.topics().graphEdges(),
-          r -> r.size() >= w.expectedChanges(), Duration.ofSeconds(180));
+          r -> ChangelogCheck.edgeCount(r) >= w.expectedChanges(), Duration.ofSeconds(180));
       List<ConsumerRecord<byte[], byte[]>> dlq = SharedBroker.consume(cfg.topics().deadLetters(),
           r -> r.size() >= w.malformed.size(), Duration.ofSeconds(60));
       List<ConsumerRecord<byte[], byte[]>> triggers = SharedBroker.consume(cfg.topics().trainingTriggers(),
