@@ -8,6 +8,7 @@ import io.streamrec.flink.GraphJobConfig;
 import io.streamrec.flink.GraphJobRunner;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
@@ -25,7 +26,6 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -39,8 +39,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -201,7 +199,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
     long submitted = System.nanoTime();
     List<long[]> samples = new ArrayList<>(); // {nanos, committed source offsets}
-    try (Admin admin = admin()) {
+    try (Admin admin = KafkaClients.admin(bootstrap)) {
       long done = 0;
       long lastLog = System.nanoTime();
       while (done < events) {
@@ -227,6 +225,10 @@ public final class IngestBenchmark implements Callable<Integer> {
     job.cancel().get();
     double sustained = sustainedRate(samples, events);
     double overall = events / ((finished - submitted) / 1e9);
+    if (Double.isNaN(sustained)) {
+      LOG.warn("p{}: too few events between offset commits to measure a sustained rate; reporting the rate from submission", parallelism);
+      sustained = overall;
+    }
     ObjectNode run = new ObjectMapper().createObjectNode();
     run.put("events_per_second", Math.round(sustained));
     run.put("events_per_second_including_startup", Math.round(overall));
@@ -248,6 +250,9 @@ public final class IngestBenchmark implements Callable<Integer> {
   private static double sustainedRate(List<long[]> samples, long events) {
     long[] first = samples.stream().filter(s -> s[1] > 0).findFirst().orElseThrow();
     long[] last = samples.get(samples.size() - 1);
+    if (last[1] - first[1] < events / 2) {
+      return Double.NaN; // the first commit already covered most of the input: the run is too short to tell
+    }
     return (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
   }
 
@@ -260,7 +265,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     Thread producer = new Thread(() -> {
       AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
       InteractionEvent e = new InteractionEvent();
-      try (KafkaProducer<byte[], byte[]> p = producer()) {
+      try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap)) {
         awaitLeaders(p, cfg.topics().interactions());
         long start = System.nanoTime();
         for (long k = 0; k < total; k++) {
@@ -288,8 +293,8 @@ public final class IngestBenchmark implements Callable<Integer> {
     long[] latencies = new long[(int) total];
     int seen = 0;
     AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
-    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
-      List<TopicPartition> parts = partitions(c, cfg.topics().graphEdges());
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
+      List<TopicPartition> parts = KafkaClients.partitions(c, cfg.topics().graphEdges());
       c.assign(parts);
       c.seekToBeginning(parts);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencySeconds + 60L);
@@ -328,8 +333,8 @@ public final class IngestBenchmark implements Callable<Integer> {
     BitSet seqs = new BitSet();
     long edges = 0;
     boolean repeats = false;
-    try (KafkaConsumer<byte[], byte[]> c = consumer(); Admin admin = admin()) {
-      List<TopicPartition> parts = partitions(c, topic);
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap); Admin admin = KafkaClients.admin(bootstrap)) {
+      List<TopicPartition> parts = KafkaClients.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -368,7 +373,7 @@ public final class IngestBenchmark implements Callable<Integer> {
   }
 
   private void produce(String topic, List<byte[][]> records) throws InterruptedException {
-    try (KafkaProducer<byte[], byte[]> p = producer()) {
+    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap)) {
       awaitLeaders(p, topic);
       for (byte[][] kv : records) {
         p.send(new ProducerRecord<>(topic, kv[0], kv[1]));
@@ -385,38 +390,6 @@ public final class IngestBenchmark implements Callable<Integer> {
       }
       Thread.sleep(100);
     }
-  }
-
-  private KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.serializer", ByteArraySerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    p.put("linger.ms", "5");
-    p.put("batch.size", String.valueOf(256 * 1024));
-    p.put("acks", "all");
-    return new KafkaProducer<>(p);
-  }
-
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    p.put("max.poll.records", "5000");
-    return new KafkaConsumer<>(p);
-  }
-
-  private Admin admin() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    return Admin.create(p);
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
-    return c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
   }
 
   private static void deleteRecursively(Path p) throws Exception {

@@ -1,15 +1,14 @@
 package io.streamrec.launcher;
 
+import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.avro.InteractionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +47,10 @@ final class InteractionGenerator implements Runnable {
 
   @Override
   public void run() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.serializer", ByteArraySerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    p.put("linger.ms", "20");
-    p.put("acks", "all");
     SplittableRandom rnd = new SplittableRandom(System.nanoTime());
     AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
     LOG.info("Generating {} interactions/s into {} ({} users, {} items)", rate, topic, users, items);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
       long start = System.nanoTime();
       for (long k = 0; running; k++) {
         long wait = start + k * 1_000_000_000L / rate - System.nanoTime();

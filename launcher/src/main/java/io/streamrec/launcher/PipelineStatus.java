@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.GraphChange;
@@ -8,12 +9,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The pipeline's one-line status, read from the topics as a consumer would see them
@@ -33,28 +32,18 @@ final class PipelineStatus implements AutoCloseable {
   PipelineStatus(String bootstrap, Topics topics, String groupId) {
     this.topics = topics;
     this.groupId = groupId;
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    admin = Admin.create(p);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    edgesTail = assigned(new KafkaConsumer<>(p), topics.graphEdges());
-    triggersTail = assigned(new KafkaConsumer<>(p), topics.trainingTriggers());
-    deadLetters = new KafkaConsumer<>(p);
-    List<TopicPartition> dlq = partitions(deadLetters, topics.deadLetters());
+    admin = KafkaClients.admin(bootstrap);
+    edgesTail = assigned(KafkaClients.readCommittedConsumer(bootstrap), topics.graphEdges());
+    triggersTail = assigned(KafkaClients.readCommittedConsumer(bootstrap), topics.trainingTriggers());
+    deadLetters = KafkaClients.readCommittedConsumer(bootstrap);
+    List<TopicPartition> dlq = KafkaClients.partitions(deadLetters, topics.deadLetters());
     deadLetters.assign(dlq);
     deadLetters.seekToBeginning(dlq);
   }
 
   private static KafkaConsumer<byte[], byte[]> assigned(KafkaConsumer<byte[], byte[]> c, String topic) {
-    c.assign(partitions(c, topic));
+    c.assign(KafkaClients.partitions(c, topic));
     return c;
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
-    return c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
   }
 
   String line() throws Exception {

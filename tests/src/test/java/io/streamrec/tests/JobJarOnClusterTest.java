@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.avro.DeadLetter;
 import io.streamrec.schemas.avro.GraphChange;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
@@ -27,12 +27,8 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +61,7 @@ class JobJarOnClusterTest {
         JobID job = cluster.submitJob(graph).get().getJobID();
         try {
           Set<String> expected = new HashSet<>();
-          try (KafkaProducer<byte[], byte[]> p = producer(kafka.bootstrapServers())) {
+          try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
             for (int k = 0; k < 2_000; k++) {
               String user = "u" + (k % 97);
               String item = "i" + k;
@@ -82,7 +78,7 @@ class JobJarOnClusterTest {
           Set<String> seen = new HashSet<>();
           java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> allEdges = records -> records.stream()
               .filter(r -> changes.decode(r.value()).getKind() != GraphChangeKind.CUT).count() >= 2_000;
-          for (ConsumerRecord<byte[], byte[]> r : consume(kafka.bootstrapServers(), "jar.graph.edges", allEdges, Duration.ofSeconds(90))) {
+          for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(kafka.bootstrapServers(), "jar.graph.edges", allEdges, Duration.ofSeconds(90), Duration.ofSeconds(1))) {
             GraphChange g = changes.decode(r.value());
             if (g.getKind() == GraphChangeKind.EDGE_ADDED) {
               assertTrue(seen.add(g.getUserId() + ">" + g.getItemId()), "edge once: " + g);
@@ -90,7 +86,7 @@ class JobJarOnClusterTest {
           }
           assertEquals(expected, seen);
           AvroCodec<DeadLetter> letters = AvroCodec.of(DeadLetter.class);
-          List<ConsumerRecord<byte[], byte[]>> dlq = consume(kafka.bootstrapServers(), "jar.dlq", r -> r.size() >= 10, Duration.ofSeconds(30));
+          List<ConsumerRecord<byte[], byte[]>> dlq = KafkaClients.readAll(kafka.bootstrapServers(), "jar.dlq", r -> r.size() >= 10, Duration.ofSeconds(30), Duration.ofSeconds(1));
           assertEquals(10, dlq.size());
           for (ConsumerRecord<byte[], byte[]> r : dlq) {
             assertEquals("UNDECODABLE", letters.decode(r.value()).getReasonCode());
@@ -100,37 +96,5 @@ class JobJarOnClusterTest {
         }
       }
     }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.serializer", ByteArraySerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    p.put("acks", "all");
-    return new KafkaProducer<>(p);
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrap, String topic,
-      java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("isolation.level", "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!done.test(out) && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      for (int k = 0; k < 5; k++) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
   }
 }

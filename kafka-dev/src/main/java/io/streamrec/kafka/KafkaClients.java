@@ -1,0 +1,83 @@
+package io.streamrec.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The byte-level Kafka clients the tools and tests use against a broker: an acks=all producer,
+ * a read_committed consumer (what downstream of the exactly-once sinks must use), an admin
+ * client, and "read a topic from the start until ...".
+ */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  /** acks=all, idempotent, linger 5 ms, 256 KiB batches, records up to 2 MiB. */
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("linger.ms", "5");
+    p.put("batch.size", String.valueOf(256 * 1024));
+    p.put("max.request.size", String.valueOf(2 * 1024 * 1024));
+    return new KafkaProducer<>(p);
+  }
+
+  /** isolation.level=read_committed, no group, no auto-commit: assign partitions yourself. */
+  public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    p.put("max.poll.records", "5000");
+    p.put("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024));
+    return new KafkaConsumer<>(p);
+  }
+
+  public static Admin admin(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    return Admin.create(p);
+  }
+
+  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    return c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  }
+
+  /**
+   * Reads {@code topic} from the beginning (read_committed) until {@code done} holds or the
+   * timeout passes, then {@code settle} longer, to catch anything that should not be there.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout, Duration settle) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = readCommittedConsumer(bootstrap)) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!done.test(all) && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+      long end = System.nanoTime() + settle.toNanos();
+      while (System.nanoTime() < end) {
+        c.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+    }
+    return all;
+  }
+}
