@@ -45,8 +45,13 @@ public final class ColdStartCommand implements Callable<Integer> {
   @Option(names = "--modality", required = true, paramLabel = "NAME=FILE", description = "Modality vectors (.npy, row r = item r), repeatable.")
   Map<String, Path> modalities = new LinkedHashMap<>();
 
-  @Option(names = "--fusion", defaultValue = "frozen", description = "Fusion variant: frozen, alpha, convex or equal (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fusion", defaultValue = "frozen", description = "Fusion variant, one of train's (default: ${DEFAULT-VALUE}).")
   String fusion;
+
+  @Option(names = "--cold-map", defaultValue = "none",
+      description = "What the reported fused model uses for the cold items: none (the fusion's content alone) or ridge (a ridge map from "
+          + "content to trained item embeddings); both are always measured (default: ${DEFAULT-VALUE}).")
+  String coldMap;
 
   @Option(names = "--alpha-init", defaultValue = "0.5", description = "Initial α of the alpha and convex variants (default: ${DEFAULT-VALUE}).")
   double alphaInit;
@@ -112,28 +117,40 @@ public final class ColdStartCommand implements Callable<Integer> {
 
     float[] random = LightGcnTrainer.xavierUniform(d.numUsers() + items, dim, seed + 1);
     RankingMetrics randomMetrics = RankingEvaluator.evaluate(random, dim, coldEval, ks, dev);
-    RankingMetrics lightgcn = trainAndRank(trainData, coldEval, cfg, dev, null, ks);
+    boolean ridge = ColdMaps.parse(coldMap);
     LateFusion f = new LateFusion(LateFusion.parse(fusion), loaded, dim, seed);
-    if (!(alphaInit > 0 && alphaInit < 1)) {
-      throw new IllegalArgumentException("--alpha-init must lie in (0, 1), got " + alphaInit);
-    }
-    f.setW((float) Math.log(alphaInit / (1 - alphaInit)));
-    RankingMetrics fused = trainAndRank(trainData, coldEval, cfg, dev, f, ks);
-    LOG.info("cold NDCG@20: random {}, LightGCN {}, {} fusion {}", TrainCommand.fmt(randomMetrics.ndcg(20)),
-        TrainCommand.fmt(lightgcn.ndcg(20)), fusion, TrainCommand.fmt(fused.ndcg(20)));
+    f.setAlphaInit(alphaInit);
+    Map<String, Object> lightgcnMap = new LinkedHashMap<>();
+    RankingMetrics[] lightgcn = trainAndRank(trainData, coldEval, cfg, dev, null, loaded, ks, lightgcnMap);
+    Map<String, Object> fusionMap = new LinkedHashMap<>();
+    RankingMetrics[] fusedBoth = trainAndRank(trainData, coldEval, cfg, dev, f, loaded, ks, fusionMap);
+    RankingMetrics fused = fusedBoth[ridge ? 1 : 0];
+    LOG.info("cold NDCG@20: random {}, LightGCN {} (with ridge map {}), {} fusion {} (with ridge map {})",
+        TrainCommand.fmt(randomMetrics.ndcg(20)), TrainCommand.fmt(lightgcn[0].ndcg(20)), TrainCommand.fmt(lightgcn[1].ndcg(20)), fusion,
+        TrainCommand.fmt(fusedBoth[0].ndcg(20)), TrainCommand.fmt(fusedBoth[1].ndcg(20)));
 
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("random", metrics(randomMetrics));
-    r.put("lightgcn", metrics(lightgcn));
+    r.put("lightgcn", metrics(lightgcn[0]));
     Map<String, Object> fm = new LinkedHashMap<>();
     fm.put("variant", f.describe().get("variant"));
+    fm.put("cold_items", ridge ? "ridge map" : "content alone");
     fm.put("modalities", f.describe().get("modalities"));
     if (f.learnsAlpha()) {
       fm.put("alpha_learned", TrainCommand.round(f.alpha()));
     }
     fm.putAll(metrics(fused));
     r.put("fusion", fm);
-    r.put("fusion_vs_lightgcn_ndcg@20", TrainCommand.round(fused.ndcg(20) / Math.max(lightgcn.ndcg(20), 1e-12)));
+    r.put("fusion_vs_lightgcn_ndcg@20", TrainCommand.round(fused.ndcg(20) / Math.max(lightgcn[0].ndcg(20), 1e-12)));
+    Map<String, Object> ablations = new LinkedHashMap<>();
+    Map<String, Object> lr = new LinkedHashMap<>(metrics(lightgcn[1]));
+    lr.put("cold_map", lightgcnMap);
+    ablations.put("lightgcn+ridge", lr);
+    ablations.put(fusion + "+content", metrics(fusedBoth[0]));
+    Map<String, Object> fr = new LinkedHashMap<>(metrics(fusedBoth[1]));
+    fr.put("cold_map", fusionMap);
+    ablations.put(fusion + "+ridge", fr);
+    r.put("ablations", ablations);
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("dataset", d.name());
     setup.put("cold_items", nCold);
@@ -155,8 +172,9 @@ public final class ColdStartCommand implements Callable<Integer> {
     return 0;
   }
 
-  private RankingMetrics trainAndRank(InteractionData trainData, InteractionData eval, LightGcnConfig cfg, Device dev,
-      LateFusion f, int[] ks) {
+  /** Trains, then ranks the cold items twice: as the model embeds them, and through a ridge content map (described into {@code map}). */
+  private RankingMetrics[] trainAndRank(InteractionData trainData, InteractionData eval, LightGcnConfig cfg, Device dev,
+      LateFusion f, List<ModalityVectors> modalities, int[] ks, Map<String, Object> map) {
     try (LightGcnTrainer t = new LightGcnTrainer(trainData.numUsers(), trainData.numItems(), trainData.train(), cfg, dev, null)) {
       if (f != null) {
         t.useFusion(f);
@@ -167,7 +185,10 @@ public final class ColdStartCommand implements Callable<Integer> {
         t.trainEpoch(null);
         bar.update(e, epochs, "");
       }
-      return RankingEvaluator.evaluate(t.finalEmbeddings(), cfg.dim(), eval, ks, dev);
+      float[] fin = t.finalEmbeddings();
+      RankingMetrics plain = RankingEvaluator.evaluate(fin, cfg.dim(), eval, ks, dev);
+      map.putAll(ColdMaps.apply(modalities, fin, trainData, cfg.dim(), seed));
+      return new RankingMetrics[] {plain, RankingEvaluator.evaluate(fin, cfg.dim(), eval, ks, dev)};
     }
   }
 

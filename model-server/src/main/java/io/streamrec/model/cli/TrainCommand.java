@@ -10,6 +10,7 @@ import io.streamrec.model.eval.RankingMetrics;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
+import io.streamrec.model.multimodal.LateFusion;
 import io.streamrec.model.store.SavedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,13 +118,38 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Path> modalities = new LinkedHashMap<>();
 
     @Option(names = "--fusion", defaultValue = "none",
-            description = "Late fusion of item embeddings with the modalities: none, frozen (the study's fixed random projection), alpha (learned collaborative weight), convex (alpha e + (1-alpha) mean content, ours) or "
-                    + "equal (half collaborative) (default: ${DEFAULT-VALUE}).")
+            description = "Fusion of item embeddings with the modalities (docs/CONFIGURATION.md): none, frozen (the study's fixed random projection), "
+                    + "learned (W_j trained), unfrozen (projected vectors trained), alpha (learned collaborative weight), normalized, equal (half "
+                    + "collaborative), convex (alpha e + (1-alpha) mean content, ours) or early (content added before propagation) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String fusionVariant;
+
+    @Option(names = "--cold-map", defaultValue = "none",
+            description = "Embedding of items without training interactions: none (the fusion's content alone, or the untrained row) or ridge "
+                    + "(a ridge map from the modality vectors to the trained item embeddings, fitted on the other items) (default: ${DEFAULT-VALUE}).")
+    String coldMap;
 
     @Option(names = "--alpha-init", defaultValue = "0.5",
             description = "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
     double alphaInit;
+
+    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded;
+
+    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loadModalities(int numItems) throws IOException {
+        if (loaded == null) {
+            loaded = new java.util.ArrayList<>();
+            for (Map.Entry<String, Path> m : modalities.entrySet()) {
+                var v = io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), numItems);
+                LOG.info("Loaded {}", v);
+                loaded.add(v);
+            }
+        }
+        return loaded;
+    }
+
+    private boolean useColdMap() {
+        return ColdMaps.parse(coldMap);
+    }
 
     /** The command line that started this run, recorded in results files. */
     String commandLine = System.getProperty("streamrec.command", "streamrec train");
@@ -188,30 +214,25 @@ public final class TrainCommand implements Callable<Integer> {
         runConfig.put("top_k", RankingMetrics.DEFAULT_KS);
         int[] ks = RankingMetrics.DEFAULT_KS;
 
-        io.streamrec.model.multimodal.LateFusion fusion = null;
+        LateFusion fusion = null;
         if (!fusionVariant.equalsIgnoreCase("none")) {
             if (modalities.isEmpty()) {
                 throw new IllegalArgumentException("--fusion " + fusionVariant + " needs at least one --modality NAME=FILE.npy");
             }
-            java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded = new java.util.ArrayList<>();
-            for (Map.Entry<String, Path> m : modalities.entrySet()) {
-                var v = io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), dataset.numItems());
-                LOG.info("Loaded {}", v);
-                loaded.add(v);
-            }
-            fusion = new io.streamrec.model.multimodal.LateFusion(io.streamrec.model.multimodal.LateFusion.parse(fusionVariant),
+            java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded = loadModalities(dataset.numItems());
+            fusion = new LateFusion(LateFusion.parse(fusionVariant),
                     loaded, dim, seed);
-            if (!(alphaInit > 0 && alphaInit < 1)) {
-                throw new IllegalArgumentException("--alpha-init must lie in (0, 1), got " + alphaInit);
-            }
-            fusion.setW((float) Math.log(alphaInit / (1 - alphaInit)));
+            fusion.setAlphaInit(alphaInit);
             Map<String, Object> f = new LinkedHashMap<>(fusion.describe());
             Map<String, String> files = new LinkedHashMap<>();
             modalities.forEach((k, v) -> files.put(k, v.toString()));
             f.put("files", files);
             runConfig.put("fusion", f);
-        } else if (!modalities.isEmpty()) {
-            throw new IllegalArgumentException("--modality given without --fusion: choose frozen or equal");
+        } else if (!modalities.isEmpty() && !useColdMap()) {
+            throw new IllegalArgumentException("--modality given without --fusion or --cold-map ridge: choose a variant of " + LateFusion.names());
+        }
+        if (useColdMap() && modalities.isEmpty()) {
+            throw new IllegalArgumentException("--cold-map ridge needs at least one --modality NAME=FILE.npy");
         }
 
         try (LightGcnTrainer trainer = new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial);
@@ -223,6 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer.usesCsrBackend() ? "csr" : "djl", trainer.stepsPerEpoch(), epochs);
             ProgressBar bar = new ProgressBar("train");
             float[] bestTable = null;
+            java.util.List<float[]> bestFusion = null;
             double best = Double.NEGATIVE_INFINITY;
             int bestEpoch = 0;
             int sinceBest = 0;
@@ -257,6 +279,7 @@ public final class TrainCommand implements Callable<Integer> {
                         best = m.ndcg(20);
                         bestEpoch = epoch;
                         bestTable = trainer.table();
+                        bestFusion = fusion == null ? null : fusion.state();
                         sinceBest = 0;
                     } else if (++sinceBest >= patience) {
                         LOG.info("No better {} NDCG@20 for {} evaluations: stopping; best epoch {} ({})",
@@ -270,7 +293,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
             int trainedEpochs = Math.min(epoch, epochs);
             float[] table = bestTable != null ? bestTable : trainer.table();
+            if (bestFusion != null) {
+                fusion.restore(bestFusion);
+            }
             float[] fin = trainer.finalEmbeddings(table);
+            if (useColdMap()) {
+                runConfig.put("cold_map", ColdMaps.apply(loadModalities(dataset.numItems()), fin, dataset, dim, seed));
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             RankingMetrics test = null;
             if (!skipTest) {

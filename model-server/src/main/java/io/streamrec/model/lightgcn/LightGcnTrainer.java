@@ -15,6 +15,7 @@ import ai.djl.training.tracker.Tracker;
 import io.streamrec.model.graph.CooAdjacency;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
+import io.streamrec.model.multimodal.LateFusion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -63,7 +64,7 @@ public final class LightGcnTrainer implements AutoCloseable {
      * buffer zero-copy; anything else it copies into a fresh direct buffer that only a GC frees,
      * which shows up as native memory growth.
      */
-    private final ByteBuffer[] stepBuffers = new ByteBuffer[4];
+    private final ByteBuffer[] stepBuffers = new ByteBuffer[6];
     /** Distinct nodes of the current batch (regularised once each) and a stamp array to find them. */
     private final int[] batchNodes;
     private final int[] nodeStamp;
@@ -245,11 +246,11 @@ public final class LightGcnTrainer implements AutoCloseable {
             if (cooAdjacency != null) {
                 cooAdjacency.tempAttach(sub);
             }
-            if (fusionConstants != null) { // so that what is computed from them is freed with the step
-                fusionConstants.forEach(a -> a.tempAttach(sub));
+            if (fusion != null) { // so that what is computed from them is freed with the step
+                fusion.tempAttach(sub);
             }
-            if (alphaW != null) {
-                alphaW.tempAttach(sub);
+            if (earlyContent != null) {
+                earlyContent.tempAttach(sub);
             }
             NDArray u = indexArray(sub, 0, users, 0, b);
             NDArray p = indexArray(sub, 1, pos, numUsers, b);
@@ -257,7 +258,7 @@ public final class LightGcnTrainer implements AutoCloseable {
             int distinct = distinctNodes(users, pos, neg, b);
             NDArray nodes = indexArray(sub, 3, batchNodes, 0, distinct);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray all = propagate(weight);
+                NDArray all = propagate(earlyContent != null ? weight.add(earlyContent) : weight);
                 NDArray loss = BprLoss.total(rows(all, u), fusedItemRows(all, p), fusedItemRows(all, q), rows(weight, nodes),
                         config.lambda());
                 collector.backward(loss);
@@ -267,11 +268,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         try (NDArray g = weight.getGradient()) {
             adam.update(PARAM, weight, g);
         }
-        if (alphaW != null) {
-            try (NDArray g = alphaW.getGradient()) {
-                updateAlpha(g);
-            }
-        }
+        updateFusion();
         return lossValue;
     }
 
@@ -291,10 +288,12 @@ public final class LightGcnTrainer implements AutoCloseable {
     }
 
     /**
-     * Late fusion of item embeddings with constant modality vectors (RESEARCH.md §2), applied in
-     * every step and in {@link #finalEmbeddings}; csr backend only. Call before training.
+     * Late (or early) fusion of item embeddings with modality vectors (RESEARCH.md §2), applied
+     * in every step and in {@link #finalEmbeddings}; what the variant learns (W_j, projected
+     * vectors, α) is trained by the same Adam. Call before training; the trainer owns its
+     * device arrays from then on.
      */
-    public void useFusion(io.streamrec.model.multimodal.LateFusion f) {
+    public void useFusion(LateFusion f) {
         if (f == null || f.numItems() != numItems) {
             throw new IllegalArgumentException("fusion must cover the graph's " + numItems + " items");
         }
@@ -307,52 +306,55 @@ public final class LightGcnTrainer implements AutoCloseable {
             }
         }
         f.contentOnlyFor(noEdges);
-        if (f.learnsAlpha()) {
-            alphaW = manager.create(new float[] {f.w()}, new Shape(1));
-            alphaW.setRequiresGradient(true);
-        }
-        if (!csr) { // constants on the device
-            if (f.learnsAlpha()) { // fused = e (factor·α + fixedScale) + factor·(1−α)·S + fixedShift
-                fusionConstants = new NDList(manager.create(f.alphaFactors(), new Shape(numItems, 1)),
-                        manager.create(f.alphaSums(), new Shape(numItems, dim)),
-                        manager.create(f.fixedScales(), new Shape(numItems, 1)),
-                        manager.create(f.fixedShifts(), new Shape(numItems, dim)));
-            } else { // fused = scale · e + shift
-                fusionConstants = new NDList(manager.create(f.scales(), new Shape(numItems, 1)),
-                        manager.create(f.shifts(), new Shape(numItems, dim)));
+        f.attach(manager);
+        float[] content = f.earlyContent();
+        if (content != null) { // early fusion: item layer-0 rows get C_i added before propagation
+            earlyPad = new float[numNodes * dim];
+            System.arraycopy(content, 0, earlyPad, numUsers * dim, content.length);
+            if (!csr) {
+                earlyContent = manager.create(earlyPad, new Shape(numNodes, dim));
+            } else {
+                layer0 = new float[numNodes * dim];
             }
         }
     }
 
-    private io.streamrec.model.multimodal.LateFusion fusion;
-    /** The learned logit of α (alpha fusion), a DJL parameter updated by the same Adam. */
-    private NDArray alphaW;
-    private NDList fusionConstants;
+    private LateFusion fusion;
+    /** Early fusion: the constant added to E⁽⁰⁾ before propagation (N×d, zero user rows). */
+    private float[] earlyPad;
+    private NDArray earlyContent;
+    private float[] layer0;
 
     private NDArray fusedItemRows(NDArray all, NDArray itemNodes) {
         NDArray r = rows(all, itemNodes);
-        if (fusion == null) {
-            return r;
-        }
-        NDArray items = itemNodes.sub(numUsers);
-        if (!fusion.learnsAlpha()) {
-            return r.mul(rows(fusionConstants.get(0), items)).add(rows(fusionConstants.get(1), items));
-        }
-        NDArray alpha = ai.djl.nn.Activation.sigmoid(alphaW);
-        NDArray factor = rows(fusionConstants.get(0), items);
-        NDArray eWeight = factor.mul(alpha).add(rows(fusionConstants.get(2), items));
-        NDArray content = factor.mul(alpha.neg().add(1f)).mul(rows(fusionConstants.get(1), items));
-        return r.mul(eWeight).add(content).add(rows(fusionConstants.get(3), items));
+        return fusion == null ? r : fusion.fuse(r, itemNodes.sub(numUsers));
     }
 
-    /** One Adam step on α's logit, then the fusion follows. */
-    private void updateAlpha(NDArray gradW) {
-        adam.update("alpha", alphaW, gradW);
-        fusion.setW(alphaW.getFloat());
+    /** One Adam step on each parameter the fusion learns (their gradients are from this step's backward). */
+    private void updateFusion() {
+        if (fusion == null) {
+            return;
+        }
+        for (var p : fusion.parameters().entrySet()) {
+            try (NDArray g = p.getValue().getGradient()) {
+                adam.update(p.getKey(), p.getValue(), g);
+            }
+        }
+    }
+
+    /** E⁽⁰⁾ as propagation sees it: the table, plus early fusion's content on item rows. */
+    private float[] layer0(float[] table, float[] into) {
+        if (earlyPad == null) {
+            return table;
+        }
+        for (int k = 0; k < into.length; k++) {
+            into[k] = table[k] + earlyPad[k];
+        }
+        return into;
     }
 
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
-        trainPropagation.propagate(e0, fin);
+        trainPropagation.propagate(layer0(e0, layer0), fin);
         float lossValue;
         float[][] grads = new float[3][];
         int distinct = distinctNodes(users, pos, neg, b);
@@ -363,8 +365,17 @@ public final class LightGcnTrainer implements AutoCloseable {
             for (NDArray a : leaves) {
                 a.setRequiresGradient(true);
             }
+            if (fusion != null) {
+                fusion.tempAttach(sub);
+            }
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray loss = BprLoss.ranking(leaves.get(0), leaves.get(1), leaves.get(2));
+                NDArray posRows = leaves.get(1);
+                NDArray negRows = leaves.get(2);
+                if (fusion != null) { // scoring sees fused item rows; the leaves' gradients are then dL/de_i
+                    posRows = fusion.fuse(posRows, indexArray(sub, 4, pos, 0, b));
+                    negRows = fusion.fuse(negRows, indexArray(sub, 5, neg, 0, b));
+                }
+                NDArray loss = BprLoss.ranking(leaves.get(0), posRows, negRows);
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -373,14 +384,6 @@ public final class LightGcnTrainer implements AutoCloseable {
                     grads[k] = g.toFloatArray();
                 }
             }
-        }
-        double gradW = 0;
-        if (alphaW != null) { // dL/dw from the raw item rows, before α moves
-            gradW = fusion.gradW(grads[1], rawRows(fin, pos, b), pos, b) + fusion.gradW(grads[2], rawRows(fin, neg, b), neg, b);
-        }
-        if (fusion != null) { // fused_i = a_i e_i + shift_i: dL/de_i = a_i dL/dfused_i
-            scaleRows(grads[1], pos, b);
-            scaleRows(grads[2], neg, b);
         }
         scatterAdd(grad, users, 0, b, grads[0]);
         scatterAdd(grad, pos, numUsers, b, grads[1]);
@@ -405,30 +408,8 @@ public final class LightGcnTrainer implements AutoCloseable {
         gradView.put(0, gradE0);
         adam.update(PARAM, weight, gradArray);
         weightView.get(0, e0);
-        if (alphaW != null) {
-            try (NDManager sub = manager.newSubManager()) {
-                alphaW.tempAttach(sub);
-                updateAlpha(sub.create(new float[] {(float) gradW}, new Shape(1)));
-            }
-        }
+        updateFusion();
         return lossValue;
-    }
-
-    private float[] rawRows(float[] table, int[] items, int b) {
-        float[] out = new float[b * dim];
-        for (int k = 0; k < b; k++) {
-            System.arraycopy(table, (numUsers + items[k]) * dim, out, k * dim, dim);
-        }
-        return out;
-    }
-
-    private void scaleRows(float[] rows, int[] items, int b) {
-        for (int k = 0; k < b; k++) {
-            float s = fusion.scale(items[k]);
-            for (int j = k * dim; j < (k + 1) * dim; j++) {
-                rows[j] *= s;
-            }
-        }
     }
 
     private void scatterAdd(float[] target, int[] ids, int offset, int b, float[] rows) {
@@ -480,11 +461,6 @@ public final class LightGcnTrainer implements AutoCloseable {
         for (int k = 0; k < b; k++) {
             view.put(k * dim, table, (ids[k] + offset) * dim, dim);
         }
-        if (fusion != null && offset == numUsers) { // item rows: what scoring sees is the fused embedding
-            for (int k = 0; k < b; k++) {
-                fusion.fuseRow(view, k * dim, ids[k]);
-            }
-        }
         return sub.create(buf, new Shape(b, dim), DataType.FLOAT32);
     }
 
@@ -508,7 +484,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     /** E for another table of this graph's shape (e.g. an earlier epoch's kept by early stopping), over the full graph. */
     public float[] finalEmbeddings(float[] table) {
         float[] out = new float[numNodes * dim];
-        propagation.propagate(table, out);
+        propagation.propagate(layer0(table, new float[earlyPad == null ? 0 : numNodes * dim]), out);
         if (fusion != null) {
             fusion.fuseItems(out, numUsers);
         }
@@ -581,6 +557,9 @@ public final class LightGcnTrainer implements AutoCloseable {
             trainPropagation.close();
         }
         propagation.close();
+        if (fusion != null) {
+            fusion.detach();
+        }
         manager.close();
     }
 }

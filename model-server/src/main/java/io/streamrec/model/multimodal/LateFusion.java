@@ -1,5 +1,10 @@
 package io.streamrec.model.multimodal;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,31 +14,38 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * LF-MMLGCN late fusion (RESEARCH.md §2). For item i with collaborative embedding e_i (the
- * LightGCN output) and the modalities P_i it has, with projected modality vectors m_i^j W_j
- * (W_j a fixed random linear map, uniform ±1/√d_j, seeded: the study's frozen projection) and
- * S_i = Σ_{j∈P_i} m_i^j W_j, n_i = |P_i|:
+ * LF-MMLGCN late fusion (RESEARCH.md §2) and its variants, as a differentiable function on DJL
+ * that both training backends call on the batch's item rows (so PyTorch autograd gives the
+ * gradient for e_i and for whatever the variant learns).
+ *
+ * <p>For item i with collaborative embedding e_i (the LightGCN output) and the modalities P_i
+ * it has, n_i = |P_i|, each modality vector L2-normalised and projected to d by its own linear
+ * map, p_i^j = m_i^j W_j (W_j d_j × d, initialised uniform ±1/√d_j, seeded), S_i = Σ_j p_i^j:
  *
  * <ul>
- *   <li>{@code frozen}: fused_i = (e_i + S_i) / (n_i + 1);
- *   <li>{@code equal}: fused_i = (e_i + S_i / n_i) / 2 (half collaborative);
- *   <li>{@code alpha}: fused_i = (α e_i + (1 − α) S_i) / (n_i + 1), α = sigmoid(w), w learned with
- *       the model from w₀ = 0 (the study's α variant);
- *   <li>{@code convex} (ours): fused_i = α e_i + (1 − α) S_i / n_i, α learned the same way: a
- *       convex mix with no 1/(n_i+1) shrinking of the item embedding, so α → 1 is exactly
- *       LightGCN and the content can only be taken in where it helps.
+ *   <li>{@code frozen}: (e_i + S_i) / (n_i + 1), W_j a fixed random projection (the study's);
+ *   <li>{@code learned}: the same with W_j trained with the model;
+ *   <li>{@code unfrozen}: the same with every projected vector p_i^j a trainable parameter,
+ *       initialised from the projection;
+ *   <li>{@code alpha}: (α e_i + (1 − α) S_i) / (n_i + 1), α = sigmoid(w), w learned from w₀;
+ *   <li>{@code normalized}: (n_i e_i/‖e_i‖ + Σ_j p_i^j/‖p_i^j‖) / (n_i + 1);
+ *   <li>{@code equal}: (e_i + S_i / n_i) / 2;
+ *   <li>{@code convex} (ours): α e_i + (1 − α) S_i / n_i with learned α: no 1/(n_i+1) shrinking,
+ *       so α → 1 is exactly LightGCN;
+ *   <li>{@code early}: the content C_i = S_i / n_i (fixed projection) is added to item i's
+ *       layer-0 embedding before propagation ({@link #earlyContent}), so it reaches users and
+ *       neighbours through the graph; no late mixing.
  * </ul>
  *
- * An item without any modality keeps e_i. An item without any interaction can take its content
- * alone, fused_i = S_i / n_i ({@link #contentOnlyFor}). Users keep their LightGCN embedding;
- * score = e_u · fused_i. Every variant is fused_i = a_i e_i + shift_i, so the gradient with
- * respect to e_i is a_i times that with respect to fused_i. Not implemented yet: learned W_j,
- * unfrozen, normalized, early fusion.
+ * Rules for what is missing: a modality an item lacks is left out of its mean (n_i counts only
+ * what it has); an item with no modality keeps e_i; an item with no interaction takes its
+ * content alone, S_i / n_i ({@link #contentOnlyFor}). Users keep their LightGCN embedding;
+ * score = e_u · fused_i.
  */
 public final class LateFusion {
-  /** The implemented variants. */
+  /** The variants. */
   public enum Variant {
-    FROZEN, EQUAL, ALPHA, CONVEX;
+    FROZEN, LEARNED, UNFROZEN, ALPHA, NORMALIZED, EQUAL, CONVEX, EARLY;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
@@ -43,13 +55,24 @@ public final class LateFusion {
   private final Variant variant;
   private final int numItems;
   private final int dim;
-  private final float[] sum;      // S_i, items × d
-  private final int[] count;      // n_i
-  private final boolean[] contentOnly;
-  private final float[] scale;    // a_i
-  private final float[] shift;    // shift_i, items × d
-  private final List<String> modalities = new ArrayList<>();
-  private float w;                // alpha = sigmoid(w)
+  private final List<ModalityVectors> modalities;
+  private final List<float[]> projections = new ArrayList<>(); // W_j, d_j × d, as initialised
+  private final int[] count; // n_i
+  private boolean[] contentOnly;
+  private float w; // alpha = sigmoid(w)
+
+  // On the trainer's device once attached.
+  private NDManager manager;
+  private final List<NDArray> features = new ArrayList<>(); // M_j, items × d_j (rows of missing modalities are 0)
+  private final List<NDArray> masks = new ArrayList<>(); // items × 1
+  private final Map<String, NDArray> params = new LinkedHashMap<>(); // what the variant learns
+  private final List<NDArray> projected = new ArrayList<>(); // W_j or P_j (unfrozen)
+  private NDArray invN; // 1/n_i, 0 where n_i = 0
+  private NDArray invN1; // 1/(n_i + 1)
+  private NDArray nCount; // n_i
+  private NDArray gateNormal;
+  private NDArray gateContent;
+  private NDArray gatePlain;
 
   public LateFusion(Variant variant, List<ModalityVectors> modalities, int dim, long seed) {
     if (modalities.isEmpty()) {
@@ -58,39 +81,26 @@ public final class LateFusion {
     this.variant = variant;
     this.numItems = modalities.get(0).numItems();
     this.dim = dim;
-    this.sum = new float[numItems * dim];
+    this.modalities = List.copyOf(modalities);
     this.count = new int[numItems];
     this.contentOnly = new boolean[numItems];
-    this.scale = new float[numItems];
-    this.shift = new float[numItems * dim];
     SplittableRandom rnd = new SplittableRandom(seed);
     for (ModalityVectors m : modalities) {
       if (m.numItems() != numItems) {
         throw new IllegalArgumentException(m + " covers " + m.numItems() + " items, " + modalities.get(0) + " covers " + numItems);
       }
-      this.modalities.add(m.name());
       float bound = (float) (1 / Math.sqrt(m.dim()));
-      float[] wj = new float[m.dim() * dim]; // W_j: d_j × d
+      float[] wj = new float[m.dim() * dim];
       for (int k = 0; k < wj.length; k++) {
         wj[k] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
       }
+      projections.add(wj);
       for (int i = 0; i < numItems; i++) {
-        float[] v = m.get(i);
-        if (v == null) {
-          continue;
-        }
-        count[i]++;
-        int o = i * dim;
-        for (int r = 0; r < v.length; r++) {
-          float x = v[r];
-          int wr = r * dim;
-          for (int c = 0; c < dim; c++) {
-            sum[o + c] += x * wj[wr + c];
-          }
+        if (m.get(i) != null) {
+          count[i]++;
         }
       }
     }
-    recompute();
   }
 
   public static Variant parse(String s) {
@@ -99,52 +109,224 @@ public final class LateFusion {
         return v;
       }
     }
-    throw new IllegalArgumentException("fusion variant '" + s + "' is not one of none, frozen, equal, alpha, convex "
-        + "(learned projections, unfrozen, normalized and early fusion are not implemented yet)");
+    throw new IllegalArgumentException("fusion variant '" + s + "' is not one of none, " + names());
   }
 
-  private void recompute() {
-    float alpha = alpha();
-    for (int i = 0; i < numItems; i++) {
-      int n = count[i];
-      float a;
-      float b; // shift = b · S_i
-      if (n == 0) {
-        a = 1f;
-        b = 0f;
-      } else if (contentOnly[i]) {
-        a = 0f;
-        b = 1f / n;
-      } else {
-        switch (variant) {
-          case FROZEN -> { a = 1f / (n + 1); b = a; }
-          case EQUAL -> { a = 0.5f; b = 0.5f / n; }
-          case CONVEX -> { a = alpha; b = (1 - alpha) / n; }
-          default -> { a = alpha / (n + 1); b = (1 - alpha) / (n + 1); }
-        }
-      }
-      scale[i] = a;
-      int o = i * dim;
-      for (int c = 0; c < dim; c++) {
-        shift[o + c] = b * sum[o + c];
-      }
+  /** The variants' names, comma-separated. */
+  public static String names() {
+    StringBuilder b = new StringBuilder();
+    for (Variant v : Variant.values()) {
+      b.append(b.length() == 0 ? "" : ", ").append(v.wireName());
     }
+    return b.toString();
   }
 
   /**
    * Items without any interaction (degree 0 in the training graph) have an untrained e_i, pure
-   * noise: they take their content alone, fused_i = S_i / n_i, so a new item with content is
-   * ranked by what it is. Items with neither edges nor modalities keep e_i.
+   * noise: they take their content alone, S_i / n_i, so a new item with content is ranked by
+   * what it is. Items with neither edges nor modalities keep e_i. Call before {@link #attach}.
    */
   public void contentOnlyFor(boolean[] noEdges) {
     for (int i = 0; i < numItems; i++) {
       contentOnly[i] = noEdges[i] && count[i] > 0;
     }
-    recompute();
+    if (manager != null) {
+      makeGates();
+    }
+  }
+
+  /** Places the fusion's constants and parameters on {@code parent}'s device (once). */
+  public void attach(NDManager parent) {
+    if (manager != null) {
+      throw new IllegalStateException("this fusion is already attached to a trainer");
+    }
+    manager = parent.newSubManager();
+    float[] inv = new float[numItems];
+    float[] inv1 = new float[numItems];
+    float[] n = new float[numItems];
+    for (int i = 0; i < numItems; i++) {
+      inv[i] = count[i] == 0 ? 0f : 1f / count[i];
+      inv1[i] = 1f / (count[i] + 1);
+      n[i] = count[i];
+    }
+    invN = column(inv);
+    invN1 = column(inv1);
+    nCount = column(n);
+    for (int j = 0; j < modalities.size(); j++) {
+      ModalityVectors m = modalities.get(j);
+      float[] x = new float[numItems * m.dim()];
+      float[] mask = new float[numItems];
+      for (int i = 0; i < numItems; i++) {
+        float[] v = m.get(i);
+        if (v != null) {
+          System.arraycopy(v, 0, x, i * m.dim(), m.dim());
+          mask[i] = 1f;
+        }
+      }
+      NDArray mj = manager.create(x, new Shape(numItems, m.dim()));
+      NDArray wj = manager.create(projections.get(j), new Shape(m.dim(), dim));
+      features.add(mj);
+      masks.add(column(mask));
+      if (variant == Variant.UNFROZEN) {
+        NDArray pj = mj.matMul(wj);
+        pj.attach(manager);
+        wj.close();
+        pj.setRequiresGradient(true);
+        params.put("fusion.P." + m.name(), pj);
+        projected.add(pj);
+      } else {
+        if (variant == Variant.LEARNED) {
+          wj.setRequiresGradient(true);
+          params.put("fusion.W." + m.name(), wj);
+        }
+        projected.add(wj);
+      }
+    }
+    if (learnsAlpha()) {
+      NDArray a = manager.create(new float[] {w}, new Shape(1));
+      a.setRequiresGradient(true);
+      params.put("fusion.alpha", a);
+    }
+    makeGates();
+  }
+
+  private void makeGates() {
+    float[] normal = new float[numItems];
+    float[] content = new float[numItems];
+    float[] plain = new float[numItems];
+    for (int i = 0; i < numItems; i++) {
+      if (count[i] == 0) {
+        plain[i] = 1f;
+      } else if (contentOnly[i]) {
+        content[i] = 1f;
+      } else {
+        normal[i] = 1f;
+      }
+    }
+    for (NDArray old : new NDArray[] {gateNormal, gateContent, gatePlain}) {
+      if (old != null) {
+        old.close();
+      }
+    }
+    gateNormal = column(normal);
+    gateContent = column(content);
+    gatePlain = column(plain);
+  }
+
+  private NDArray column(float[] v) {
+    return manager.create(v, new Shape(v.length, 1));
+  }
+
+  /**
+   * Temporarily attaches every array of the fusion to {@code sub}, so that what a step computes
+   * from them is freed with the step (DJL attaches a result to its first operand's manager).
+   */
+  public void tempAttach(NDManager sub) {
+    for (NDArray a : all()) {
+      a.tempAttach(sub);
+    }
+  }
+
+  /** Every array once (a learned W_j is both a projection and a parameter; attaching one twice would free it with the step). */
+  private java.util.Collection<NDArray> all() {
+    java.util.Set<NDArray> a = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    a.addAll(features);
+    a.addAll(masks);
+    a.addAll(projected);
+    a.addAll(params.values());
+    a.addAll(List.of(invN, invN1, nCount, gateNormal, gateContent, gatePlain));
+    return a;
+  }
+
+  /** The trainable parameters by name (empty for frozen, equal, normalized, early). */
+  public Map<String, NDArray> parameters() {
+    return params;
+  }
+
+  /**
+   * fused rows for {@code rows} (b × d, the collaborative item embeddings) of {@code items} (b,
+   * int64 item indices): differentiable in the rows and in the parameters.
+   */
+  public NDArray fuse(NDArray rows, NDArray items) {
+    NDIndex at = new NDIndex("{}", items);
+    NDArray sum = null;
+    NDArray sumNormalised = null;
+    for (int j = 0; j < modalities.size(); j++) {
+      NDArray pj = variant == Variant.UNFROZEN ? projected.get(j).get(at) : features.get(j).get(at).matMul(projected.get(j));
+      pj = pj.mul(masks.get(j).get(at));
+      sum = sum == null ? pj : sum.add(pj);
+      if (variant == Variant.NORMALIZED) {
+        NDArray unit = pj.div(pj.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+        sumNormalised = sumNormalised == null ? unit : sumNormalised.add(unit);
+      }
+    }
+    NDArray content = sum.mul(invN.get(at)); // S_i / n_i
+    NDArray normal = switch (variant) {
+      case FROZEN, LEARNED, UNFROZEN -> rows.add(sum).mul(invN1.get(at));
+      case ALPHA -> {
+        NDArray alpha = alphaArray();
+        yield rows.mul(alpha).add(sum.mul(alpha.neg().add(1f))).mul(invN1.get(at));
+      }
+      case NORMALIZED -> rows.div(rows.square().sum(new int[] {1}, true).add(1e-12f).sqrt()).mul(nCount.get(at))
+          .add(sumNormalised).mul(invN1.get(at));
+      case EQUAL -> rows.add(content).mul(0.5f);
+      case CONVEX -> {
+        NDArray alpha = alphaArray();
+        yield rows.mul(alpha).add(content.mul(alpha.neg().add(1f)));
+      }
+      case EARLY -> rows;
+    };
+    return normal.mul(gateNormal.get(at)).add(content.mul(gateContent.get(at))).add(rows.mul(gatePlain.get(at)));
+  }
+
+  private NDArray alphaArray() {
+    return ai.djl.nn.Activation.sigmoid(params.get("fusion.alpha"));
+  }
+
+  /** Fuses every item row of a users-first N×d table in place. */
+  public void fuseItems(float[] table, int numUsers) {
+    requireAttached();
+    try (NDManager sub = manager.newSubManager()) {
+      tempAttach(sub);
+      NDArray rows = sub.create(FloatBuffer.wrap(table, numUsers * dim, numItems * dim), new Shape(numItems, dim));
+      NDArray items = sub.arange(0, numItems, 1, DataType.INT64);
+      float[] fused = fuse(rows, items).toFloatArray();
+      System.arraycopy(fused, 0, table, numUsers * dim, fused.length);
+    }
+  }
+
+  /**
+   * Early fusion's layer-0 content, items × d: C_i = S_i / n_i through the fixed projection (0 for
+   * items without modalities); null for the late variants.
+   */
+  public float[] earlyContent() {
+    if (variant != Variant.EARLY) {
+      return null;
+    }
+    requireAttached();
+    try (NDManager sub = manager.newSubManager()) {
+      tempAttach(sub);
+      NDArray sum = null;
+      for (int j = 0; j < modalities.size(); j++) {
+        NDArray pj = features.get(j).matMul(projected.get(j)).mul(masks.get(j));
+        sum = sum == null ? pj : sum.add(pj);
+      }
+      return sum.mul(invN).toFloatArray();
+    }
+  }
+
+  private void requireAttached() {
+    if (manager == null) {
+      throw new IllegalStateException("attach the fusion to a trainer first");
+    }
   }
 
   public Variant variant() {
     return variant;
+  }
+
+  public int numItems() {
+    return numItems;
   }
 
   public boolean learnsAlpha() {
@@ -153,140 +335,38 @@ public final class LateFusion {
 
   /** α = sigmoid(w) (1 for variants without it). */
   public float alpha() {
-    return learnsAlpha() ? (float) (1 / (1 + Math.exp(-w))) : 1f;
-  }
-
-  /** d fused_i / d α = factor_i (e_i − content_i); factor_i = 1/(n_i+1) (alpha) or 1 (convex); 0 if not fused normally. */
-  private float factor(int i) {
-    if (count[i] == 0 || contentOnly[i]) {
-      return 0f;
+    if (!learnsAlpha()) {
+      return 1f;
     }
-    return variant == Variant.CONVEX ? 1f : 1f / (count[i] + 1);
+    float logit = manager == null ? w : params.get("fusion.alpha").getFloat();
+    return (float) (1 / (1 + Math.exp(-logit)));
   }
 
-  /** content_i: S_i (alpha) or S_i / n_i (convex). */
-  private float contentScale(int i) {
-    return variant == Variant.CONVEX ? 1f / count[i] : 1f;
-  }
-
-  public float w() {
-    return w;
-  }
-
-  /** Sets the learned logit w and recomputes a_i, shift_i. */
-  public void setW(float w) {
-    this.w = w;
-    recompute();
-  }
-
-  /**
-   * d loss / d w given the loss gradient {@code g} with respect to fused item rows and the raw
-   * rows {@code e} (both b × d, row k belongs to {@code items[k]}): Σ_k g_k · (e_k − S_i)/(n_i+1)
-   * · α(1 − α), over items that are fused normally.
-   */
-  public double gradW(float[] g, float[] e, int[] items, int b) {
-    double acc = 0;
-    for (int k = 0; k < b; k++) {
-      int i = items[k];
-      float f = factor(i);
-      if (f == 0f) {
-        continue;
-      }
-      float cs = contentScale(i);
-      int o = i * dim;
-      int r = k * dim;
-      double dot = 0;
-      for (int c = 0; c < dim; c++) {
-        dot += (double) g[r + c] * (e[r + c] - cs * sum[o + c]);
-      }
-      acc += f * dot;
+  /** Sets α's initial value (before {@link #attach}). */
+  public void setAlphaInit(double alpha) {
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new IllegalArgumentException("--alpha-init must lie in (0, 1), got " + alpha);
     }
-    double a = alpha();
-    return acc * a * (1 - a);
-  }
-
-  public int numItems() {
-    return numItems;
-  }
-
-  /** a_i: d fused_i / d e_i. */
-  public float scale(int item) {
-    return scale[item];
-  }
-
-  /** a_i for every item (a copy). */
-  public float[] scales() {
-    return scale.clone();
-  }
-
-  /** shift_i for every item, items × d (a copy). */
-  public float[] shifts() {
-    return shift.clone();
-  }
-
-  /** factor_i for every item (a copy): fused_i = e_i (factor_i α + fixed_i) + factor_i (1 − α) content_i + fixedShift_i. */
-  public float[] alphaFactors() {
-    float[] f = new float[numItems];
-    for (int i = 0; i < numItems; i++) {
-      f[i] = factor(i);
+    if (manager != null) {
+      throw new IllegalStateException("set alpha before attaching the fusion");
     }
-    return f;
+    this.w = (float) Math.log(alpha / (1 - alpha));
   }
 
-  /** content_i for normally fused items, 0 otherwise (a copy). */
-  public float[] alphaSums() {
-    float[] f = new float[numItems * dim];
-    for (int i = 0; i < numItems; i++) {
-      if (factor(i) != 0f) {
-        float cs = contentScale(i);
-        for (int c = 0; c < dim; c++) {
-          f[i * dim + c] = cs * sum[i * dim + c];
-        }
-      }
+  /** A copy of what the fusion has learned (for early stopping's best epoch). */
+  public List<float[]> state() {
+    List<float[]> s = new ArrayList<>();
+    for (NDArray p : params.values()) {
+      s.add(p.toFloatArray());
     }
-    return f;
+    return s;
   }
 
-  /** The fixed part for items not fused normally: e_i's weight 1 (no modality) or content alone. */
-  public float[] fixedScales() {
-    float[] f = new float[numItems];
-    for (int i = 0; i < numItems; i++) {
-      f[i] = count[i] == 0 ? 1f : 0f;
-    }
-    return f;
-  }
-
-  /** S_i / n_i for content-only items, 0 otherwise (a copy). */
-  public float[] fixedShifts() {
-    float[] f = new float[numItems * dim];
-    for (int i = 0; i < numItems; i++) {
-      if (count[i] > 0 && contentOnly[i]) {
-        for (int c = 0; c < dim; c++) {
-          f[i * dim + c] = sum[i * dim + c] / count[i];
-        }
-      }
-    }
-    return f;
-  }
-
-  /** Replaces e_i, the row at {@code offset} of {@code rows}, with fused_i. */
-  public void fuseRow(FloatBuffer rows, int offset, int item) {
-    float s = scale[item];
-    int o = item * dim;
-    for (int c = 0; c < dim; c++) {
-      rows.put(offset + c, s * rows.get(offset + c) + shift[o + c]);
-    }
-  }
-
-  /** Fuses every item row of a users-first N×d table in place. */
-  public void fuseItems(float[] table, int numUsers) {
-    for (int i = 0; i < numItems; i++) {
-      float s = scale[i];
-      int t = (numUsers + i) * dim;
-      int o = i * dim;
-      for (int c = 0; c < dim; c++) {
-        table[t + c] = s * table[t + c] + shift[o + c];
-      }
+  /** Puts back a {@link #state()}. */
+  public void restore(List<float[]> state) {
+    int k = 0;
+    for (NDArray p : params.values()) {
+      p.set(FloatBuffer.wrap(state.get(k++)));
     }
   }
 
@@ -294,11 +374,36 @@ public final class LateFusion {
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("variant", variant.wireName());
-    m.put("modalities", List.copyOf(modalities));
-    m.put("projection", "fixed random, uniform ±1/sqrt(d_j), seeded");
+    m.put("modalities", modalities.stream().map(ModalityVectors::name).toList());
+    m.put("projection", switch (variant) {
+      case LEARNED -> "learned W_j, initialised uniform ±1/sqrt(d_j), seeded";
+      case UNFROZEN -> "trainable projected vectors, initialised from a uniform ±1/sqrt(d_j) projection, seeded";
+      default -> "fixed random, uniform ±1/sqrt(d_j), seeded";
+    });
     if (learnsAlpha()) {
       m.put("alpha", alpha());
     }
     return m;
+  }
+
+  /** The modalities, in order. */
+  public List<ModalityVectors> modalities() {
+    return modalities;
+  }
+
+  /** Releases the device arrays (α is kept; what else was learned is not). */
+  public void detach() {
+    if (manager != null) {
+      if (learnsAlpha()) {
+        w = params.get("fusion.alpha").getFloat();
+      }
+      manager.close();
+      manager = null;
+      features.clear();
+      masks.clear();
+      params.clear();
+      projected.clear();
+      gateNormal = gateContent = gatePlain = null;
+    }
   }
 }

@@ -90,7 +90,7 @@ class BackendAgreementTest {
         }
     }
 
-    /** Late fusion's hand-derived gradient (CSR) against PyTorch autograd through the fused rows (DJL). */
+    /** Every fusion variant: the CSR backend's hand-propagated gradient against PyTorch autograd through propagation (DJL). */
     @Test
     void lateFusionStepsAgreeBetweenBackends() {
         io.streamrec.model.multimodal.ModalityVectors text = new io.streamrec.model.multimodal.ModalityVectors("text", 5, DATA.numItems());
