@@ -46,7 +46,8 @@ public final class ConfigurationDoc {
       if (name.equals("--help") || name.equals("--version")) {
         continue;
       }
-      String description = String.join(" ", o.description()).replaceAll("\\s*Default: .*$", "").trim();
+      String description = String.join(" ", o.description()).replaceAll("\\s*Default: .*$", "")
+          .replaceAll("\\s*\\(default: [^)]*\\)", "").trim();
       String def = o.defaultValue() == null ? (o.required() ? "required" : "unset") : "`" + o.defaultValue() + "`";
       b.append("| `").append(name).append("` | `").append(EnvironmentDefaults.variableFor(name)).append("` | ")
           .append(def).append(" | ").append(description.replace("|", "\\|")).append(" |\n");

@@ -118,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Path> modalities = new LinkedHashMap<>();
 
     @Option(names = "--fusion", defaultValue = "none",
-            description = "Fusion of item embeddings with the modalities (docs/CONFIGURATION.md): none, frozen (the study's fixed random projection), "
+            description = "Fusion of item embeddings with the modalities (formulas: LateFusion, BENCHMARKS.md §6): none, frozen (the study's fixed random projection), "
                     + "learned (W_j trained), unfrozen (projected vectors trained), alpha (learned collaborative weight), normalized, equal (half "
                     + "collaborative), convex (alpha e + (1-alpha) mean content, ours) or early (content added before propagation) "
                     + "(default: ${DEFAULT-VALUE}).")

@@ -121,8 +121,11 @@ class BackendAgreementTest {
                     finals[k] = t.finalEmbeddings();
                 }
             }
-            assertArrayEquals(tables[0], tables[1], 1e-5f, "E0 after an epoch with " + variant + " fusion");
-            assertArrayEquals(finals[0], finals[1], 1e-5f, "fused final embeddings, " + variant);
+            // normalized divides by ‖e_i‖: float-rounding differences in the gradient's small components reach Adam,
+            // whose early steps move a coordinate by ~lr whatever the gradient's size; so within a few lr, not 1e-5
+            float tol = variant == io.streamrec.model.multimodal.LateFusion.Variant.NORMALIZED ? 5e-3f : 1e-5f;
+            assertArrayEquals(tables[0], tables[1], tol, "E0 after an epoch with " + variant + " fusion");
+            assertArrayEquals(finals[0], finals[1], tol, "fused final embeddings, " + variant);
             if (fusion.learnsAlpha()) {
                 assertTrue(Math.abs(fusion.alpha() - 0.5f) > 1e-3, "alpha was learned: " + fusion.alpha());
             }

@@ -1,0 +1,130 @@
+package io.streamrec.model.cli;
+
+import io.streamrec.model.lightgcn.DeviceSelection;
+import io.streamrec.model.server.IncrementalModel;
+import io.streamrec.model.server.ModelServer;
+import io.streamrec.model.text.TextEncoder;
+import io.streamrec.schemas.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the model server as a long-running service (ModelServer). */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Model server service: reads the edge changelog and the items topic, fine-tunes at every trigger's cut "
+        + "(warm-started), publishes each version to the embeddings topic and snapshots its state; Ctrl-C stops it, a re-run resumes.")
+public final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+  String prefix;
+
+  @Option(names = "--state-dir", defaultValue = "state/model-server", paramLabel = "DIR",
+      description = "Snapshot directory; a re-run resumes from it (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--layers", defaultValue = "2", description = "Propagation layers K (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--batch-size", defaultValue = "1024", description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--initial-epochs", defaultValue = "20", description = "Full epochs for the first version (default: ${DEFAULT-VALUE}).")
+  int initialEpochs;
+
+  @Option(names = "--steps-per-version", defaultValue = "100",
+      description = "BPR steps per later version, warm-started (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--replay-fraction", defaultValue = "0.5",
+      description = "Share of each batch's positives drawn from all edges rather than the new ones (default: ${DEFAULT-VALUE}).")
+  double replay;
+
+  @Option(names = "--max-backlog", defaultValue = "50000",
+      description = "Pass a cut without training when more changelog records than this are already waiting behind it (default: ${DEFAULT-VALUE}).")
+  long maxBacklog;
+
+  @Option(names = "--text", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Encode item text with MiniLM (default: ${DEFAULT-VALUE}).")
+  boolean encodeText;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--http", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT",
+      description = "Health (/health) and Prometheus metrics (/metrics); 'off' disables (default: ${DEFAULT-VALUE}).")
+  String http;
+
+  @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(replay >= 0 && replay <= 1) || steps < 0 || initialEpochs < 1) {
+      throw new IllegalArgumentException("--replay-fraction must lie in [0, 1], --steps-per-version be >= 0 and --initial-epochs >= 1");
+    }
+    IncrementalModel.Settings model = new IncrementalModel.Settings(dim, layers, lr, batchSize, 1e-4, initialEpochs, steps, replay, seed,
+        DeviceSelection.resolve(device));
+    ModelServer.TextVectors text = null;
+    if (encodeText) {
+      TextEncoder encoder = TextEncoder.open(stateDir.resolve("models"), 16);
+      text = new ModelServer.TextVectors() {
+        @Override
+        public float[][] encode(List<String> texts) {
+          return encoder.encode(texts);
+        }
+
+        @Override
+        public void close() {
+          encoder.close();
+        }
+      };
+    }
+    ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, new Topics(prefix), stateDir, maxBacklog,
+        "streamrec-model-server-" + prefix), model, text);
+    com.sun.net.httpserver.HttpServer httpServer = null;
+    if (!http.equalsIgnoreCase("off")) {
+      int c = http.lastIndexOf(':');
+      if (c < 0) {
+        throw new IllegalArgumentException("--http must be HOST:PORT or off, got '" + http + "'");
+      }
+      httpServer = server.metrics().serve(http.substring(0, c), Integer.parseInt(http.substring(c + 1)));
+      LOG.info("Health and metrics on http://{}/health and /metrics", http);
+    }
+    Thread main = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      server.stop();
+      try {
+        main.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      server.run();
+    } finally {
+      if (httpServer != null) {
+        httpServer.stop(0);
+      }
+      if (text != null) {
+        text.close();
+      }
+    }
+    LOG.info("Model server stopped at version {}", server.metrics().version());
+    return 0;
+  }
+}

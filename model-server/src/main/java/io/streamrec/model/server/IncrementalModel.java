@@ -1,0 +1,493 @@
+package io.streamrec.model.server;
+
+import ai.djl.Device;
+import io.streamrec.model.lightgcn.LightGcnConfig;
+import io.streamrec.model.lightgcn.LightGcnTrainer;
+import io.streamrec.model.multimodal.ContentMap;
+import io.streamrec.model.multimodal.ModalityVectors;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The model server's state between versions, and how a version is made: the user–item graph
+ * under dense ids, the item content vectors, and the last trained layer-0 table E⁽⁰⁾.
+ *
+ * <p>The fine-tuning policy ({@link #fineTune}):
+ * <ul>
+ *   <li>The first version trains {@code initialEpochs} full epochs from Xavier init.
+ *   <li>Every later version warm-starts from the previous E⁽⁰⁾. A new user starts from the mean
+ *       of the previous rows of its items (Xavier if none is known); a new item from its content
+ *       through a ridge map fitted on the previous version's items (Xavier without content).
+ *   <li>Then {@code stepsPerVersion} BPR steps over the whole graph's propagation, each batch
+ *       drawing {@code 1 − replayFraction} of its positives from the edges added since the last
+ *       version and the rest uniformly from all edges (replay, against forgetting); negatives
+ *       uniform over items. Adam's moments start afresh each version.
+ *   <li>Items without any edge are published at their content's place: a ridge map from content to
+ *       the new version's final item embeddings, fitted on the items with edges (BENCHMARKS.md §6:
+ *       this keeps warm items at LightGCN quality and gives cold items 9.5× LightGCN's NDCG@20 on
+ *       lfm2k). So a new item with text is recommendable before its first interaction.
+ * </ul>
+ */
+public final class IncrementalModel {
+  /** Training settings. */
+  public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, int stepsPerVersion,
+      double replayFraction, long seed, Device device) {
+    public static Settings defaults() {
+      return new Settings(64, 2, 1e-3, 1024, 1e-4, 20, 100, 0.5, 19, Device.cpu());
+    }
+  }
+
+  private final Settings settings;
+  private final IdMap users;
+  private final IdMap items;
+  private final List<int[]> adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
+  private final List<Integer> degrees; // per user: how many of adjacency's slots are in use
+  private final Map<String, Map<Integer, float[]>> content; // modality → item → vector
+  private final Map<String, Integer> contentDims;
+  private long[] recent = new long[1024]; // (user << 32 | item) added since the last version
+  private int recentCount;
+  private long edges;
+  private float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
+  private int lastUsers;
+  private int lastItems;
+  private long version;
+  private long throughSeq;
+  private final SplittableRandom random;
+
+  public IncrementalModel(Settings settings) {
+    this(settings, new IdMap(), new IdMap(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(), new TreeMap<>());
+  }
+
+  private IncrementalModel(Settings settings, IdMap users, IdMap items, List<int[]> adjacency, List<Integer> degrees,
+      Map<String, Map<Integer, float[]>> content, Map<String, Integer> contentDims) {
+    this.settings = settings;
+    this.users = users;
+    this.items = items;
+    this.adjacency = adjacency;
+    this.degrees = degrees;
+    this.content = content;
+    this.contentDims = contentDims;
+    this.random = new SplittableRandom(settings.seed());
+  }
+
+  /** Adds the user–item edge (a repeat is a no-op); returns whether it was new. */
+  public boolean addEdge(String user, String item) {
+    int u = users.intern(user);
+    int i = items.intern(item);
+    while (adjacency.size() <= u) {
+      adjacency.add(new int[4]);
+      degrees.add(0);
+    }
+    int[] list = adjacency.get(u);
+    int n = degrees.get(u);
+    for (int k = 0; k < n; k++) {
+      if (list[k] == i) {
+        return false;
+      }
+    }
+    if (n == list.length) {
+      list = Arrays.copyOf(list, n * 2);
+      adjacency.set(u, list);
+    }
+    list[n] = i;
+    degrees.set(u, n + 1);
+    edges++;
+    if (recentCount == recent.length) {
+      recent = Arrays.copyOf(recent, recentCount * 2);
+    }
+    recent[recentCount++] = ((long) u << 32) | i;
+    return true;
+  }
+
+  /** Removes the edge if present; returns whether it was. */
+  public boolean removeEdge(String user, String item) {
+    int u = users.get(user);
+    int i = items.get(item);
+    if (u < 0 || i < 0 || u >= adjacency.size()) {
+      return false;
+    }
+    int[] list = adjacency.get(u);
+    int n = degrees.get(u);
+    for (int k = 0; k < n; k++) {
+      if (list[k] == i) {
+        list[k] = list[n - 1];
+        degrees.set(u, n - 1);
+        edges--;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sets (or replaces) one modality vector of an item, e.g. its MiniLM text vector. A wrong
+   * dimension (against the modality's first vector), NaN or infinity is rejected naming both.
+   */
+  public void setContent(String item, String modality, float[] vector) {
+    Integer d = contentDims.putIfAbsent(modality, vector.length);
+    if (d != null && d != vector.length) {
+      throw new IllegalArgumentException("item " + item + ": " + modality + " vector has dimension " + vector.length + ", expected " + d);
+    }
+    for (int k = 0; k < vector.length; k++) {
+      if (!Float.isFinite(vector[k])) {
+        throw new IllegalArgumentException("item " + item + ": " + modality + " vector has a non-finite value at position " + k);
+      }
+    }
+    content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(items.intern(item), vector.clone());
+  }
+
+  public long edges() {
+    return edges;
+  }
+
+  public int numUsers() {
+    return users.size();
+  }
+
+  public int numItems() {
+    return items.size();
+  }
+
+  public long version() {
+    return version;
+  }
+
+  /** Edges added since the last version. */
+  public int pendingEdges() {
+    return recentCount;
+  }
+
+  /** Makes the next version, trained through changelog position {@code throughSeq}. */
+  public ModelVersion fineTune(long throughSeq) {
+    long t0 = System.nanoTime();
+    int nu = users.size();
+    int ni = items.size();
+    int[][] itemsByUser = new int[nu][];
+    for (int u = 0; u < nu; u++) {
+      int[] l = u < adjacency.size() ? Arrays.copyOf(adjacency.get(u), degrees.get(u)) : new int[0];
+      Arrays.sort(l);
+      itemsByUser[u] = l;
+    }
+    int dim = settings.dim();
+    LightGcnConfig cfg = LightGcnConfig.builder().setLayers(settings.layers()).setDim(dim).optLearningRate(settings.learningRate())
+        .optBatchSize(settings.batchSize()).optLambda(settings.lambda()).optSeed(settings.seed() + version).build();
+    List<ModalityVectors> modalities = modalityVectors(ni);
+    float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    float[] fin;
+    float[] e0;
+    try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
+      double loss = 0;
+      long steps = 0;
+      if (initial == null) {
+        for (int e = 0; e < settings.initialEpochs(); e++) {
+          loss = trainer.trainEpoch(null);
+        }
+        steps = trainer.steps();
+      } else {
+        long[] all = allEdges(itemsByUser);
+        int b = settings.batchSize();
+        int[] bu = new int[b];
+        int[] bp = new int[b];
+        int[] bn = new int[b];
+        double sum = 0;
+        for (int s = 0; s < settings.stepsPerVersion() && all.length > 0; s++) {
+          for (int k = 0; k < b; k++) {
+            long edge = recentCount > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(recentCount)]
+                : all[random.nextInt(all.length)];
+            bu[k] = (int) (edge >>> 32);
+            bp[k] = (int) edge;
+            bn[k] = random.nextInt(ni);
+          }
+          sum += trainer.step(bu, bp, bn, b);
+          steps++;
+        }
+        loss = steps == 0 ? Double.NaN : sum / steps;
+      }
+      e0 = trainer.table();
+      fin = trainer.finalEmbeddings(e0);
+      metrics.put("loss", loss);
+      metrics.put("steps", steps);
+    }
+    boolean[] warm = new boolean[ni];
+    for (int[] l : itemsByUser) {
+      for (int i : l) {
+        warm[i] = true;
+      }
+    }
+    int mapped = 0;
+    if (!modalities.isEmpty()) {
+      boolean[] cold = new boolean[ni];
+      int coldCount = 0;
+      for (int i = 0; i < ni; i++) {
+        cold[i] = !warm[i];
+        coldCount += cold[i] ? 1 : 0;
+      }
+      if (coldCount > 0 && countWarmWithContent(warm, modalities) >= 6) {
+        mapped = ContentMap.fit(modalities, fin, nu, dim, warm, settings.seed()).applyTo(fin, nu, cold);
+      }
+    }
+    table = e0;
+    lastUsers = nu;
+    lastItems = ni;
+    recentCount = 0;
+    version++;
+    this.throughSeq = throughSeq;
+    metrics.put("edges", edges);
+    metrics.put("users", nu);
+    metrics.put("items", ni);
+    metrics.put("cold_items_from_content", mapped);
+    metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+    return new ModelVersion(version, throughSeq, dim, idList(users), Arrays.copyOfRange(fin, 0, nu * dim), idList(items),
+        Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim), metrics);
+  }
+
+  private static int countWarmWithContent(boolean[] warm, List<ModalityVectors> modalities) {
+    int n = 0;
+    for (int i = 0; i < warm.length; i++) {
+      if (!warm[i]) {
+        continue;
+      }
+      for (ModalityVectors m : modalities) {
+        if (m.get(i) != null) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static List<String> idList(IdMap map) {
+    List<String> l = new ArrayList<>(map.size());
+    for (int k = 0; k < map.size(); k++) {
+      l.add(map.id(k));
+    }
+    return l;
+  }
+
+  private long[] allEdges(int[][] itemsByUser) {
+    long[] all = new long[(int) edges];
+    int n = 0;
+    for (int u = 0; u < itemsByUser.length; u++) {
+      for (int i : itemsByUser[u]) {
+        all[n++] = ((long) u << 32) | i;
+      }
+    }
+    return Arrays.copyOf(all, n);
+  }
+
+  private List<ModalityVectors> modalityVectors(int ni) {
+    List<ModalityVectors> list = new ArrayList<>();
+    for (Map.Entry<String, Map<Integer, float[]>> m : content.entrySet()) {
+      ModalityVectors v = new ModalityVectors(m.getKey(), contentDims.get(m.getKey()), ni);
+      m.getValue().forEach(v::set);
+      list.add(v);
+    }
+    return list;
+  }
+
+  /** E⁽⁰⁾ for the current graph from the previous version's (rules in the class comment). */
+  private float[] warmStart(int nu, int ni, int[][] itemsByUser, List<ModalityVectors> modalities) {
+    int dim = settings.dim();
+    float[] init = LightGcnTrainer.xavierUniform(nu + ni, dim, settings.seed() + 7919 * version);
+    System.arraycopy(table, 0, init, 0, lastUsers * dim);
+    System.arraycopy(table, lastUsers * dim, init, nu * dim, lastItems * dim);
+    if (ni > lastItems && !modalities.isEmpty()) { // new items from content, mapped into the previous E0
+      boolean[] known = new boolean[ni];
+      boolean[] fresh = new boolean[ni];
+      for (int i = 0; i < ni; i++) {
+        known[i] = i < lastItems;
+        fresh[i] = !known[i];
+      }
+      if (countWarmWithContent(known, modalities) >= 6) {
+        ContentMap.fit(modalities, init, nu, dim, known, settings.seed()).applyTo(init, nu, fresh);
+      }
+    }
+    for (int u = lastUsers; u < nu; u++) { // new users: the mean of their items' rows
+      int[] l = itemsByUser[u];
+      if (l.length == 0) {
+        continue;
+      }
+      Arrays.fill(init, u * dim, (u + 1) * dim, 0f);
+      for (int i : l) {
+        for (int c = 0; c < dim; c++) {
+          init[u * dim + c] += init[(nu + i) * dim + c] / l.length;
+        }
+      }
+    }
+    return init;
+  }
+
+  private static final int SNAPSHOT_FORMAT = 1;
+
+  /**
+   * Writes the state to {@code dir} atomically (a temporary directory renamed into place; the
+   * previous snapshot is replaced only once the new one is complete).
+   */
+  public void save(Path dir) throws IOException {
+    save(dir, Map.of());
+  }
+
+  /** {@link #save(Path)} with extra properties files written into the same snapshot (e.g. the changelog positions). */
+  public void save(Path dir, Map<String, java.util.Properties> extra) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
+    for (Map.Entry<String, java.util.Properties> e : extra.entrySet()) {
+      try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
+        e.getValue().store(out, "streamrec model server snapshot");
+      }
+    }
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve("state.bin"))))) {
+      out.writeInt(SNAPSHOT_FORMAT);
+      out.writeLong(version);
+      out.writeLong(throughSeq);
+      out.writeInt(settings.dim());
+      users.write(out);
+      items.write(out);
+      for (int u = 0; u < users.size(); u++) {
+        int n = u < degrees.size() ? degrees.get(u) : 0;
+        out.writeInt(n);
+        for (int k = 0; k < n; k++) {
+          out.writeInt(adjacency.get(u)[k]);
+        }
+      }
+      out.writeInt(recentCount);
+      for (int k = 0; k < recentCount; k++) {
+        out.writeLong(recent[k]);
+      }
+      out.writeInt(contentDims.size());
+      for (Map.Entry<String, Integer> m : contentDims.entrySet()) {
+        out.writeUTF(m.getKey());
+        out.writeInt(m.getValue());
+        Map<Integer, float[]> vectors = content.get(m.getKey());
+        out.writeInt(vectors.size());
+        for (Map.Entry<Integer, float[]> v : vectors.entrySet()) {
+          out.writeInt(v.getKey());
+          for (float x : v.getValue()) {
+            out.writeFloat(x);
+          }
+        }
+      }
+      out.writeInt(lastUsers);
+      out.writeInt(lastItems);
+      int rows = table == null ? 0 : table.length;
+      out.writeInt(rows);
+      for (int k = 0; k < rows; k++) {
+        out.writeFloat(table[k]);
+      }
+    }
+    Path old = null;
+    if (Files.exists(dir)) {
+      old = parent.resolve(dir.getFileName() + ".old");
+      deleteTree(old);
+      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  /** Reads a {@link #save}d state; a missing or damaged snapshot is an error naming the file. */
+  public static IncrementalModel load(Path dir, Settings settings) throws IOException {
+    Path file = dir.resolve("state.bin");
+    if (!Files.exists(file) && Files.exists(dir.resolveSibling(dir.getFileName() + ".old").resolve("state.bin"))) {
+      file = dir.resolveSibling(dir.getFileName() + ".old").resolve("state.bin"); // crashed between the two renames
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      int format = in.readInt();
+      if (format != SNAPSHOT_FORMAT) {
+        throw new IOException(file + ": snapshot format " + format + ", this build reads " + SNAPSHOT_FORMAT);
+      }
+      long version = in.readLong();
+      long through = in.readLong();
+      int dim = in.readInt();
+      if (dim != settings.dim()) {
+        throw new IOException(file + ": snapshot has dimension " + dim + ", the server is configured for " + settings.dim());
+      }
+      IdMap users = IdMap.read(in);
+      IdMap items = IdMap.read(in);
+      List<int[]> adjacency = new ArrayList<>();
+      List<Integer> degrees = new ArrayList<>();
+      long edges = 0;
+      for (int u = 0; u < users.size(); u++) {
+        int n = in.readInt();
+        int[] l = new int[Math.max(4, n)];
+        for (int k = 0; k < n; k++) {
+          l[k] = in.readInt();
+        }
+        adjacency.add(l);
+        degrees.add(n);
+        edges += n;
+      }
+      Map<String, Map<Integer, float[]>> content = new TreeMap<>();
+      Map<String, Integer> contentDims = new TreeMap<>();
+      IncrementalModel m = new IncrementalModel(settings, users, items, adjacency, degrees, content, contentDims);
+      m.recentCount = in.readInt();
+      m.recent = new long[Math.max(1024, m.recentCount)];
+      for (int k = 0; k < m.recentCount; k++) {
+        m.recent[k] = in.readLong();
+      }
+      int modalities = in.readInt();
+      for (int j = 0; j < modalities; j++) {
+        String name = in.readUTF();
+        int d = in.readInt();
+        contentDims.put(name, d);
+        Map<Integer, float[]> vectors = new LinkedHashMap<>();
+        int n = in.readInt();
+        for (int k = 0; k < n; k++) {
+          int item = in.readInt();
+          float[] v = new float[d];
+          for (int c = 0; c < d; c++) {
+            v[c] = in.readFloat();
+          }
+          vectors.put(item, v);
+        }
+        content.put(name, vectors);
+      }
+      m.lastUsers = in.readInt();
+      m.lastItems = in.readInt();
+      int rows = in.readInt();
+      m.table = rows == 0 ? null : new float[rows];
+      for (int k = 0; k < rows; k++) {
+        m.table[k] = in.readFloat();
+      }
+      m.edges = edges;
+      m.version = version;
+      m.throughSeq = through;
+      return m;
+    } catch (java.io.EOFException e) {
+      throw new IOException(file + ": snapshot is truncated", e);
+    }
+  }
+
+  public long throughSeq() {
+    return throughSeq;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,428 @@
+package io.streamrec.model.server;
+
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.MalformedRecordException;
+import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.avro.EmbeddingRecord;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.schemas.avro.ItemEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model server as a service: reads the edge changelog ({@code graph.edges}) and the items
+ * topic, keeps an {@link IncrementalModel}, and at every consistent cut of the changelog (a
+ * {@code CUT} marker with the same trigger id read on every partition) fine-tunes and publishes a
+ * version to {@code embeddings}, then snapshots its state to disk.
+ *
+ * <p>Cuts: a partition is paused at its CUT marker until every partition has reached the same
+ * trigger's marker, so a version has seen exactly the edges with seq ≤ the cut. When the
+ * changelog backlog past the cut is larger than {@code maxBacklog} records (catching up after a
+ * restart or a slow version), the cut is passed without training and the next one is used:
+ * versions coalesce rather than queue.
+ *
+ * <p>Publishing: each version is one Kafka transaction on the single-partition embeddings topic:
+ * every user and item vector, then a COMMIT record (EmbeddingRecord.avsc). The snapshot is
+ * written after the transaction commits and records the changelog position after the cut; on
+ * restart the server loads it, continues the changelog from there, and numbers versions after
+ * the last COMMIT it finds on the topic, so versions only grow.
+ */
+public final class ModelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+
+  /** Service settings. */
+  public record Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId) {}
+
+  /** Turns item text into one vector (MiniLM in production); null disables text. */
+  public interface TextVectors extends AutoCloseable {
+    float[][] encode(List<String> texts);
+
+    @Override
+    default void close() {}
+  }
+
+  private final Settings settings;
+  private final IncrementalModel.Settings modelSettings;
+  private final TextVectors text;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
+  private final AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
+  private final AvroCodec<EmbeddingRecord> embeddingCodec = AvroCodec.of(EmbeddingRecord.class);
+  private final ServerMetrics metrics = new ServerMetrics();
+  private IncrementalModel model;
+  private long publishedVersion;
+  private final Map<String, String> pendingText = new LinkedHashMap<>();
+
+  public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
+    this.settings = settings;
+    this.modelSettings = modelSettings;
+    this.text = text;
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Asks {@link #run} to return after the current step. */
+  public void stop() {
+    running.set(false);
+  }
+
+  private Path snapshotDir() {
+    return settings.stateDir().resolve("snapshot");
+  }
+
+  /** Runs until {@link #stop}. */
+  public void run() throws IOException {
+    Topics topics = settings.topics();
+    ensureEmbeddingsTopic();
+    Map<TopicPartition, Long> start = new HashMap<>();
+    if (Files.exists(snapshotDir().resolve("state.bin")) || Files.exists(snapshotDir().resolveSibling("snapshot.old"))) {
+      model = IncrementalModel.load(snapshotDir(), modelSettings);
+      Properties p = readPositions();
+      p.forEach((k, v) -> start.put(parse((String) k), Long.parseLong((String) v)));
+      LOG.info("Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)", model.version(), model.throughSeq(),
+          model.numUsers(), model.numItems(), model.edges());
+    } else {
+      model = new IncrementalModel(modelSettings);
+      LOG.info("No snapshot in {}: starting empty", settings.stateDir());
+    }
+    publishedVersion = lastPublishedVersion();
+    metrics.version.set(Math.max(model.version(), publishedVersion));
+    try (KafkaConsumer<byte[], byte[]> edges = consumer(); KafkaConsumer<byte[], byte[]> items = consumer();
+        KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+      producer.initTransactions();
+      List<TopicPartition> parts = partitions(edges, topics.graphEdges());
+      edges.assign(parts);
+      for (TopicPartition tp : parts) {
+        if (start.containsKey(tp)) {
+          edges.seek(tp, start.get(tp));
+        } else {
+          edges.seekToBeginning(List.of(tp));
+        }
+      }
+      List<TopicPartition> itemParts = partitions(items, topics.items());
+      items.assign(itemParts);
+      items.seekToBeginning(itemParts); // compacted: the latest record per item
+      Map<TopicPartition, Long> itemsEnd = items.endOffsets(itemParts);
+      int catalog = 0;
+      while (running.get() && itemParts.stream().anyMatch(tp -> items.position(tp) < itemsEnd.get(tp))) { // the catalog first
+        for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ofMillis(200))) {
+          applyItem(r);
+          catalog++;
+        }
+      }
+      LOG.info("Read {} item records from {}", catalog, topics.items());
+      Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
+      Map<TopicPartition, GraphChange> atCut = new HashMap<>();
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ZERO)) {
+          applyItem(r);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : edges.poll(Duration.ofMillis(200))) {
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          if (atCut.containsKey(tp)) {
+            held.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
+          } else {
+            applyEdge(r, tp, edges, atCut);
+          }
+        }
+        if (atCut.size() == parts.size() && !parts.isEmpty()) {
+          GraphChange cut = atCut.values().iterator().next();
+          Map<TopicPartition, Long> positions = new HashMap<>();
+          for (TopicPartition tp : parts) {
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.get(tp);
+            positions.put(tp, h == null || h.isEmpty() ? edges.position(tp) : h.peek().offset());
+          }
+          long backlog = backlog(edges, parts, positions);
+          if (backlog > settings.maxBacklog()) {
+            LOG.info("Cut of trigger {} (seq {}) passed without training: {} changelog records behind", cut.getTriggerId(), cut.getSeq(),
+                backlog);
+            metrics.coalesced.incrementAndGet();
+          } else if (model.pendingEdges() > 0 || model.version() == 0 && model.edges() > 0 || !pendingText.isEmpty()) {
+            publish(producer, cut, positions);
+          }
+          atCut.clear();
+          edges.resume(parts);
+          for (TopicPartition tp : parts) { // what arrived past the cut, in order
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.remove(tp);
+            while (h != null && !h.isEmpty() && !atCut.containsKey(tp)) {
+              applyEdge(h.poll(), tp, edges, atCut);
+            }
+            if (h != null && !h.isEmpty()) {
+              held.put(tp, h);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void applyEdge(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, KafkaConsumer<byte[], byte[]> edges,
+      Map<TopicPartition, GraphChange> atCut) {
+    GraphChange c;
+    try {
+      c = changes.decode(r.value());
+    } catch (MalformedRecordException e) { // only the graph job writes here; count and go on
+      metrics.badRecords.incrementAndGet();
+      LOG.warn("Skipping undecodable changelog record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      return;
+    }
+    if (c.getKind() == GraphChangeKind.CUT) {
+      atCut.put(tp, c);
+      edges.pause(List.of(tp));
+      return;
+    }
+    String user = c.getUserId().toString();
+    String item = c.getItemId().toString();
+    if (c.getKind() == GraphChangeKind.EDGE_ADDED) {
+      model.addEdge(user, item);
+    } else {
+      model.removeEdge(user, item);
+    }
+    metrics.edgesRead.incrementAndGet();
+    metrics.lastSeq.set(c.getSeq());
+  }
+
+  private void applyItem(ConsumerRecord<byte[], byte[]> r) {
+    ItemEvent e;
+    try {
+      e = itemCodec.decode(r.value());
+    } catch (MalformedRecordException ex) {
+      metrics.badRecords.incrementAndGet();
+      LOG.warn("Skipping undecodable item record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), ex.getMessage());
+      return;
+    }
+    String id = e.getItemId().toString();
+    if (e.getVectors() != null) {
+      for (Map.Entry<String, List<Float>> v : e.getVectors().entrySet()) {
+        float[] a = new float[v.getValue().size()];
+        for (int k = 0; k < a.length; k++) {
+          a[k] = v.getValue().get(k);
+        }
+        try {
+          model.setContent(id, v.getKey(), a);
+        } catch (IllegalArgumentException ex) {
+          metrics.badRecords.incrementAndGet();
+          LOG.warn("Item record {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), ex.getMessage());
+        }
+      }
+    }
+    if (text != null && !e.getText().isEmpty()) {
+      StringBuilder b = new StringBuilder();
+      new java.util.TreeMap<>(e.getText()).forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
+      if (!b.toString().isBlank()) {
+        pendingText.put(id, b.toString());
+      }
+    }
+  }
+
+  private void encodePendingText() {
+    if (pendingText.isEmpty()) {
+      return;
+    }
+    List<String> ids = new ArrayList<>(pendingText.keySet());
+    float[][] vectors = text.encode(new ArrayList<>(pendingText.values()));
+    for (int k = 0; k < ids.size(); k++) {
+      if (vectors[k] != null) {
+        model.setContent(ids.get(k), "text", vectors[k]);
+      }
+    }
+    LOG.info("Encoded the text of {} items", ids.size());
+    pendingText.clear();
+  }
+
+  private void publish(KafkaProducer<byte[], byte[]> producer, GraphChange cut, Map<TopicPartition, Long> positions) throws IOException {
+    encodePendingText();
+    if (model.edges() == 0) {
+      return;
+    }
+    ModelVersion v = model.fineTune(cut.getSeq());
+    long number = Math.max(v.version(), publishedVersion + 1);
+    String topic = settings.topics().embeddings();
+    producer.beginTransaction();
+    try {
+      for (int k = 0; k < v.userIds().size(); k++) {
+        send(producer, topic, "u:" + v.userIds().get(k), record(EmbeddingKind.USER, v.userIds().get(k), number, v.row(v.userVectors(), k)));
+      }
+      for (int k = 0; k < v.itemIds().size(); k++) {
+        send(producer, topic, "i:" + v.itemIds().get(k), record(EmbeddingKind.ITEM, v.itemIds().get(k), number, v.row(v.itemVectors(), k)));
+      }
+      EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, new float[0]);
+      commit.setThroughSeq(v.throughSeq());
+      commit.setTriggerId(cut.getTriggerId());
+      commit.setUsers(v.userIds().size());
+      commit.setItems(v.itemIds().size());
+      commit.setTriggerTime(cut.getEventTime());
+      Map<String, Double> m = new LinkedHashMap<>();
+      v.metrics().forEach((k, val) -> {
+        if (val instanceof Number n) {
+          m.put(k, n.doubleValue());
+        }
+      });
+      commit.setMetrics(m);
+      send(producer, topic, "commit", commit);
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      producer.abortTransaction();
+      throw e;
+    }
+    publishedVersion = number;
+    Properties p = new Properties();
+    positions.forEach((tp, off) -> p.setProperty(tp.topic() + ":" + tp.partition(), Long.toString(off)));
+    model.save(snapshotDir(), Map.of("positions.properties", p));
+    metrics.version.set(number);
+    metrics.versions.incrementAndGet();
+    metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
+    LOG.info("Published version {} through seq {} (trigger {}): {} users, {} items, {} edges, loss {}, {} s", number, v.throughSeq(),
+        cut.getTriggerId(), v.userIds().size(), v.itemIds().size(), v.metrics().get("edges"), v.metrics().get("loss"),
+        v.metrics().get("seconds"));
+  }
+
+  private EmbeddingRecord record(EmbeddingKind kind, String id, long version, float[] vector) {
+    List<Float> list = new ArrayList<>(vector.length);
+    for (float x : vector) {
+      list.add(x);
+    }
+    return EmbeddingRecord.newBuilder().setKind(kind).setEntityId(id).setModelVersion(version).setVector(list)
+        .setCreatedTime(java.time.Instant.now()).build();
+  }
+
+  private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
+    producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), embeddingCodec.encode(r)));
+  }
+
+  /** The highest COMMIT version on the embeddings topic (0 if none). */
+  private long lastPublishedVersion() {
+    long last = 0;
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      List<TopicPartition> parts = partitions(c, settings.topics().embeddings());
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if ("commit".equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            last = Math.max(last, embeddingCodec.decode(r.value()).getModelVersion());
+          }
+        }
+      }
+    }
+    return last;
+  }
+
+  private static long backlog(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, Long> end = c.endOffsets(parts);
+    long b = 0;
+    for (TopicPartition tp : parts) {
+      b += Math.max(0, end.get(tp) - positions.get(tp));
+    }
+    return b;
+  }
+
+  private Properties readPositions() throws IOException {
+    Properties p = new Properties();
+    Path f = snapshotDir().resolve("positions.properties");
+    if (Files.exists(f)) {
+      try (InputStream in = Files.newInputStream(f)) {
+        p.load(in);
+      }
+    }
+    return p;
+  }
+
+  private static TopicPartition parse(String key) {
+    int c = key.lastIndexOf(':');
+    return new TopicPartition(key.substring(0, c), Integer.parseInt(key.substring(c + 1)));
+  }
+
+  private void ensureEmbeddingsTopic() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      String name = settings.topics().embeddings();
+      if (!admin.listTopics().names().get().contains(name)) {
+        admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+            "max.message.bytes", String.valueOf(4 * 1024 * 1024))))).all().get();
+        LOG.info("Created topic {} (1 partition, compacted)", name);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+        throw new IllegalStateException("cannot create the embeddings topic: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+
+  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).sorted(java.util.Comparator.comparingInt(
+            TopicPartition::partition)).toList();
+      }
+      if (System.nanoTime() > deadline || !running.get()) {
+        throw new IllegalStateException("topic " + topic + " does not exist on " + settings.bootstrap() + " (is the graph job running?)");
+      }
+      LOG.info("Waiting for topic {} to exist", topic);
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrap());
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    p.put("max.poll.records", "5000");
+    return new KafkaConsumer<>(p);
+  }
+
+  private KafkaProducer<byte[], byte[]> transactionalProducer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrap());
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("transactional.id", settings.transactionalId());
+    p.put("acks", "all");
+    p.put("linger.ms", "5");
+    p.put("batch.size", String.valueOf(256 * 1024));
+    p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
+    p.put("transaction.timeout.ms", "600000");
+    return new KafkaProducer<>(p);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

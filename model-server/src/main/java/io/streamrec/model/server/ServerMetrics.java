@@ -1,0 +1,76 @@
+package io.streamrec.model.server;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The model server's counters, served as JSON health ({@code /health}) and Prometheus text ({@code /metrics}). */
+public final class ServerMetrics {
+  final AtomicLong version = new AtomicLong();
+  final AtomicLong versions = new AtomicLong();
+  final AtomicLong edgesRead = new AtomicLong();
+  final AtomicLong lastSeq = new AtomicLong();
+  final AtomicLong coalesced = new AtomicLong();
+  final AtomicLong badRecords = new AtomicLong();
+  final AtomicReference<Double> lastTrainingSeconds = new AtomicReference<>(0.0);
+  private final long started = System.currentTimeMillis();
+
+  public long version() {
+    return version.get();
+  }
+
+  public long edgesRead() {
+    return edgesRead.get();
+  }
+
+  /** Prometheus text exposition format. */
+  public String prometheus() {
+    StringBuilder b = new StringBuilder();
+    gauge(b, "streamrec_model_version", "Latest published embedding version", version.get());
+    counter(b, "streamrec_model_versions_published_total", "Versions published by this process", versions.get());
+    counter(b, "streamrec_model_changelog_edges_total", "Edge changes read from the changelog", edgesRead.get());
+    gauge(b, "streamrec_model_changelog_seq", "Last changelog seq applied", lastSeq.get());
+    counter(b, "streamrec_model_cuts_coalesced_total", "Cuts passed without training because of backlog", coalesced.get());
+    counter(b, "streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get());
+    gauge(b, "streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get());
+    return b.toString();
+  }
+
+  /** Health as JSON. */
+  public String health() {
+    return "{\"status\":\"UP\",\"version\":" + version.get() + ",\"changelog_seq\":" + lastSeq.get() + ",\"uptime_ms\":"
+        + (System.currentTimeMillis() - started) + "}";
+  }
+
+  private static void gauge(StringBuilder b, String name, String help, Number v) {
+    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n").append(name).append(' ')
+        .append(v).append('\n');
+  }
+
+  private static void counter(StringBuilder b, String name, String help, Number v) {
+    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n").append(name).append(' ')
+        .append(v).append('\n');
+  }
+
+  /** Serves /health and /metrics on {@code host:port} (port 0: any free one); returns the server, started. */
+  public HttpServer serve(String host, int port) throws IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
+    http.createContext("/health", ex -> respond(ex, "application/json", health()));
+    http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", prometheus()));
+    http.start();
+    return http;
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange ex, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(200, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

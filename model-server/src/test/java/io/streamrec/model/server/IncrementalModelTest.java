@@ -1,0 +1,234 @@
+package io.streamrec.model.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small world with topics: users like items of their own topic; item content is its topic,
+ * noisily. The incremental model must get better as edges arrive, place a new item with content
+ * near the users of its topic before any interaction, and survive a snapshot round trip.
+ */
+class IncrementalModelTest {
+  private static final int USERS = 240;
+  private static final int ITEMS = 160;
+  private static final int TOPICS = 6;
+  private static final int CONTENT_DIM = 12;
+
+  private static IncrementalModel.Settings settings() {
+    return new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 15, 60, 0.5, 5, Device.cpu());
+  }
+
+  private static int topicOfUser(int u) {
+    return u % TOPICS;
+  }
+
+  private static int topicOfItem(int i) {
+    return i % TOPICS;
+  }
+
+  private static float[] content(int item, Random r) {
+    float[] v = new float[CONTENT_DIM];
+    for (int k = 0; k < CONTENT_DIM; k++) {
+      v[k] = (float) (0.3 * r.nextGaussian());
+    }
+    v[topicOfItem(item)] += 1.5f;
+    return v;
+  }
+
+  /** 14 edges per user, 85% in its topic; the last 4 per user held out as test. */
+  private static List<int[]>[] world(Random r) {
+    @SuppressWarnings("unchecked")
+    List<int[]>[] split = new List[] {new ArrayList<int[]>(), new ArrayList<int[]>()};
+    for (int u = 0; u < USERS; u++) {
+      Set<Integer> picked = new HashSet<>();
+      List<Integer> order = new ArrayList<>();
+      while (picked.size() < 14) {
+        int i = r.nextDouble() < 0.85 ? topicOfUser(u) + TOPICS * r.nextInt(ITEMS / TOPICS) : r.nextInt(ITEMS);
+        if (picked.add(i)) {
+          order.add(i);
+        }
+      }
+      for (int k = 0; k < order.size(); k++) {
+        split[k < 10 ? 0 : 1].add(new int[] {u, order.get(k)});
+      }
+    }
+    return split;
+  }
+
+  /** Mean NDCG@10 over users of their test items, ranking all items the user has not trained on, from a version's vectors. */
+  private static double ndcg(ModelVersion v, List<int[]> train, List<int[]> test) {
+    List<Set<Integer>> seen = new ArrayList<>();
+    List<Set<Integer>> relevant = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      seen.add(new HashSet<>());
+      relevant.add(new HashSet<>());
+    }
+    train.forEach(e -> seen.get(e[0]).add(e[1]));
+    test.forEach(e -> relevant.get(e[0]).add(e[1]));
+    double sum = 0;
+    int n = 0;
+    for (int u = 0; u < USERS; u++) {
+      int ur = v.userIds().indexOf("u" + u);
+      if (relevant.get(u).isEmpty()) {
+        continue;
+      }
+      n++;
+      if (ur < 0) {
+        continue;
+      }
+      float[] uv = v.row(v.userVectors(), ur);
+      List<double[]> scored = new ArrayList<>();
+      for (int i = 0; i < ITEMS; i++) {
+        if (seen.get(u).contains(i)) {
+          continue;
+        }
+        int ir = v.itemIds().indexOf("i" + i);
+        double s = ir < 0 ? -1e9 : dot(uv, v.row(v.itemVectors(), ir));
+        scored.add(new double[] {s, i});
+      }
+      scored.sort((a, b) -> Double.compare(b[0], a[0]));
+      double dcg = 0;
+      double idcg = 0;
+      for (int k = 0; k < 10; k++) {
+        if (relevant.get(u).contains((int) scored.get(k)[1])) {
+          dcg += 1 / (Math.log(k + 2) / Math.log(2));
+        }
+        if (k < relevant.get(u).size()) {
+          idcg += 1 / (Math.log(k + 2) / Math.log(2));
+        }
+      }
+      sum += dcg / idcg;
+    }
+    return sum / n;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) {
+      s += a[k] * b[k];
+    }
+    return s;
+  }
+
+  @Test
+  void fineTuningOnArrivingEdgesBeatsTheFirstVersion(@TempDir Path dir) throws Exception {
+    Random r = new Random(3);
+    List<int[]>[] split = world(r);
+    List<int[]> train = new ArrayList<>(split[0]);
+    Collections.shuffle(train, r);
+    IncrementalModel model = new IncrementalModel(settings());
+    for (int i = 0; i < ITEMS; i++) {
+      model.setContent("i" + i, "text", content(i, r));
+    }
+    int first = train.size() / 4;
+    for (int k = 0; k < first; k++) {
+      model.addEdge("u" + train.get(k)[0], "i" + train.get(k)[1]);
+    }
+    ModelVersion v1 = model.fineTune(first);
+    assertEquals(1, v1.version());
+    ModelVersion last = v1;
+    int chunk = (train.size() - first) / 3;
+    for (int c = 0; c < 3; c++) {
+      int from = first + c * chunk;
+      int to = c == 2 ? train.size() : from + chunk;
+      for (int k = from; k < to; k++) {
+        assertTrue(model.addEdge("u" + train.get(k)[0], "i" + train.get(k)[1]));
+      }
+      assertEquals(to - from, model.pendingEdges());
+      last = model.fineTune(to);
+      assertEquals(0, model.pendingEdges());
+    }
+    assertEquals(4, last.version());
+    assertEquals(train.size(), model.edges());
+    double stale = ndcg(v1, train, split[1]);
+    double fresh = ndcg(last, train, split[1]);
+    assertTrue(fresh > stale + 0.05, "fine-tuned NDCG@10 " + fresh + " vs first version " + stale);
+
+    // snapshot round trip: same graph, ids and version; training continues from it
+    model.save(dir.resolve("snapshot"));
+    model.save(dir.resolve("snapshot")); // replacing a snapshot
+    IncrementalModel restored = IncrementalModel.load(dir.resolve("snapshot"), settings());
+    assertEquals(model.edges(), restored.edges());
+    assertEquals(model.version(), restored.version());
+    assertEquals(train.size(), restored.throughSeq());
+    assertFalse(restored.addEdge("u" + train.get(0)[0], "i" + train.get(0)[1]), "the restored graph has the edge");
+    assertTrue(restored.addEdge("u0", "i-new"));
+    ModelVersion next = restored.fineTune(train.size() + 1);
+    assertEquals(5, next.version());
+    assertTrue(ndcg(next, train, split[1]) > stale + 0.05);
+  }
+
+  @Test
+  void aNewItemWithContentReachesItsTopicsUsersBeforeItsFirstInteraction() {
+    Random r = new Random(4);
+    List<int[]>[] split = world(r);
+    IncrementalModel model = new IncrementalModel(settings());
+    for (int i = 0; i < ITEMS; i++) {
+      model.setContent("i" + i, "text", content(i, r));
+    }
+    split[0].forEach(e -> model.addEdge("u" + e[0], "i" + e[1]));
+    model.fineTune(1);
+    int topic = 2;
+    model.setContent("brand-new", "text", content(topic, r)); // item index ≡ topic (mod TOPICS)
+    ModelVersion v = model.fineTune(2);
+    int row = v.itemIds().indexOf("brand-new");
+    assertTrue(row >= 0, "the new item is published");
+    assertTrue((int) v.metrics().get("cold_items_from_content") >= 1, "items without edges are placed from content");
+    float[] iv = v.row(v.itemVectors(), row);
+    // its rank among all items, for users of its topic vs the others
+    double inTopic = 0;
+    double other = 0;
+    int nIn = 0;
+    int nOther = 0;
+    for (int u = 0; u < USERS; u++) {
+      float[] uv = v.row(v.userVectors(), v.userIds().indexOf("u" + u));
+      double s = dot(uv, iv);
+      int better = 0;
+      for (int k = 0; k < v.itemIds().size(); k++) {
+        if (k != row && dot(uv, v.row(v.itemVectors(), k)) > s) {
+          better++;
+        }
+      }
+      double pct = better / (double) v.itemIds().size();
+      if (topicOfUser(u) == topic) {
+        inTopic += pct;
+        nIn++;
+      } else {
+        other += pct;
+        nOther++;
+      }
+    }
+    inTopic /= nIn;
+    other /= nOther;
+    assertTrue(inTopic < 0.2, "for its topic's users the new item ranks in the top fifth on average: " + inTopic);
+    assertTrue(other > 0.5, "for the others it does not: " + other);
+  }
+
+  @Test
+  void badContentIsRejectedNamingItemAndModality(@TempDir Path dir) throws Exception {
+    IncrementalModel model = new IncrementalModel(settings());
+    model.setContent("a", "image", new float[] {1, 2, 3});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.setContent("b", "image", new float[] {1, 2}));
+    assertTrue(e.getMessage().contains("item b") && e.getMessage().contains("image"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> model.setContent("c", "image", new float[] {1, Float.NaN, 3}));
+    assertTrue(e.getMessage().contains("item c"), e.getMessage());
+    Files.createDirectories(dir.resolve("broken"));
+    Files.write(dir.resolve("broken/state.bin"), new byte[] {0, 0, 0, 1, 0});
+    java.io.IOException io = assertThrows(java.io.IOException.class, () -> IncrementalModel.load(dir.resolve("broken"), settings()));
+    assertTrue(io.getMessage().contains("truncated") && io.getMessage().contains("state.bin"), io.getMessage());
+  }
+}
