@@ -30,6 +30,9 @@ done
   2>&1 | grep -E "cold NDCG"
 ./streamrec cold-start --data "$D/lfm2k.inter" "${M[@]}" --fusion convex --alpha-init 0.95 --cold-map ridge --epochs "$epochs" \
   --out bench/results/lfm2k-coldstart.json 2>&1 | grep -E "cold NDCG"
+# the validation-selected warm model (normalized, K = 0) with the ridge map
+./streamrec cold-start --data "$D/lfm2k.inter" "${M[@]}" --fusion normalized --layers 0 --cold-map ridge --epochs "$epochs" \
+  --out bench/results/lfm2k-coldstart-normalized-k0.json 2>&1 | grep -E "cold NDCG"
 python3 - <<'PY'
 import json
 print("| K | variant | P@20 | R@20 | NDCG@20 | NDCG@10 |\n|---|---|---|---|---|---|")

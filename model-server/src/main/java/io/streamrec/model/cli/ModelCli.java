@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = {"streamrec: streaming, incremental, multimodal recommender.",
             "Every option can also be given as an environment variable: --batch-size = STREAMREC_BATCH_SIZE."},
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
-            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
             "  pipeline      Streaming pipeline on this machine (embedded Kafka, local Flink)",
             "  graph-job     The graph job against an existing Kafka (also runs on clusters)",

@@ -1,0 +1,366 @@
+package io.streamrec.model.cli;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.model.lightgcn.DeviceSelection;
+import io.streamrec.model.server.IncrementalModel;
+import io.streamrec.model.server.ModelVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench-prequential}: replays a timestamped interaction file in time order through the
+ * model server's incremental model (the same {@link IncrementalModel} the service runs), scoring
+ * every event against the version served at that moment BEFORE it is learned (test-then-train),
+ * for (a) incremental fine-tuning at every trigger, (b) the first version never refreshed and
+ * (c) most-popular; then compares the incremental model with a full retrain on the same prefix.
+ * This is the offline form of the protocol; the pipeline form (Flink serving) comes with issue 5.
+ */
+@Command(name = "bench-prequential", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Prequential replay of a timestamped dataset (ML-100K u.data: user, item, rating, time) through the incremental model: "
+        + "rolling NDCG@10/HR@10 for incremental fine-tuning, a never-refreshed first model and most-popular; then incremental vs full "
+        + "retrain on the last 10% of events.")
+public final class PrequentialCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(PrequentialCommand.class);
+
+  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Tab-separated user, item, rating, unix time (ML-100K u.data).")
+  Path data;
+
+  @Option(names = "--warmup", defaultValue = "0.2", description = "Share of events before the first version (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = "--trigger-every", defaultValue = "1000", description = "Events between versions (default: ${DEFAULT-VALUE}).")
+  int every;
+
+  @Option(names = "--window", defaultValue = "5000", description = "Rolling window, in scored events, of the reported series (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--layers", defaultValue = "2", description = "K (default: ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--initial-epochs", defaultValue = "100", description = "Epochs of the first version and of the full retrain (default: ${DEFAULT-VALUE}).")
+  int initialEpochs;
+
+  @Option(names = "--steps-per-version", defaultValue = "100", description = "Fine-tuning steps per version (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Results JSON.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    List<long[]> events = new ArrayList<>(); // user, item, time
+    int lineNo = 0;
+    for (String line : Files.readAllLines(data)) {
+      lineNo++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 4) {
+        throw new IllegalArgumentException(data + ":" + lineNo + ": expected user, item, rating, time; got '" + line + "'");
+      }
+      try {
+        events.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[3])});
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(data + ":" + lineNo + ": not a number: " + e.getMessage());
+      }
+    }
+    events.sort((a, b) -> Long.compare(a[2], b[2]));
+    int n = events.size();
+    int start = (int) (n * warmup);
+    int holdout = n - n / 10;
+    Device dev = DeviceSelection.resolve("auto");
+    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, steps, 0.5, seed, dev);
+    IncrementalModel model = new IncrementalModel(s);
+    Map<String, Integer> popularity = new HashMap<>();
+    Map<String, Set<String>> seen = new HashMap<>();
+    for (int k = 0; k < start; k++) {
+      learn(model, popularity, seen, events.get(k));
+    }
+    long t0 = System.nanoTime();
+    ModelVersion first = model.fineTune(start);
+    Scorer firstScorer = new Scorer(first);
+    Scorer current = firstScorer;
+    ModelVersion atHoldout = null;
+    String[] names = {"incremental", "first_model", "most_popular"};
+    double[][] sums = new double[3][2];
+    List<Map<String, Object>> series = new ArrayList<>();
+    double[][] win = new double[3][2];
+    int scored = 0;
+    int inWindow = 0;
+    ProgressBar bar = new ProgressBar("replay");
+    bar.start();
+    for (int k = start; k < n; k++) {
+      long[] e = events.get(k);
+      String u = "u" + e[0];
+      String i = "i" + e[1];
+      Set<String> userSeen = seen.getOrDefault(u, Set.of());
+      if (!userSeen.contains(i)) { // a repeat is not a prediction
+        int pop = popularRank(popularity, i, userSeen);
+        int[] ranks = {current.rank(u, i, userSeen, pop), firstScorer.rank(u, i, userSeen, pop), pop};
+        for (int m = 0; m < 3; m++) {
+          double ndcg = ranks[m] < 10 ? 1 / (Math.log(ranks[m] + 2) / Math.log(2)) : 0;
+          double hit = ranks[m] < 10 ? 1 : 0;
+          sums[m][0] += ndcg;
+          sums[m][1] += hit;
+          win[m][0] += ndcg;
+          win[m][1] += hit;
+        }
+        scored++;
+        if (++inWindow == window) {
+          Map<String, Object> p = new LinkedHashMap<>();
+          p.put("events", k + 1);
+          p.put("time", e[2]);
+          p.put("version", current.version);
+          for (int m = 0; m < 3; m++) {
+            p.put(names[m] + "_ndcg@10", TrainCommand.round(win[m][0] / window));
+            p.put(names[m] + "_hr@10", TrainCommand.round(win[m][1] / window));
+          }
+          series.add(p);
+          win = new double[3][2];
+          inWindow = 0;
+        }
+      }
+      learn(model, popularity, seen, e);
+      if ((k + 1 - start) % every == 0 || k + 1 == holdout) {
+        ModelVersion v = model.fineTune(k + 1);
+        current = new Scorer(v);
+        if (v.version() % 10 == 0) {
+          LOG.info("version {} at event {}/{} ({} s): rolling NDCG@10 so far incremental {}, first model {}, most popular {}", v.version(),
+              k + 1, n, TrainCommand.fmt((System.nanoTime() - t0) / 1e9), TrainCommand.fmt(sums[0][0] / Math.max(1, scored)),
+              TrainCommand.fmt(sums[1][0] / Math.max(1, scored)), TrainCommand.fmt(sums[2][0] / Math.max(1, scored)));
+        }
+        if (k + 1 == holdout) {
+          atHoldout = v;
+        }
+      }
+      bar.update(k + 1 - start, n - start, "version " + current.version);
+    }
+    double replaySeconds = (System.nanoTime() - t0) / 1e9;
+
+    // incremental (as of the 90% prefix) vs a full retrain on that prefix, ranked on the last 10%
+    Map<String, Set<String>> prefixSeen = new HashMap<>();
+    Map<String, Set<String>> tail = new HashMap<>();
+    IncrementalModel full = new IncrementalModel(s);
+    for (int k = 0; k < n; k++) {
+      long[] e = events.get(k);
+      String u = "u" + e[0];
+      String i = "i" + e[1];
+      if (k < holdout) {
+        prefixSeen.computeIfAbsent(u, x -> new HashSet<>()).add(i);
+        full.addEdge(u, i);
+      } else if (!prefixSeen.getOrDefault(u, Set.of()).contains(i)) {
+        tail.computeIfAbsent(u, x -> new HashSet<>()).add(i);
+      }
+    }
+    ModelVersion retrained = full.fineTune(holdout);
+    double incNdcg = offlineNdcg20(new Scorer(atHoldout), prefixSeen, tail);
+    double fullNdcg = offlineNdcg20(new Scorer(retrained), prefixSeen, tail);
+
+    Map<String, Object> r = new LinkedHashMap<>();
+    Map<String, Object> overall = new LinkedHashMap<>();
+    for (int m = 0; m < 3; m++) {
+      overall.put(names[m] + "_ndcg@10", TrainCommand.round(sums[m][0] / scored));
+      overall.put(names[m] + "_hr@10", TrainCommand.round(sums[m][1] / scored));
+    }
+    r.put("prequential_after_warmup", overall);
+    r.put("scored_events", scored);
+    r.put("versions", current.version);
+    Map<String, Object> off = new LinkedHashMap<>();
+    off.put("incremental_ndcg@20", TrainCommand.round(incNdcg));
+    off.put("full_retrain_ndcg@20", TrainCommand.round(fullNdcg));
+    off.put("incremental_vs_full", TrainCommand.round(incNdcg / fullNdcg));
+    off.put("tail_users", tail.size());
+    r.put("last_10_percent", off);
+    r.put("series", series);
+    Map<String, Object> setup = new LinkedHashMap<>();
+    setup.put("data", data.toString());
+    setup.put("events", n);
+    setup.put("warmup_events", start);
+    setup.put("trigger_every", every);
+    setup.put("window", window);
+    setup.put("dim", dim);
+    setup.put("layers", layers);
+    setup.put("initial_epochs", initialEpochs);
+    setup.put("steps_per_version", steps);
+    setup.put("lr", lr);
+    setup.put("replay_seconds", TrainCommand.round(replaySeconds));
+    setup.put("protocol", "each event is ranked among the items its user has not interacted with, by the version served at that moment, "
+        + "before it is learned; repeats are not scored; a user the version does not know is the mean of its items so far; "
+        + "with none known, or an unknown item, the most-popular rank stands in");
+    setup.put("command", System.getProperty("streamrec.command", "streamrec bench-prequential"));
+    r.put("setup", setup);
+    LOG.info("Prequential NDCG@10 after warm-up: incremental {}, first model {}, most popular {}; last 10%: incremental NDCG@20 {} vs full "
+        + "retrain {}", overall.get("incremental_ndcg@10"), overall.get("first_model_ndcg@10"), overall.get("most_popular_ndcg@10"),
+        TrainCommand.fmt(incNdcg), TrainCommand.fmt(fullNdcg));
+    String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
+    if (out != null) {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, json + "\n");
+    }
+    return 0;
+  }
+
+  private static void learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen, long[] e) {
+    String u = "u" + e[0];
+    String i = "i" + e[1];
+    if (seen.computeIfAbsent(u, x -> new HashSet<>()).add(i)) {
+      model.addEdge(u, i);
+      popularity.merge(i, 1, Integer::sum);
+    }
+  }
+
+  /** 0-based rank of {@code item} by popularity among items the user has not seen (ties: half counted). */
+  private static int popularRank(Map<String, Integer> popularity, String item, Set<String> seen) {
+    int p = popularity.getOrDefault(item, 0);
+    int better = 0;
+    int ties = 0;
+    for (Map.Entry<String, Integer> e : popularity.entrySet()) {
+      if (seen.contains(e.getKey()) || e.getKey().equals(item)) {
+        continue;
+      }
+      if (e.getValue() > p) {
+        better++;
+      } else if (e.getValue() == p) {
+        ties++;
+      }
+    }
+    return better + ties / 2;
+  }
+
+  private static double offlineNdcg20(Scorer s, Map<String, Set<String>> seen, Map<String, Set<String>> tail) {
+    double sum = 0;
+    for (Map.Entry<String, Set<String>> t : tail.entrySet()) {
+      Set<String> relevant = t.getValue();
+      Integer ur = s.users.get(t.getKey());
+      double dcg = 0;
+      if (ur != null) {
+        float[] scores = s.scores(s.v.row(s.v.userVectors(), ur));
+        Set<String> userSeen = seen.getOrDefault(t.getKey(), Set.of());
+        Integer[] order = new Integer[s.itemIds.size()];
+        for (int k = 0; k < order.length; k++) {
+          order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+        int pos = 0;
+        for (int k = 0; k < order.length && pos < 20; k++) {
+          String id = s.itemIds.get(order[k]);
+          if (userSeen.contains(id)) {
+            continue;
+          }
+          if (relevant.contains(id)) {
+            dcg += 1 / (Math.log(pos + 2) / Math.log(2));
+          }
+          pos++;
+        }
+      }
+      double idcg = 0;
+      for (int k = 0; k < Math.min(20, relevant.size()); k++) {
+        idcg += 1 / (Math.log(k + 2) / Math.log(2));
+      }
+      sum += dcg / idcg;
+    }
+    return sum / tail.size();
+  }
+
+  /** A served version: scores by external id. */
+  private static final class Scorer {
+    final long version;
+    final Map<String, Integer> users = new HashMap<>();
+    final Map<String, Integer> items = new HashMap<>();
+    final List<String> itemIds;
+    final ModelVersion v;
+
+    Scorer(ModelVersion v) {
+      this.v = v;
+      this.version = v.version();
+      for (int k = 0; k < v.userIds().size(); k++) {
+        users.put(v.userIds().get(k), k);
+      }
+      for (int k = 0; k < v.itemIds().size(); k++) {
+        items.put(v.itemIds().get(k), k);
+      }
+      this.itemIds = v.itemIds();
+    }
+
+    float[] scores(float[] uv) {
+      int d = v.dim();
+      float[] out = new float[itemIds.size()];
+      float[] iv = v.itemVectors();
+      for (int k = 0; k < out.length; k++) {
+        float s = 0;
+        for (int c = 0; c < d; c++) {
+          s += uv[c] * iv[k * d + c];
+        }
+        out[k] = s;
+      }
+      return out;
+    }
+
+    /**
+     * 0-based rank of the item among the user's unseen known items. A user this version does not
+     * know is embedded as the mean of the vectors of the items it has interacted with so far (what
+     * serving does for a new user); with none of those, or an item the version does not know, the
+     * most-popular rank {@code fallback} stands in.
+     */
+    int rank(String user, String item, Set<String> seen, int fallback) {
+      Integer u = users.get(user);
+      Integer i = items.get(item);
+      if (i == null) {
+        return fallback;
+      }
+      float[] s;
+      if (u != null) {
+        s = scores(v.row(v.userVectors(), u));
+      } else {
+        float[] mean = new float[v.dim()];
+        int n = 0;
+        for (String id : seen) {
+          Integer k = items.get(id);
+          if (k != null) {
+            for (int c = 0; c < mean.length; c++) {
+              mean[c] += v.itemVectors()[k * v.dim() + c];
+            }
+            n++;
+          }
+        }
+        if (n == 0) {
+          return fallback;
+        }
+        s = scores(mean);
+      }
+      int better = 0;
+      for (int k = 0; k < s.length; k++) {
+        if (k != i && s[k] > s[i] && !seen.contains(itemIds.get(k))) {
+          better++;
+        }
+      }
+      return better;
+    }
+  }
+}
