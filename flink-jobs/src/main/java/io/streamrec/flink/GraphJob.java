@@ -1,5 +1,12 @@
 package io.streamrec.flink;
 
+import io.streamrec.flink.serving.MetricOut;
+import io.streamrec.flink.serving.ModelUpdate;
+import io.streamrec.flink.serving.RecommendationOut;
+import io.streamrec.flink.serving.RollingMetricsFunction;
+import io.streamrec.flink.serving.ServingConfig;
+import io.streamrec.flink.serving.ServingFunction;
+import io.streamrec.flink.serving.UserInput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -14,11 +21,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * source ─► decode+validate ─► router ─┬─► dead letters ─► dlq sink
- *                                      └─► keyBy(user): adjacency (RocksDB)
+ *                                      └─► keyBy(user): [score ─►] adjacency (RocksDB) [─► top-K]
+ *                                            │      ▲ user vectors (keyed)  ▲ item vectors (broadcast)
+ *                                            │      └──── embeddings source ┘
+ *                                            ├─► keyBy(version): rolling NDCG/HR ─► metrics sink
+ *                                            ├─► recommendations sink
  *                                            └─► keyBy(item): degree
  *                                                  └─► sequencer (p=1) ─┬─► changelog sink (edges + CUTs)
  *                                                                       └─► trigger sink
  * </pre>
+ *
+ * <p>With serving off (or no embeddings source) the user stage is the plain adjacency.
  *
  * Every operator has a fixed uid, so a job restored from a checkpoint finds its state.
  */
@@ -26,17 +39,54 @@ public final class GraphJob {
   private GraphJob() {}
 
   /** The job's sinks. */
-  public record Sinks(Sink<ChangelogEntry> changelog, Sink<TriggerInfo> triggers, Sink<DeadLetterInfo> deadLetters) {}
+  public record Sinks(Sink<ChangelogEntry> changelog, Sink<TriggerInfo> triggers, Sink<DeadLetterInfo> deadLetters,
+      Sink<RecommendationOut> recommendations, Sink<MetricOut> metrics) {
+    /** Sinks of a job without serving. */
+    public Sinks(Sink<ChangelogEntry> changelog, Sink<TriggerInfo> triggers, Sink<DeadLetterInfo> deadLetters) {
+      this(changelog, triggers, deadLetters, null, null);
+    }
+  }
 
+  /** The job without serving. */
   public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source, Sinks sinks) {
+    build(env, cfg, source, null, sinks);
+  }
+
+  /** The job; serving is on when {@code cfg.serving().enabled()} and an embeddings source is given. */
+  public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source,
+      Source<ModelUpdate, ?, ?> embeddings, Sinks sinks) {
     DataStream<Parsed> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
         .uid("interactions-source");
     SingleOutputStreamOperator<Interaction> accepted = parsed.process(new DeadLetterRouter())
         .uid("router").name("validate");
     accepted.getSideOutput(DeadLetterRouter.DEAD_LETTERS).sinkTo(sinks.deadLetters()).uid("dlq-sink").name("dead letters");
 
-    SingleOutputStreamOperator<EdgeChange> edges = accepted.keyBy(i -> i.user, TypeInformation.of(String.class))
-        .process(new UserAdjacencyFunction(cfg.stateTtl())).uid("user-adjacency").name("user adjacency")
+    ServingConfig serving = cfg.serving();
+    SingleOutputStreamOperator<EdgeChange> userStage;
+    if (serving.enabled() && embeddings != null) {
+      DataStream<ModelUpdate> updates = env.fromSource(embeddings, WatermarkStrategy.noWatermarks(), "embeddings")
+          .uid("embeddings-source").setParallelism(1);
+      DataStream<UserInput> userInputs = accepted.map(UserInput::of).uid("user-events").name("user events")
+          .union(updates.filter(u -> u.kind == ModelUpdate.USER).uid("user-vectors").name("user vectors").setParallelism(1)
+              .map(UserInput::of).uid("user-vector-inputs").name("user vector inputs").setParallelism(1));
+      userStage = userInputs.keyBy(UserInput::user, TypeInformation.of(String.class))
+          .connect(updates.filter(u -> u.kind != ModelUpdate.USER).uid("item-vectors").name("item vectors")
+              .setParallelism(1) // chained to the source: a version's items stay in order before its COMMIT
+              .broadcast(ServingFunction.ITEMS))
+          .process(new ServingFunction(cfg.stateTtl(), serving.topK())).uid("user-adjacency")
+          .name("score, adjacency, top-K");
+      userStage.getSideOutput(ServingFunction.RECOMMENDATIONS).sinkTo(sinks.recommendations())
+          .uid("recommendations-sink").name("recommendations");
+      userStage.getSideOutput(ServingFunction.SCORED).keyBy(s -> s.version, TypeInformation.of(Long.class))
+          .process(new RollingMetricsFunction(serving.topK(), serving.countWindow(), serving.timeWindow()))
+          .uid("rolling-metrics").name("rolling metrics")
+          .union(userStage.getSideOutput(ServingFunction.VERSIONS))
+          .sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics").setParallelism(1);
+    } else {
+      userStage = accepted.keyBy(i -> i.user, TypeInformation.of(String.class))
+          .process(new UserAdjacencyFunction(cfg.stateTtl())).uid("user-adjacency").name("user adjacency");
+    }
+    SingleOutputStreamOperator<EdgeChange> edges = userStage
         .keyBy(c -> c.item, TypeInformation.of(String.class))
         .process(new ItemDegreeFunction()).uid("item-degree").name("item degree");
 

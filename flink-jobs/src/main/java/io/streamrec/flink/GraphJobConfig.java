@@ -1,5 +1,6 @@
 package io.streamrec.flink;
 
+import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.time.Duration;
@@ -27,7 +28,18 @@ public record GraphJobConfig(
     Duration checkpointInterval,
     String restorePath,
     Duration transactionTimeout,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    ServingConfig serving) {
+
+  /** Serving with its defaults (ServingConfig.defaults()). */
+  public GraphJobConfig(String bootstrapServers, Topics topics, String groupId, int parallelism, int edgesPartitions,
+      long triggerEdges, Duration triggerInterval, InteractionValidator validator, Duration stateTtl,
+      String checkpointDir, Duration checkpointInterval, String restorePath, Duration transactionTimeout,
+      Map<String, String> kafkaProperties) {
+    this(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges, triggerInterval, validator,
+        stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties,
+        ServingConfig.defaults());
+  }
 
   public GraphJobConfig {
     if (triggerEdges < 1) {
@@ -49,11 +61,17 @@ public record GraphJobConfig(
   public GraphJobConfig withRestorePath(String path) {
     return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges,
         triggerInterval, validator, stateTtl, checkpointDir, checkpointInterval, path, transactionTimeout,
-        kafkaProperties);
+        kafkaProperties, serving);
   }
 
   public GraphJobConfig withEdgesPartitions(int n) {
     return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, n, triggerEdges, triggerInterval,
-        validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties);
+        validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties, serving);
+  }
+
+  public GraphJobConfig withServing(ServingConfig s) {
+    return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges,
+        triggerInterval, validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout,
+        kafkaProperties, s);
   }
 }

@@ -3,6 +3,7 @@ package io.streamrec.flink;
 import io.streamrec.common.Durations;
 import io.streamrec.common.EnvironmentDefaults;
 import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "graph-job", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
     description = {
         "Streams interactions from Kafka into the user-item graph (RocksDB keyed state) and writes the edge "
-            + "changelog, training triggers and dead letters back to Kafka, exactly once.",
+            + "changelog, training triggers and dead letters back to Kafka, exactly once; serves the model versions "
+            + "on the embeddings topic (top-K recommendations, rolling NDCG).",
         "Every option can also be set as an environment variable: --trigger-edges is STREAMREC_TRIGGER_EDGES."})
 public final class GraphJobMain implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
@@ -87,6 +89,22 @@ public final class GraphJobMain implements Callable<Integer> {
   @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client property for the source, sinks and admin (repeatable), e.g. security.protocol=SSL.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+  @Option(names = "--serving", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Serve the model versions on the embeddings topic: score each event before learning it (rolling NDCG/HitRate "
+          + "to the metrics topic) and publish the user's top-K to the recommendations topic. Default: ${DEFAULT-VALUE}.")
+  boolean serving;
+
+  @Option(names = "--top-k", defaultValue = "10", description = "Items per recommendation, and the K of NDCG@K and HitRate@K. Default: ${DEFAULT-VALUE}.")
+  int topK;
+
+  @Option(names = "--metrics-count-window", defaultValue = "1000",
+      description = "A rolling-metric point per model version every this many scored events. Default: ${DEFAULT-VALUE}.")
+  int metricsCountWindow;
+
+  @Option(names = "--metrics-time-window", defaultValue = "1m", converter = Durations.class,
+      description = "...and per tumbling window of this much event time. Default: ${DEFAULT-VALUE}.")
+  Duration metricsTimeWindow;
+
   @Option(names = "--detached", description = "Return once the job is submitted instead of waiting for it to end.")
   boolean detached;
 
@@ -104,7 +122,8 @@ public final class GraphJobMain implements Callable<Integer> {
     }
     return new GraphJobConfig(bootstrapServers, new Topics(topicPrefix), groupId, parallelism, 0, triggerEdges,
         triggerInterval, new InteractionValidator(maxIdLength, maxRecordBytes, maxFutureSkew), stateTtl, checkpointDir,
-        checkpointInterval, restore, transactionTimeout, kafkaProperties);
+        checkpointInterval, restore, transactionTimeout, kafkaProperties,
+        new ServingConfig(serving, topK, metricsCountWindow, metricsTimeWindow));
   }
 
   @Override

@@ -58,7 +58,8 @@ public final class GraphJobRunner {
   public static JobClient start(GraphJobConfig cfg, Configuration base) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, base));
     env.getConfig().enableObjectReuse(); // no function keeps a record it received or emitted
-    GraphJob.build(env, cfg, KafkaGraphIo.source(cfg), KafkaGraphIo.sinks(cfg));
+    GraphJob.build(env, cfg, KafkaGraphIo.source(cfg),
+        cfg.serving().enabled() ? KafkaGraphIo.embeddingsSource(cfg) : null, KafkaGraphIo.sinks(cfg));
     JobClient client = env.executeAsync(JOB_NAME);
     LOG.info("Started {} ({}): {} -> {} ({} partitions), checkpoints every {} in {}{}", JOB_NAME, client.getJobID(),
         cfg.topics().interactions(), cfg.topics().graphEdges(), cfg.edgesPartitions(), cfg.checkpointInterval(),

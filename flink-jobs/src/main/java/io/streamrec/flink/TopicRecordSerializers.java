@@ -1,7 +1,12 @@
 package io.streamrec.flink;
 
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.flink.serving.MetricOut;
+import io.streamrec.flink.serving.RecommendationOut;
 import io.streamrec.schemas.avro.DeadLetter;
+import io.streamrec.schemas.avro.MetricPoint;
+import io.streamrec.schemas.avro.Recommendation;
+import io.streamrec.schemas.avro.ScoredItem;
 import io.streamrec.schemas.GraphChangeWire;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.TrainingTrigger;
@@ -9,6 +14,9 @@ import io.streamrec.schemas.avro.TriggerReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,6 +98,56 @@ public final class TopicRecordSerializers {
           .setOriginalKey(d.key == null ? null : ByteBuffer.wrap(d.key))
           .setOriginalValue(d.value == null ? null : ByteBuffer.wrap(d.value)).setTime(Instant.ofEpochMilli(d.time)).build();
       return new ProducerRecord<>(topic, null, d.key, codec.encode(r));
+    }
+  }
+
+  /** Recommendations: key = user id, value = Recommendation (the latest per user is the one that counts). */
+  public static final class Recommendations implements KafkaRecordSerializationSchema<RecommendationOut> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroCodec<Recommendation> codec;
+
+    public Recommendations(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      codec = AvroCodec.of(Recommendation.class);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(RecommendationOut r, KafkaSinkContext ctx, Long timestamp) {
+      List<ScoredItem> items = new ArrayList<>(r.items.length);
+      for (int i = 0; i < r.items.length; i++) {
+        items.add(new ScoredItem(r.items[i], r.scores[i]));
+      }
+      Recommendation rec = new Recommendation(r.user, items, r.version, Instant.ofEpochMilli(r.eventTime),
+          Instant.ofEpochMilli(r.createdTime));
+      return new ProducerRecord<>(topic, null, r.user.getBytes(StandardCharsets.UTF_8), codec.encode(rec));
+    }
+  }
+
+  /** Metrics: key = metric name, value = MetricPoint. */
+  public static final class Metrics implements KafkaRecordSerializationSchema<MetricOut> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroCodec<MetricPoint> codec;
+
+    public Metrics(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      codec = AvroCodec.of(MetricPoint.class);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(MetricOut m, KafkaSinkContext ctx, Long timestamp) {
+      MetricPoint p = new MetricPoint(m.name, m.value, m.version, m.window, m.samples, Instant.ofEpochMilli(m.time),
+          Map.of());
+      return new ProducerRecord<>(topic, null, m.name.getBytes(StandardCharsets.UTF_8), codec.encode(p));
     }
   }
 }

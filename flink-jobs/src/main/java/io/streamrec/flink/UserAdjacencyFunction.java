@@ -35,8 +35,8 @@ public final class UserAdjacencyFunction extends KeyedProcessFunction<String, In
     return new MapStateDescriptor<>(STATE_NAME, Types.STRING, Types.TUPLE(Types.FLOAT, Types.LONG));
   }
 
-  @Override
-  public void open(OpenContext ctx) {
+  /** The adjacency's state descriptor, with the time-to-live when one is set. */
+  public static MapStateDescriptor<String, Tuple2<Float, Long>> descriptor(Duration ttl) {
     MapStateDescriptor<String, Tuple2<Float, Long>> d = descriptor();
     if (ttl != null && !ttl.isZero()) {
       d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
@@ -45,31 +45,44 @@ public final class UserAdjacencyFunction extends KeyedProcessFunction<String, In
           .cleanupInRocksdbCompactFilter(10_000)
           .build());
     }
-    adjacency = getRuntimeContext().getMapState(d);
+    return d;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    adjacency = getRuntimeContext().getMapState(descriptor(ttl));
     repeats = getRuntimeContext().getMetricGroup().counter("repeatInteractions");
     absentRemoves = getRuntimeContext().getMetricGroup().counter("removesOfAbsentEdges");
   }
 
   @Override
   public void processElement(Interaction e, Context ctx, Collector<EdgeChange> out) throws Exception {
+    EdgeChange change = apply(adjacency, e, repeats, absentRemoves);
+    if (change != null) {
+      out.collect(change);
+    }
+  }
+
+  /** Applies one interaction to a user's adjacency; returns the edge change, or null when the graph did not change. */
+  public static EdgeChange apply(MapState<String, Tuple2<Float, Long>> adjacency, Interaction e, Counter repeats,
+      Counter absentRemoves) throws Exception {
     Tuple2<Float, Long> edge = adjacency.get(e.item);
     if (e.remove) {
       if (edge == null) {
         absentRemoves.inc();
-        return;
+        return null;
       }
       adjacency.remove(e.item);
-      out.collect(new EdgeChange(e.user, e.item, false, edge.f0, e.time));
-      return;
+      return new EdgeChange(e.user, e.item, false, edge.f0, e.time);
     }
     if (edge == null) {
       adjacency.put(e.item, Tuple2.of(e.weight, e.time));
-      out.collect(new EdgeChange(e.user, e.item, true, e.weight, e.time));
-    } else {
-      repeats.inc();
-      edge.f0 += e.weight;
-      edge.f1 = Math.max(edge.f1, e.time);
-      adjacency.put(e.item, edge);
+      return new EdgeChange(e.user, e.item, true, e.weight, e.time);
     }
+    repeats.inc();
+    edge.f0 += e.weight;
+    edge.f1 = Math.max(edge.f1, e.time);
+    adjacency.put(e.item, edge);
+    return null;
   }
 }

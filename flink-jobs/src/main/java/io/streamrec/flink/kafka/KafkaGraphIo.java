@@ -8,6 +8,8 @@ import io.streamrec.flink.InteractionDeserializer;
 import io.streamrec.flink.Parsed;
 import io.streamrec.flink.TopicRecordSerializers;
 import io.streamrec.flink.TriggerInfo;
+import io.streamrec.flink.serving.EmbeddingDeserializer;
+import io.streamrec.flink.serving.ModelUpdate;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -37,14 +39,46 @@ public final class KafkaGraphIo {
     return b.build();
   }
 
+  /**
+   * Model versions for serving: the embeddings topic from the group's committed offset, or from
+   * its beginning on a first start (the topic is compacted: the beginning holds the latest
+   * versions), read_committed so a half-written version is never seen.
+   */
+  @SuppressWarnings("deprecation")
+  public static KafkaSource<ModelUpdate> embeddingsSource(GraphJobConfig cfg) {
+    var b = KafkaSource.<ModelUpdate>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setTopics(cfg.topics().embeddings())
+        .setGroupId(cfg.groupId() + "-serving")
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new EmbeddingDeserializer())
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("fetch.max.wait.ms", "50");
+    cfg.kafkaProperties().forEach(b::setProperty);
+    return b.build();
+  }
+
+  /**
+   * The exactly-once sinks, and the recommendations sink at least once: a recommendation is the
+   * latest state of one user (a repeat after a recovery is harmless) and must not wait for a
+   * checkpoint to become visible, or no recommendation could be fresher than the interval.
+   */
   public static GraphJob.Sinks sinks(GraphJobConfig cfg) {
     return new GraphJob.Sinks(
         sink(cfg, new TopicRecordSerializers.Changelog(cfg.topics().graphEdges()), "edges"),
         sink(cfg, new TopicRecordSerializers.Triggers(cfg.topics().trainingTriggers(), cfg.topics().graphEdges()), "triggers"),
-        sink(cfg, new TopicRecordSerializers.DeadLetters(cfg.topics().deadLetters()), "dlq"));
+        sink(cfg, new TopicRecordSerializers.DeadLetters(cfg.topics().deadLetters()), "dlq"),
+        sink(cfg, new TopicRecordSerializers.Recommendations(cfg.topics().recommendations()), "recs",
+            DeliveryGuarantee.AT_LEAST_ONCE),
+        sink(cfg, new TopicRecordSerializers.Metrics(cfg.topics().metrics()), "metrics"));
   }
 
   private static <T> KafkaSink<T> sink(GraphJobConfig cfg, KafkaRecordSerializationSchema<T> serializer, String name) {
+    return sink(cfg, serializer, name, DeliveryGuarantee.EXACTLY_ONCE);
+  }
+
+  private static <T> KafkaSink<T> sink(GraphJobConfig cfg, KafkaRecordSerializationSchema<T> serializer, String name,
+      DeliveryGuarantee guarantee) {
     Properties p = new Properties();
     p.setProperty("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
     p.setProperty("linger.ms", "5");
@@ -54,7 +88,7 @@ public final class KafkaGraphIo {
     return KafkaSink.<T>builder()
         .setBootstrapServers(cfg.bootstrapServers())
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(cfg.groupId() + "-" + name)
         .setKafkaProducerConfig(p)
         .build();

@@ -80,7 +80,10 @@ public final class TopicProvisioner {
     }
   }
 
-  /** Partition counts: {@code topics.partitions} for keyed topics, 1 for triggers. */
+  /**
+   * Partition counts: {@code topics.partitions} for keyed topics, 1 for triggers and embeddings (a
+   * version is one ordered run of records ending in its COMMIT).
+   */
   public static Map<String, Integer> ensureTopics(String bootstrapServers, Map<String, String> kafkaProperties,
       Topics topics, int partitions, short replication) {
     if (partitions < 1 || replication < 1) {
@@ -89,7 +92,7 @@ public final class TopicProvisioner {
     try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
       List<NewTopic> wanted = new ArrayList<>();
       for (String name : topics.all()) {
-        int n = name.equals(topics.trainingTriggers()) ? 1 : partitions;
+        int n = name.equals(topics.trainingTriggers()) || name.equals(topics.embeddings()) ? 1 : partitions;
         Map<String, String> cfg = new HashMap<>();
         if (name.equals(topics.items()) || name.equals(topics.embeddings())) {
           cfg.put("cleanup.policy", "compact");

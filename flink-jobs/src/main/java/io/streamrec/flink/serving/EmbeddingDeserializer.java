@@ -1,0 +1,59 @@
+package io.streamrec.flink.serving;
+
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.avro.EmbeddingRecord;
+import java.util.List;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeddings topic records into {@link ModelUpdate}s. The model server is the topic's only writer;
+ * a record that does not decode is skipped with a warning (the version it belongs to then fails
+ * its item count check and is logged), never a reason to fail serving.
+ */
+public final class EmbeddingDeserializer implements KafkaRecordDeserializationSchema<ModelUpdate> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddingDeserializer.class);
+  private transient AvroCodec<EmbeddingRecord> codec;
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    codec = AvroCodec.of(EmbeddingRecord.class);
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ModelUpdate> out) {
+    if (record.value() == null) {
+      return; // a tombstone
+    }
+    try {
+      out.collect(toUpdate(codec.decode(record.value())));
+    } catch (RuntimeException e) {
+      LOG.warn("Skipping undecodable embeddings record at {}-{}@{}: {}", record.topic(), record.partition(),
+          record.offset(), e.toString());
+    }
+  }
+
+  static ModelUpdate toUpdate(EmbeddingRecord r) {
+    byte kind = r.getKind() == EmbeddingKind.USER ? ModelUpdate.USER
+        : r.getKind() == EmbeddingKind.ITEM ? ModelUpdate.ITEM : ModelUpdate.COMMIT;
+    List<Float> v = r.getVector();
+    float[] vector = new float[v.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = v.get(i);
+    }
+    return new ModelUpdate(kind, r.getEntityId(), r.getModelVersion(), vector, r.getTriggerTime().toEpochMilli(),
+        r.getItems(), r.getThroughSeq());
+  }
+
+  @Override
+  public TypeInformation<ModelUpdate> getProducedType() {
+    return TypeInformation.of(ModelUpdate.class);
+  }
+}

@@ -1,0 +1,33 @@
+package io.streamrec.flink.serving;
+
+/**
+ * One record of a model version as read from the embeddings topic: a user vector, an item vector,
+ * or the version's commit marker. A Flink POJO.
+ */
+public class ModelUpdate {
+  public static final byte USER = 0;
+  public static final byte ITEM = 1;
+  public static final byte COMMIT = 2;
+
+  public byte kind;
+  public String id;
+  public long version;
+  public float[] vector;
+  /** COMMIT: when the trigger that caused the version was made. */
+  public long triggerTime;
+  /** COMMIT: how many item records the version has. */
+  public int items;
+  public long throughSeq;
+
+  public ModelUpdate() {}
+
+  public ModelUpdate(byte kind, String id, long version, float[] vector, long triggerTime, int items, long throughSeq) {
+    this.kind = kind;
+    this.id = id;
+    this.version = version;
+    this.vector = vector;
+    this.triggerTime = triggerTime;
+    this.items = items;
+    this.throughSeq = throughSeq;
+  }
+}
