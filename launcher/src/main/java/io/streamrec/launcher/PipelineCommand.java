@@ -5,12 +5,16 @@ import io.streamrec.flink.Checkpoints;
 import io.streamrec.flink.GraphJobConfig;
 import io.streamrec.flink.GraphJobRunner;
 import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +30,12 @@ import picocli.CommandLine.Option;
  * again resumes from the latest checkpoint, so no accepted event is lost or counted twice.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs the streaming pipeline on this machine: an embedded Kafka broker (KRaft) and the graph job "
-        + "on a local Flink cluster. Produce interactions (Avro or JSON) to <prefix>interactions on the printed "
-        + "bootstrap address. Ctrl-C stops; a re-run resumes from the latest checkpoint."})
+    description = {"Runs the whole loop on this machine: an embedded Kafka broker (KRaft), the graph job with serving "
+        + "on a local Flink cluster, the model server, and a synthetic world (users with drifting tastes, items "
+        + "arriving with text, popularity skew) producing interactions. Prints progress and the rolling NDCG. "
+        + "Produce your own interactions (Avro or JSON) to <prefix>interactions on the printed bootstrap address. "
+        + "Ctrl-C stops; a re-run resumes (graph job from its checkpoint, model server from its snapshot, world "
+        + "where it stopped)."})
 public final class PipelineCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineCommand.class);
 
@@ -47,41 +54,83 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the graph job. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
-  @Option(names = "--trigger-edges", defaultValue = "50000", description = "Training trigger every this many changelog edges. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger-edges", defaultValue = "20000", description = "Training trigger every this many changelog edges. Default: ${DEFAULT-VALUE}.")
   long triggerEdges;
 
-  @Option(names = "--trigger-interval", defaultValue = "60s", converter = Durations.class, description = "...or this often. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger-interval", defaultValue = "30s", converter = Durations.class, description = "...or this often. Default: ${DEFAULT-VALUE}.")
   Duration triggerInterval;
 
   @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class, description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
   Duration checkpointInterval;
 
-  @Option(names = "--fresh", description = "Ignore existing checkpoints and start the graph job from the topics' beginning.")
+  @Option(names = "--fresh", description = "Ignore existing checkpoints and start the graph job from the topics' beginning "
+      + "(the world and the model server still resume; delete --dir for a new world).")
   boolean fresh;
 
   @Option(names = "--status-every", defaultValue = "10s", converter = Durations.class, description = "How often to print a status line. Default: ${DEFAULT-VALUE}.")
   Duration statusEvery;
 
-  @Option(names = "--generate-rate", defaultValue = "1000",
-      description = "Synthetic interactions per second to produce (0: none; produce your own). Default: ${DEFAULT-VALUE}.")
-  int generateRate;
+  @Option(names = "--generate-rate", defaultValue = "500",
+      description = "Interactions per second of the built-in synthetic world (0: none; produce your own). Default: ${DEFAULT-VALUE}.")
+  double generateRate;
 
-  @Option(names = "--generate-users", defaultValue = "10000", description = "Users of the synthetic interactions. Default: ${DEFAULT-VALUE}.")
-  int generateUsers;
+  @Option(names = "--world-users", defaultValue = "5000", description = "Users of the synthetic world. Default: ${DEFAULT-VALUE}.")
+  int worldUsers;
 
-  @Option(names = "--generate-items", defaultValue = "2000", description = "Items of the synthetic interactions. Default: ${DEFAULT-VALUE}.")
-  int generateItems;
+  @Option(names = "--world-items", defaultValue = "800", description = "Items of the synthetic world at its start. Default: ${DEFAULT-VALUE}.")
+  int worldItems;
+
+  @Option(names = "--new-item-every", defaultValue = "250",
+      description = "A new item (with text, before any interaction) arrives every this many interactions (0: never). Default: ${DEFAULT-VALUE}.")
+  int newItemEvery;
+
+  @Option(names = "--drift", defaultValue = "0.002",
+      description = "Per interaction, the chance that the user's taste moves half way to another topic. Default: ${DEFAULT-VALUE}.")
+  double drift;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic world. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--model-server", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the model server (a child JVM; its log is <dir>/model-server.log). Default: ${DEFAULT-VALUE}.")
+  boolean modelServer;
+
+  @Option(names = "--model-http", defaultValue = "127.0.0.1:9464",
+      description = "Health and Prometheus metrics of the model server (off: none). Default: ${DEFAULT-VALUE}.")
+  String modelHttp;
+
+  @Option(names = "--model-heap", defaultValue = "3g", description = "Java heap of the model server. Default: ${DEFAULT-VALUE}.")
+  String modelHeap;
+
+  @Option(names = "--model-arg", paramLabel = "ARG",
+      description = "Extra argument for the model server's serve command (repeatable), e.g. --model-arg=--steps-per-version=300.")
+  List<String> modelArgs = new ArrayList<>();
+
+  @Option(names = "--top-k", defaultValue = "10", description = "Items per recommendation, and the K of the rolling NDCG@K. Default: ${DEFAULT-VALUE}.")
+  int topK;
+
+  @Option(names = "--metrics-count-window", defaultValue = "1000",
+      description = "A rolling-metric point per model version every this many scored events. Default: ${DEFAULT-VALUE}.")
+  int metricsCountWindow;
+
+  @Option(names = "--metrics-time-window", defaultValue = "1m", converter = Durations.class,
+      description = "...and per tumbling window of this much event time. Default: ${DEFAULT-VALUE}.")
+  Duration metricsTimeWindow;
 
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws Exception {
-    if (generateRate < 0 || generateUsers < 1 || generateItems < 1 || partitions < 1 || parallelism < 1) {
+    if (generateRate < 0 || worldUsers < 1 || worldItems < 8 || newItemEvery < 0 || !(drift >= 0 && drift <= 1)
+        || partitions < 1 || parallelism < 1) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--generate-rate must be >= 0; --generate-users, --generate-items, --partitions and --parallelism >= 1");
+          "--generate-rate must be >= 0, --world-users >= 1, --world-items >= 8, --new-item-every >= 0, --drift in [0, 1], "
+              + "--partitions and --parallelism >= 1");
     }
     Files.createDirectories(dir);
     Topics topics = new Topics(topicPrefix);
+    ServingConfig serving = new ServingConfig(true, topK, metricsCountWindow, metricsTimeWindow);
+    String modelClasspath = modelServer ? ModelServerProcess.classpath() : null; // fail before starting anything
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
     String bootstrap = kafka.bootstrapServers();
     String checkpointDir = dir.resolve("checkpoints").toAbsolutePath().toUri().toString();
@@ -89,24 +138,41 @@ public final class PipelineCommand implements Callable<Integer> {
     int edgePartitions = TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, partitions, (short) 1).get(topics.graphEdges());
     GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, "streamrec-graph-job", parallelism, edgePartitions,
         triggerEdges, triggerInterval, InteractionValidator.defaults(), Duration.ZERO, checkpointDir, checkpointInterval,
-        restore, Duration.ofMinutes(10), Map.of());
+        restore, Duration.ofMinutes(10), Map.of(), serving);
     JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
     System.out.println("streamrec pipeline running. Kafka: " + bootstrap + "  topics: " + topics.prefix() + "*  "
         + (restore == null ? "(fresh start)" : "(resumed from " + restore + ")") + "  Ctrl-C stops.");
 
-    InteractionGenerator generator = generateRate == 0 ? null
-        : new InteractionGenerator(bootstrap, topics.interactions(), generateRate, generateUsers, generateItems);
+    ModelServerProcess server = null;
+    if (modelServer) {
+      System.setProperty(ModelServerProcess.CLASSPATH_PROPERTY, modelClasspath);
+      List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--topic-prefix", topicPrefix,
+          "--state-dir", dir.resolve("model-server").toString(), "--http", modelHttp));
+      args.addAll(modelArgs);
+      server = new ModelServerProcess(args, dir.resolve("model-server.log"), modelHeap);
+      server.start();
+    }
+    WorldState world = generateRate == 0 ? null : WorldState.open(dir.resolve("world.properties"), seed, worldUsers,
+        worldItems, newItemEvery, drift);
+    WorldProducer generator = world == null ? null
+        : new WorldProducer(world.world(), bootstrap, topics.interactions(), topics.items(), generateRate, 0, true);
     if (generator != null) {
-      Thread t = new Thread(generator, "interaction-generator");
+      Thread t = new Thread(generator, "world-generator");
       t.setDaemon(true);
       t.start();
     }
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch statusClosed = new CountDownLatch(1);
+    ModelServerProcess serverRef = server;
     Thread hook = new Thread(() -> {
       stopping = true;
       if (generator != null) {
         generator.stop();
+        world.save(generator.position());
+      }
+      if (serverRef != null) {
+        LOG.info("Stopping: the model server (it keeps its snapshot)");
+        serverRef.close();
       }
       LOG.info("Stopping: cancelling the graph job (its checkpoints are kept) and the broker");
       try {
@@ -131,6 +197,9 @@ public final class PipelineCommand implements Callable<Integer> {
           continue;
         }
         next = System.nanoTime() + statusEvery.toNanos();
+        if (generator != null) {
+          world.save(generator.position());
+        }
         try {
           LOG.info(status.line());
         } catch (Exception e) {
@@ -141,10 +210,10 @@ public final class PipelineCommand implements Callable<Integer> {
       statusClosed.countDown();
     }
     if (stopping) {
-      stopped.await(); // Ctrl-C: the hook cancels the job and stops the broker
+      stopped.await(); // Ctrl-C: the hook stops everything
       return 0;
     }
-    job.getJobExecutionResult().get(); // the job ended by itself: report why (the hook still stops the broker)
+    job.getJobExecutionResult().get(); // the job ended by itself: report why (the hook still stops the rest)
     return 0;
   }
 }

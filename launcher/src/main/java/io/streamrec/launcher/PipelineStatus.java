@@ -4,6 +4,7 @@ import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.TrainingTrigger;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +28,13 @@ final class PipelineStatus implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> deadLetters;
   private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
   private final AvroCodec<TrainingTrigger> triggers = AvroCodec.of(TrainingTrigger.class);
+  private final KafkaConsumer<byte[], byte[]> metricsTail;
+  private final AvroCodec<MetricPoint> points = AvroCodec.of(MetricPoint.class);
   private long deadLetterCount;
+  private long servedVersion;
+  private double versionLiveSeconds = Double.NaN;
+  private MetricPoint ndcg;
+  private MetricPoint hitRate;
 
   PipelineStatus(String bootstrap, Topics topics, String groupId) {
     this.topics = topics;
@@ -39,6 +46,10 @@ final class PipelineStatus implements AutoCloseable {
     List<TopicPartition> dlq = KafkaClients.partitions(deadLetters, topics.deadLetters());
     deadLetters.assign(dlq);
     deadLetters.seekToBeginning(dlq);
+    metricsTail = KafkaClients.readCommittedConsumer(bootstrap);
+    List<TopicPartition> metrics = KafkaClients.partitions(metricsTail, topics.metrics());
+    metricsTail.assign(metrics);
+    metricsTail.seekToBeginning(metrics);
   }
 
   private static KafkaConsumer<byte[], byte[]> assigned(KafkaConsumer<byte[], byte[]> c, String topic) {
@@ -69,8 +80,43 @@ final class PipelineStatus implements AutoCloseable {
         break;
       }
     }
-    return String.format("interactions %,d (job behind by %,d), changelog edges %,d, training triggers %,d, dead letters %,d",
-        produced, Math.max(0, produced - consumed), edges, lastTrigger, deadLetterCount);
+    for (int k = 0; k < 20; k++) {
+      var batch = metricsTail.poll(Duration.ofMillis(50));
+      batch.forEach(r -> take(points.decode(r.value())));
+      if (batch.isEmpty()) {
+        break;
+      }
+    }
+    return String.format("interactions %,d (job behind by %,d), changelog edges %,d, training triggers %,d, dead letters %,d%s",
+        produced, Math.max(0, produced - consumed), edges, lastTrigger, deadLetterCount, modelPart());
+  }
+
+  private void take(MetricPoint p) {
+    String name = p.getName();
+    if (name.equals("version_live_seconds")) {
+      if (p.getModelVersion() >= servedVersion) {
+        servedVersion = p.getModelVersion();
+        versionLiveSeconds = p.getValue();
+      }
+    } else if (p.getWindow().startsWith("count:")) {
+      if (name.startsWith("ndcg@") && (ndcg == null || p.getModelVersion() >= ndcg.getModelVersion())) {
+        ndcg = p;
+      } else if (name.startsWith("hit_rate@") && (hitRate == null || p.getModelVersion() >= hitRate.getModelVersion())) {
+        hitRate = p;
+      }
+    }
+  }
+
+  private String modelPart() {
+    if (servedVersion == 0) {
+      return "; no model served yet (the first version follows the first training trigger)";
+    }
+    String s = String.format("; serving model v%d (live %.1f s after its trigger)", servedVersion, versionLiveSeconds);
+    if (ndcg != null && hitRate != null) {
+      s += String.format(", rolling %s %.4f, %s %.4f (last %,d events scored by v%d)", ndcg.getName(), ndcg.getValue(),
+          hitRate.getName(), hitRate.getValue(), ndcg.getSamples(), ndcg.getModelVersion());
+    }
+    return s;
   }
 
   /** The last few committed records of each partition (enough to step over transaction markers). */
@@ -99,6 +145,7 @@ final class PipelineStatus implements AutoCloseable {
     edgesTail.close();
     triggersTail.close();
     deadLetters.close();
+    metricsTail.close();
     admin.close();
   }
 }

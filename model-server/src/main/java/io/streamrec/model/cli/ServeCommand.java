@@ -104,11 +104,14 @@ public final class ServeCommand implements Callable<Integer> {
       httpServer = server.metrics().serve(http.substring(0, c), Integer.parseInt(http.substring(c + 1)));
       LOG.info("Health and metrics on http://{}/health and /metrics", http);
     }
-    Thread main = Thread.currentThread();
+    // SIGTERM/Ctrl-C: finish the step in hand, close the clients, then let the JVM exit. The hook
+    // waits for the clean-up, not for the main thread (main then calls System.exit, which blocks
+    // while hooks run: joining it would stall every stop by the hook's timeout).
+    java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
     Thread hook = new Thread(() -> {
       server.stop();
       try {
-        main.join(30_000);
+        cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -123,8 +126,9 @@ public final class ServeCommand implements Callable<Integer> {
       if (text != null) {
         text.close();
       }
+      LOG.info("Model server stopped at version {}", server.metrics().version());
+      cleanedUp.countDown();
     }
-    LOG.info("Model server stopped at version {}", server.metrics().version());
     return 0;
   }
 }
