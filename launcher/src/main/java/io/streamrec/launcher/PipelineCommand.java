@@ -1,21 +1,12 @@
 package io.streamrec.launcher;
 
 import io.streamrec.common.Durations;
-import io.streamrec.flink.Checkpoints;
-import io.streamrec.flink.GraphJobConfig;
-import io.streamrec.flink.GraphJobRunner;
-import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.flink.serving.ServingConfig;
-import io.streamrec.kafka.EmbeddedKafka;
-import io.streamrec.kafka.world.WorldProducer;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.core.execution.JobClient;
@@ -25,9 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The streaming pipeline on one machine: a real Kafka broker and the graph job on a local Flink
- * MiniCluster, state and log under one directory. Ctrl-C stops it (checkpoint kept); running it
- * again resumes from the latest checkpoint, so no accepted event is lost or counted twice.
+ * The closed loop on one machine ({@link LocalLoop}: broker, graph job with serving, model server,
+ * synthetic world), state and logs under one directory, a status line every few seconds. Ctrl-C
+ * stops it; running it again resumes: the graph job from its latest checkpoint (no accepted event
+ * lost or counted twice), the model server from its snapshot, the world where it stopped.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs the whole loop on this machine: an embedded Kafka broker (KRaft), the graph job with serving "
@@ -127,69 +119,33 @@ public final class PipelineCommand implements Callable<Integer> {
           "--generate-rate must be >= 0, --world-users >= 1, --world-items >= 8, --new-item-every >= 0, --drift in [0, 1], "
               + "--partitions and --parallelism >= 1");
     }
-    Files.createDirectories(dir);
-    Topics topics = new Topics(topicPrefix);
-    ServingConfig serving = new ServingConfig(true, topK, metricsCountWindow, metricsTimeWindow);
-    String modelClasspath = modelServer ? ModelServerProcess.classpath() : null; // fail before starting anything
-    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
-    String bootstrap = kafka.bootstrapServers();
-    String checkpointDir = dir.resolve("checkpoints").toAbsolutePath().toUri().toString();
-    String restore = fresh ? null : Checkpoints.latest(checkpointDir);
-    int edgePartitions = TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, partitions, (short) 1).get(topics.graphEdges());
-    GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, "streamrec-graph-job", parallelism, edgePartitions,
-        triggerEdges, triggerInterval, InteractionValidator.defaults(), Duration.ZERO, checkpointDir, checkpointInterval,
-        restore, Duration.ofMinutes(10), Map.of(), serving);
-    JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
-    System.out.println("streamrec pipeline running. Kafka: " + bootstrap + "  topics: " + topics.prefix() + "*  "
-        + (restore == null ? "(fresh start)" : "(resumed from " + restore + ")") + "  Ctrl-C stops.");
-
-    ModelServerProcess server = null;
+    List<String> serverArgs = null;
     if (modelServer) {
-      System.setProperty(ModelServerProcess.CLASSPATH_PROPERTY, modelClasspath);
-      List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--topic-prefix", topicPrefix,
-          "--state-dir", dir.resolve("model-server").toString(), "--http", modelHttp));
-      args.addAll(modelArgs);
-      server = new ModelServerProcess(args, dir.resolve("model-server.log"), modelHeap);
-      server.start();
+      serverArgs = new ArrayList<>(List.of("--http", modelHttp));
+      serverArgs.addAll(modelArgs);
     }
-    WorldState world = generateRate == 0 ? null : WorldState.open(dir.resolve("world.properties"), seed, worldUsers,
-        worldItems, newItemEvery, drift);
-    WorldProducer generator = world == null ? null
-        : new WorldProducer(world.world(), bootstrap, topics.interactions(), topics.items(), generateRate, 0, true);
-    if (generator != null) {
-      Thread t = new Thread(generator, "world-generator");
-      t.setDaemon(true);
-      t.start();
-    }
+    LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(dir, kafkaPort, new Topics(topicPrefix), partitions, parallelism,
+        triggerEdges, triggerInterval, checkpointInterval, fresh,
+        new ServingConfig(true, topK, metricsCountWindow, metricsTimeWindow),
+        generateRate == 0 ? null : new LocalLoop.WorldSettings(generateRate, seed, worldUsers, worldItems, newItemEvery, drift, true),
+        serverArgs, modelHeap));
+    System.out.println("streamrec pipeline running. Kafka: " + loop.bootstrap() + "  topics: " + topicPrefix + "*  "
+        + (loop.restoredFrom == null ? "(fresh start)" : "(resumed from " + loop.restoredFrom + ")") + "  Ctrl-C stops.");
+    JobClient job = loop.job;
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch statusClosed = new CountDownLatch(1);
-    ModelServerProcess serverRef = server;
     Thread hook = new Thread(() -> {
       stopping = true;
-      if (generator != null) {
-        generator.stop();
-        world.save(generator.position());
-      }
-      if (serverRef != null) {
-        LOG.info("Stopping: the model server (it keeps its snapshot)");
-        serverRef.close();
-      }
-      LOG.info("Stopping: cancelling the graph job (its checkpoints are kept) and the broker");
-      try {
-        job.cancel().get();
-      } catch (Exception e) {
-        LOG.warn("Cancelling the graph job: {}", e.toString());
-      }
       try {
         statusClosed.await(5, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      kafka.close();
+      loop.close();
       stopped.countDown();
     }, "streamrec-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (PipelineStatus status = new PipelineStatus(bootstrap, topics, cfg.groupId())) {
+    try (PipelineStatus status = new PipelineStatus(loop.bootstrap(), loop.config.topics(), loop.config.groupId())) {
       long next = System.nanoTime() + statusEvery.toNanos();
       while (!stopping && !job.getJobExecutionResult().isDone()) {
         Thread.sleep(100);
@@ -197,9 +153,7 @@ public final class PipelineCommand implements Callable<Integer> {
           continue;
         }
         next = System.nanoTime() + statusEvery.toNanos();
-        if (generator != null) {
-          world.save(generator.position());
-        }
+        loop.saveWorld();
         try {
           LOG.info(status.line());
         } catch (Exception e) {
