@@ -43,6 +43,9 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "1000", description = "Events per second (0: as fast as the broker takes them). Default: ${DEFAULT-VALUE}.")
   double rate;
 
+  @Option(names = "--skip", defaultValue = "0", description = "Start after this many events (a replay in parts). Default: ${DEFAULT-VALUE}.")
+  long skip;
+
   @Option(names = "--limit", defaultValue = "0", description = "Stop after this many events (0: all). Default: ${DEFAULT-VALUE}.")
   long limit;
 
@@ -57,14 +60,15 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rate < 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--rate must be >= 0, got " + rate);
+    if (rate < 0 || skip < 0 || limit < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--rate, --skip and --limit must be >= 0");
     }
     List<Event> events = read(file, format);
     String topic = new Topics(topicPrefix).interactions();
     LOG.info("Replaying {} events from {} into {} at {}", events.size(), file, topic, rate > 0 ? rate + "/s" : "full speed");
     AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
-    long n = limit > 0 ? Math.min(limit, events.size()) : events.size();
+    long from = Math.min(skip, events.size());
+    long n = limit > 0 ? Math.min(limit, events.size() - from) : events.size() - from;
     long start = System.nanoTime();
     long lastLog = start;
     try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
@@ -75,7 +79,7 @@ public final class ReplayCommand implements Callable<Integer> {
             Thread.sleep(wait / 1_000_000);
           }
         }
-        Event e = events.get(k);
+        Event e = events.get((int) (from + k));
         long time = e.timeMs() < 0 ? System.currentTimeMillis() : e.timeMs();
         InteractionEvent ev = new InteractionEvent(e.user(), e.item(), Double.isNaN(e.rating()) ? "view" : "rate",
             Double.isNaN(e.rating()) ? null : e.rating(), Instant.ofEpochMilli(time), null);

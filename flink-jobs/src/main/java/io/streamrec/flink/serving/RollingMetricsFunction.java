@@ -12,8 +12,8 @@ import org.apache.flink.util.Collector;
  * Keyed by model version: rolling NDCG@K and HitRate@K of the prequential scores, over tumbling
  * count windows ({@code count:N}, a point every N scored events of the version) and tumbling
  * event-time windows ({@code time:PT1M}, a point when an event of a later window arrives, or after
- * the version has been idle for a window's length of processing time, so a superseded version's
- * last window is not left open). With one held-out item per event, Recall@K = HitRate@K.
+ * the version has scored nothing for {@code min(window, 30 s)} of processing time, so a superseded
+ * version's last window is not left open). With one held-out item per event, Recall@K = HitRate@K.
  */
 public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Scored, MetricOut> {
   private static final long serialVersionUID = 1L;
@@ -24,12 +24,15 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
     public long n;
     public double ndcg;
     public double hits;
-    public long lastUpdate;
+    /** Processing time of the window's last event, and of its pending idle timer (0: none). */
+    public long lastEvent;
+    public long timer;
   }
 
   private final int k;
   private final int countWindow;
   private final long timeWindowMs;
+  private final long idleFlushMs;
   private final String timeLabel;
   private transient ValueState<Acc> byCount;
   private transient ValueState<Acc> byTime;
@@ -38,6 +41,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
     this.k = k;
     this.countWindow = countWindow;
     this.timeWindowMs = timeWindow.toMillis();
+    this.idleFlushMs = Math.min(timeWindowMs, 30_000);
     this.timeLabel = "time:" + timeWindow;
   }
 
@@ -84,9 +88,10 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
     t.n++;
     t.ndcg += g;
     t.hits += hit;
-    if (t.lastUpdate == 0 || now - t.lastUpdate > 1000) {
-      ctx.timerService().registerProcessingTimeTimer(now + timeWindowMs);
-      t.lastUpdate = now;
+    t.lastEvent = now;
+    if (t.timer == 0) {
+      t.timer = now + idleFlushMs;
+      ctx.timerService().registerProcessingTimeTimer(t.timer);
     }
     byTime.update(t);
   }
@@ -94,9 +99,16 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<MetricOut> out) throws Exception {
     Acc t = byTime.value();
-    if (t != null && t.n > 0 && timestamp - t.lastUpdate >= timeWindowMs) {
+    if (t == null || t.timer != timestamp) {
+      return; // a timer of a window already emitted
+    }
+    if (timestamp - t.lastEvent >= idleFlushMs) {
       emit(out, t, ctx.getCurrentKey(), timeLabel, timestamp);
       byTime.clear();
+    } else { // events came meanwhile: look again when the last one is idleFlush old
+      t.timer = t.lastEvent + idleFlushMs;
+      ctx.timerService().registerProcessingTimeTimer(t.timer);
+      byTime.update(t);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.streamrec.flink.serving;
 
+import io.streamrec.common.FoldIn;
 import io.streamrec.flink.EdgeChange;
 import io.streamrec.flink.Interaction;
 import io.streamrec.flink.UserAdjacencyFunction;
@@ -9,9 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * vector has arrived (user vectors travel keyed, so they may trail or lead the broadcast commit),
  * else the newest committed version with the user placed at the mean of their known items
  * (a user the model has not seen yet), else at the mean of all items (a user with no known
- * items: popularity-like).
+ * items: popularity-like). A known user's vector has the items the user took since it arrived
+ * folded in ({@link FoldIn}: the directions of the vector and of those items' mean, weighted by
+ * how many items each stands for), so a session moves the user's top-K before the next version.
  */
 public final class ServingFunction extends KeyedBroadcastProcessFunction<String, UserInput, ModelUpdate, EdgeChange> {
   private static final long serialVersionUID = 1L;
@@ -60,6 +67,8 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   private final int topK;
   private transient MapState<String, Tuple2<Float, Long>> adjacency;
   private transient MapState<Long, float[]> userVectors;
+  private transient ValueState<Integer> itemsAtVector;
+  private transient ListState<String> sinceVector;
   private transient Counter repeats;
   private transient Counter absentRemoves;
   private transient Counter scored;
@@ -75,6 +84,8 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     adjacency = getRuntimeContext().getMapState(UserAdjacencyFunction.descriptor(ttl));
     userVectors = getRuntimeContext().getMapState(new MapStateDescriptor<>("user-vectors", Types.LONG,
         PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+    itemsAtVector = getRuntimeContext().getState(new ValueStateDescriptor<>("items-at-vector", Types.INT));
+    sinceVector = getRuntimeContext().getListState(new ListStateDescriptor<>("items-since-vector", Types.STRING));
     repeats = getRuntimeContext().getMetricGroup().counter("repeatInteractions");
     absentRemoves = getRuntimeContext().getMetricGroup().counter("removesOfAbsentEdges");
     scored = getRuntimeContext().getMetricGroup().counter("scoredInteractions");
@@ -106,6 +117,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       return;
     }
     out.collect(change);
+    if (change.added) {
+      sinceVector.add(e.item);
+    }
     if (ranking != null) {
       int at = ranking.table.indexOf(e.item);
       if (at >= 0) {
@@ -116,10 +130,23 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   }
 
   private void keepUserVector(ModelUpdate v) throws Exception {
-    userVectors.put(v.version, v.vector.clone());
     List<Long> versions = new ArrayList<>();
+    long newest = 0;
     for (Long k : userVectors.keys()) {
       versions.add(k);
+      newest = Math.max(newest, k);
+    }
+    if (v.version > newest) { // fold-in restarts from this vector: it stands for the items the user has now
+      int n = 0;
+      for (String ignored : adjacency.keys()) {
+        n++;
+      }
+      itemsAtVector.update(n);
+      sinceVector.clear();
+    }
+    userVectors.put(v.version, v.vector.clone());
+    if (!versions.contains(v.version)) {
+      versions.add(v.version);
     }
     if (versions.size() > 2) {
       versions.sort(null);
@@ -155,6 +182,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       table = served[1]; // this user's vector of the newest version has not arrived yet: stay on the older one
       user = userVectors.get(table.version);
     }
+    if (user != null) {
+      user = foldIn(table, user);
+    }
     boolean[] seen = new boolean[table.size];
     float[] mean = user == null ? new float[table.dim] : null;
     int known = 0;
@@ -181,6 +211,26 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       }
     }
     return new Ranking(table, table.scores(user), seen, table.indexOf(item));
+  }
+
+  /** The user's vector with the items the user took since it arrived folded in ({@link FoldIn}). */
+  private float[] foldIn(ItemTable table, float[] user) throws Exception {
+    float[] mean = new float[table.dim];
+    int n = 0;
+    for (String item : sinceVector.get()) {
+      int at = table.indexOf(item);
+      if (at >= 0) {
+        for (int d = 0; d < table.dim; d++) {
+          mean[d] += table.data[at * table.dim + d];
+        }
+        n++;
+      }
+    }
+    if (n == 0) {
+      return user;
+    }
+    Integer before = itemsAtVector.value();
+    return FoldIn.blend(user, Math.max(1, before == null ? 0 : before), mean, n);
   }
 
   /** One user's scores under one version, with the items the user has seen. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.streamrec.common.FoldIn;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,11 +63,22 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--steps-per-version", defaultValue = "100", description = "Fine-tuning steps per version (default: ${DEFAULT-VALUE}).")
   int steps;
 
+  @Option(names = "--replay-fraction", defaultValue = "0.5",
+      description = "Share of a fine-tuning batch's positives drawn from all edges rather than the version's new ones (default: ${DEFAULT-VALUE}).")
+  double replay;
+
   @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(names = "--fold-in", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Fold a known user's interactions since the served version into its vector, as serving does (default: ${DEFAULT-VALUE}).")
+  boolean foldIn;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the rolling NDCG@10 and HR@10 series as a PNG.")
+  Path plot;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Results JSON.")
   Path out;
@@ -95,16 +107,17 @@ public final class PrequentialCommand implements Callable<Integer> {
     int start = (int) (n * warmup);
     int holdout = n - n / 10;
     Device dev = DeviceSelection.resolve("auto");
-    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, steps, 0.5, seed, dev);
+    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, steps, replay, seed, dev);
     IncrementalModel model = new IncrementalModel(s);
     Map<String, Integer> popularity = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
+    Map<String, List<String>> history = new HashMap<>();
     for (int k = 0; k < start; k++) {
-      learn(model, popularity, seen, events.get(k));
+      learn(model, popularity, seen, history, events.get(k));
     }
     long t0 = System.nanoTime();
     ModelVersion first = model.fineTune(start);
-    Scorer firstScorer = new Scorer(first);
+    Scorer firstScorer = new Scorer(first, foldIn ? history : null);
     Scorer current = firstScorer;
     ModelVersion atHoldout = null;
     String[] names = {"incremental", "first_model", "most_popular"};
@@ -122,7 +135,8 @@ public final class PrequentialCommand implements Callable<Integer> {
       Set<String> userSeen = seen.getOrDefault(u, Set.of());
       if (!userSeen.contains(i)) { // a repeat is not a prediction
         int pop = popularRank(popularity, i, userSeen);
-        int[] ranks = {current.rank(u, i, userSeen, pop), firstScorer.rank(u, i, userSeen, pop), pop};
+        List<String> userHistory = history.getOrDefault(u, List.of());
+        int[] ranks = {current.rank(u, i, userSeen, userHistory, pop), firstScorer.rank(u, i, userSeen, userHistory, pop), pop};
         for (int m = 0; m < 3; m++) {
           double ndcg = ranks[m] < 10 ? 1 / (Math.log(ranks[m] + 2) / Math.log(2)) : 0;
           double hit = ranks[m] < 10 ? 1 : 0;
@@ -146,10 +160,10 @@ public final class PrequentialCommand implements Callable<Integer> {
           inWindow = 0;
         }
       }
-      learn(model, popularity, seen, e);
+      learn(model, popularity, seen, history, e);
       if ((k + 1 - start) % every == 0 || k + 1 == holdout) {
         ModelVersion v = model.fineTune(k + 1);
-        current = new Scorer(v);
+        current = new Scorer(v, foldIn ? history : null);
         if (v.version() % 10 == 0) {
           LOG.info("version {} at event {}/{} ({} s): rolling NDCG@10 so far incremental {}, first model {}, most popular {}", v.version(),
               k + 1, n, TrainCommand.fmt((System.nanoTime() - t0) / 1e9), TrainCommand.fmt(sums[0][0] / Math.max(1, scored)),
@@ -179,8 +193,8 @@ public final class PrequentialCommand implements Callable<Integer> {
       }
     }
     ModelVersion retrained = full.fineTune(holdout);
-    double incNdcg = offlineNdcg20(new Scorer(atHoldout), prefixSeen, tail);
-    double fullNdcg = offlineNdcg20(new Scorer(retrained), prefixSeen, tail);
+    double incNdcg = offlineNdcg20(new Scorer(atHoldout, null), prefixSeen, tail);
+    double fullNdcg = offlineNdcg20(new Scorer(retrained, null), prefixSeen, tail);
 
     Map<String, Object> r = new LinkedHashMap<>();
     Map<String, Object> overall = new LinkedHashMap<>();
@@ -209,9 +223,12 @@ public final class PrequentialCommand implements Callable<Integer> {
     setup.put("initial_epochs", initialEpochs);
     setup.put("steps_per_version", steps);
     setup.put("lr", lr);
+    setup.put("replay_fraction", replay);
+    setup.put("fold_in", foldIn);
     setup.put("replay_seconds", TrainCommand.round(replaySeconds));
     setup.put("protocol", "each event is ranked among the items its user has not interacted with, by the version served at that moment, "
         + "before it is learned; repeats are not scored; a user the version does not know is the mean of its items so far; "
+        + "a known user's items since the version are folded into its vector (FoldIn, when fold_in); "
         + "with none known, or an unknown item, the most-popular rank stands in");
     setup.put("command", System.getProperty("streamrec.command", "streamrec bench-prequential"));
     r.put("setup", setup);
@@ -223,13 +240,20 @@ public final class PrequentialCommand implements Callable<Integer> {
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, json + "\n");
     }
+    if (plot != null) {
+      SeriesPlot.write(plot, "ML-100K prequential (test-then-train), rolling window of " + window + " scored events",
+          series, "events", "events replayed (time order)", List.of(names), List.of("ndcg@10", "hr@10"));
+      LOG.info("Plot: {}", plot);
+    }
     return 0;
   }
 
-  private static void learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen, long[] e) {
+  private static void learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen,
+      Map<String, List<String>> history, long[] e) {
     String u = "u" + e[0];
     String i = "i" + e[1];
     if (seen.computeIfAbsent(u, x -> new HashSet<>()).add(i)) {
+      history.computeIfAbsent(u, x -> new ArrayList<>()).add(i);
       model.addEdge(u, i);
       popularity.merge(i, 1, Integer::sum);
     }
@@ -295,9 +319,17 @@ public final class PrequentialCommand implements Callable<Integer> {
     final Map<String, Integer> items = new HashMap<>();
     final List<String> itemIds;
     final ModelVersion v;
+    /** Per user, how many items the user had when this version was made (null: no fold-in). */
+    final Map<String, Integer> itemsAtVersion;
 
-    Scorer(ModelVersion v) {
+    Scorer(ModelVersion v, Map<String, List<String>> history) {
       this.v = v;
+      if (history == null) {
+        itemsAtVersion = null;
+      } else {
+        itemsAtVersion = new HashMap<>();
+        history.forEach((u, h) -> itemsAtVersion.put(u, h.size()));
+      }
       this.version = v.version();
       for (int k = 0; k < v.userIds().size(); k++) {
         users.put(v.userIds().get(k), k);
@@ -328,7 +360,7 @@ public final class PrequentialCommand implements Callable<Integer> {
      * serving does for a new user); with none of those, or an item the version does not know, the
      * most-popular rank {@code fallback} stands in.
      */
-    int rank(String user, String item, Set<String> seen, int fallback) {
+    int rank(String user, String item, Set<String> seen, List<String> history, int fallback) {
       Integer u = users.get(user);
       Integer i = items.get(item);
       if (i == null) {
@@ -336,7 +368,11 @@ public final class PrequentialCommand implements Callable<Integer> {
       }
       float[] s;
       if (u != null) {
-        s = scores(v.row(v.userVectors(), u));
+        float[] uv = v.row(v.userVectors(), u);
+        if (itemsAtVersion != null) {
+          uv = FoldIn.blend(uv, itemsAtVersion.getOrDefault(user, 0), history, items, v.itemVectors(), v.dim());
+        }
+        s = scores(uv);
       } else {
         float[] mean = new float[v.dim()];
         int n = 0;

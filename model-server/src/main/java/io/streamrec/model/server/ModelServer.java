@@ -75,6 +75,8 @@ public final class ModelServer implements AutoCloseable {
   private final AvroCodec<EmbeddingRecord> embeddingCodec = AvroCodec.of(EmbeddingRecord.class);
   private final ServerMetrics metrics = new ServerMetrics();
   private IncrementalModel model;
+  /** Items whose latest catalog record says deleted: left out of every published version. */
+  private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
   private long publishedVersion;
   private final Map<String, String> pendingText = new LinkedHashMap<>();
 
@@ -219,6 +221,12 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     String id = e.getItemId().toString();
+    if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
+      withdrawn.add(id);
+      pendingText.remove(id);
+      return;
+    }
+    withdrawn.remove(id);
     if (e.getVectors() != null) {
       for (Map.Entry<String, List<Float>> v : e.getVectors().entrySet()) {
         float[] a = new float[v.getValue().size()];
@@ -270,14 +278,18 @@ public final class ModelServer implements AutoCloseable {
       for (int k = 0; k < v.userIds().size(); k++) {
         send(producer, topic, "u:" + v.userIds().get(k), record(EmbeddingKind.USER, v.userIds().get(k), number, v.row(v.userVectors(), k)));
       }
+      int published = 0;
       for (int k = 0; k < v.itemIds().size(); k++) {
-        send(producer, topic, "i:" + v.itemIds().get(k), record(EmbeddingKind.ITEM, v.itemIds().get(k), number, v.row(v.itemVectors(), k)));
+        if (!withdrawn.contains(v.itemIds().get(k))) {
+          send(producer, topic, "i:" + v.itemIds().get(k), record(EmbeddingKind.ITEM, v.itemIds().get(k), number, v.row(v.itemVectors(), k)));
+          published++;
+        }
       }
       EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, new float[0]);
       commit.setThroughSeq(v.throughSeq());
       commit.setTriggerId(cut.getTriggerId());
       commit.setUsers(v.userIds().size());
-      commit.setItems(v.itemIds().size());
+      commit.setItems(published);
       commit.setTriggerTime(cut.getEventTime());
       Map<String, Double> m = new LinkedHashMap<>();
       v.metrics().forEach((k, val) -> {

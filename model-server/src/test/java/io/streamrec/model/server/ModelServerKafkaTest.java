@@ -160,6 +160,10 @@ class ModelServerKafkaTest {
       List<String[]> third = world(r, 100, 130);
       edges(p, third);
       cut(p);
+      // and the catalog withdraws i5: later versions leave it out (its edges still count)
+      p.send(new ProducerRecord<>(TOPICS.items(), "i5".getBytes(StandardCharsets.UTF_8), items.encode(ItemEvent.newBuilder()
+          .setItemId("i5").setText(Map.of()).setVectors(null).setDeleted(true).setEventTime(java.time.Instant.now()).build())));
+      p.flush();
       ModelServer again = new ModelServer(settings, model, null);
       Thread t2 = start(again);
       c = commits(bootstrap, 3);
@@ -171,6 +175,11 @@ class ModelServerKafkaTest {
       assertEquals(130, v3.getUsers());
       long distinct = new HashSet<>(concat(first, second, third).stream().map(e -> e[0] + "|" + e[1]).toList()).size();
       assertEquals((double) distinct, v3.getMetrics().get("edges"), "no edge lost or repeated across the restart");
+      assertEquals(80, v3.getItems(), "the withdrawn item is not published");
+      List<EmbeddingRecord> v3records = KafkaClients.readAll(bootstrap, TOPICS.embeddings(), x -> true, Duration.ofSeconds(5),
+          Duration.ofSeconds(1)).stream().map(x -> embeddings.decode(x.value())).filter(x -> x.getModelVersion() == 3).toList();
+      assertTrue(v3records.stream().noneMatch(x -> x.getEntityId().equals("i5")), "no vector of the withdrawn item in version 3");
+      assertEquals(130 + 80 + 1, v3records.size());
     }
   }
 
