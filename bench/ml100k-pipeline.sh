@@ -19,7 +19,7 @@ common=(--dir "$work" --kafka-port "$port" --generate-rate 0 --trigger-interval 
   --metrics-count-window 100 --metrics-time-window 30d --model-http off
   --model-arg=--no-text --model-arg=--lr=0.001 --model-arg=--initial-epochs=200 --model-arg=--max-backlog=1000000)
 
-stop() { kill -INT "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }  # SIGTERM: background jobs ignore SIGINT
 versions() { timeout 20 ./streamrec tail versions --bootstrap-servers 127.0.0.1:$port --from-beginning --max "$1" 2>/dev/null | tail -1; }
 
 echo "phase 1: first 20,000 events, version 1 at the 20,000th edge" >&2
