@@ -121,10 +121,18 @@ class BackendAgreementTest {
                     finals[k] = t.finalEmbeddings();
                 }
             }
-            // normalized divides by ‖e_i‖: float-rounding differences in the gradient's small components reach Adam,
-            // whose early steps move a coordinate by ~lr whatever the gradient's size; so within a few lr, not 1e-5
-            float tol = variant == io.streamrec.model.multimodal.LateFusion.Variant.NORMALIZED ? 5e-3f : 1e-5f;
+            // Adam's early steps move a coordinate by ~lr whatever the gradient's size, so a coordinate whose true
+            // gradient is ~0 moves by ±lr on the sign of rounding noise, and the two backends round differently
+            // (seen under CPU load: 2e-4..4e-4 apart after an epoch). normalized divides by ‖e_i‖, which amplifies
+            // that. So within a few lr, not 1e-5: a wrong gradient still differs by far more after an epoch, and a
+            // NaN (never equal) still fails.
+            float tol = 5e-3f;
             assertArrayEquals(tables[0], tables[1], tol, "E0 after an epoch with " + variant + " fusion");
+            double meanDiff = 0;
+            for (int i = 0; i < tables[0].length; i++) {
+                meanDiff += Math.abs(tables[0][i] - tables[1][i]) / tables[0].length;
+            }
+            assertTrue(meanDiff < 1e-5, "E0 agrees on all but a few coordinates with " + variant + " fusion: mean |diff| " + meanDiff);
             assertArrayEquals(finals[0], finals[1], tol, "fused final embeddings, " + variant);
             if (fusion.learnsAlpha()) {
                 assertTrue(Math.abs(fusion.alpha() - 0.5f) > 1e-3, "alpha was learned: " + fusion.alpha());
