@@ -66,7 +66,12 @@ public final class UserAdjacencyFunction extends KeyedProcessFunction<String, In
   /** Applies one interaction to a user's adjacency; returns the edge change, or null when the graph did not change. */
   public static EdgeChange apply(MapState<String, Tuple2<Float, Long>> adjacency, Interaction e, Counter repeats,
       Counter absentRemoves) throws Exception {
-    Tuple2<Float, Long> edge = adjacency.get(e.item);
+    return apply(adjacency, e, adjacency.get(e.item), repeats, absentRemoves);
+  }
+
+  /** As {@link #apply(MapState, Interaction, Counter, Counter)}, with the user's edge to the item already read (or null). */
+  public static EdgeChange apply(MapState<String, Tuple2<Float, Long>> adjacency, Interaction e, Tuple2<Float, Long> edge,
+      Counter repeats, Counter absentRemoves) throws Exception {
     if (e.remove) {
       if (edge == null) {
         absentRemoves.inc();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.common.Durations;
 import io.streamrec.flink.GraphJobConfig;
+import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.flink.GraphJobRunner;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.kafka.EmbeddedKafka;
@@ -93,6 +94,10 @@ public final class IngestBenchmark implements Callable<Integer> {
       description = "Events of an unmeasured warm-up job first (JIT compilation), as a benchmark harness would. Default: ${DEFAULT-VALUE}.")
   int warmupEvents;
 
+  @Option(names = "--serving", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the job with serving on (as deployed; no model is published, so nothing is scored) or off. Default: ${DEFAULT-VALUE}.")
+  boolean serving;
+
   @Option(names = "--seed", defaultValue = "1", description = "Workload seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -139,6 +144,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     details.put("checkpoint_interval_ms", checkpointInterval.toMillis());
     details.put("state_backend", "rocksdb (incremental checkpoints)");
     details.put("delivery", "exactly-once Kafka sinks (transactions), read_committed verification");
+    details.put("serving", serving);
     details.put("cpus", Runtime.getRuntime().availableProcessors());
     details.put("measured_at", Instant.now().toString());
     details.put("command", System.getProperty("streamrec.command", "streamrec bench-ingest"));
@@ -184,7 +190,8 @@ public final class IngestBenchmark implements Callable<Integer> {
     TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, partitions, (short) 1);
     return new GraphJobConfig(bootstrap, topics, prefix + "graph-job", parallelism, partitions, 50_000,
         Duration.ofSeconds(60), InteractionValidator.defaults(), Duration.ZERO,
-        work.resolve("checkpoints-" + prefix).toUri().toString(), checkpoints, null, Duration.ofMinutes(10), Map.of());
+        work.resolve("checkpoints-" + prefix).toUri().toString(), checkpoints, null, Duration.ofMinutes(10), Map.of())
+        .withServing(serving ? ServingConfig.defaults() : ServingConfig.disabled());
   }
 
   private ObjectNode throughputRun(Workload w, int parallelism, String prefix) throws Exception {

@@ -73,6 +73,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   private transient Counter absentRemoves;
   private transient Counter scored;
   private transient Counter unknownItems;
+  /** The committed tables, newest first, as last read from broadcast state (refreshed after each COMMIT and restore). */
+  private transient ItemTable[] served;
+  private transient boolean servedValid;
 
   public ServingFunction(Duration ttl, int topK) {
     this.ttl = ttl;
@@ -99,8 +102,12 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       return;
     }
     Interaction e = in.interaction;
-    boolean newEdge = !e.remove && !adjacency.contains(e.item);
-    ItemTable[] served = served(ctx.getBroadcastState(ITEMS));
+    Tuple2<Float, Long> edge = adjacency.get(e.item); // read once: decides scoring, then the update
+    boolean newEdge = !e.remove && edge == null;
+    if (!servedValid) {
+      served = served(ctx.getBroadcastState(ITEMS));
+      servedValid = true;
+    }
     Ranking ranking = null;
     if (served != null && (newEdge || e.remove)) {
       ranking = rank(served, e.item);
@@ -112,12 +119,12 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
         ctx.output(SCORED, new Scored(ranking.table.version, ranking.rank(), e.time));
       }
     }
-    EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, repeats, absentRemoves);
+    EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves);
     if (change == null) {
       return;
     }
     out.collect(change);
-    if (change.added) {
+    if (change.added && served != null) { // before any version there is nothing to fold into
       sinceVector.add(e.item);
     }
     if (ranking != null) {
@@ -350,6 +357,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       return;
     }
     pending.commit(m.triggerTime);
+    servedValid = false;
     state.remove(PENDING);
     state.put(m.version, pending);
     List<Long> committed = new ArrayList<>();
