@@ -12,9 +12,13 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
             SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
-            "  pipeline      Streaming pipeline on this machine (embedded Kafka, local Flink)",
-            "  graph-job     The graph job against an existing Kafka (also runs on clusters)",
-            "  bench-ingest  Throughput and latency benchmark of the graph job"})
+            "  pipeline         The whole loop on this machine: Kafka, Flink (graph job + serving), model server, synthetic world",
+            "  world            The synthetic world as a producer against any Kafka",
+            "  replay           Replay ML-100K u.data or an adjacency-list file into the interactions topic at a rate",
+            "  tail             Print recommendations, metrics, model versions or dead letters as they arrive",
+            "  graph-job        The graph job with serving against an existing Kafka (also runs on clusters)",
+            "  bench-ingest     Throughput and latency benchmark of the graph job",
+            "  bench-freshness  Event -> recommendation and trigger -> version-live latency of the whole loop"})
 public final class ModelCli {
     public static void main(String[] args) {
         System.exit(run(args));
