@@ -70,6 +70,9 @@ public final class TailCommand implements Callable<Integer> {
       System.err.println("tail " + topic + " on " + bootstrap + (fromBeginning ? " from the beginning" : " from now"));
       while (max == 0 || printed < max) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.value() == null) {
+            continue; // a tombstone (a withdrawn item's vector on the embeddings topic)
+          }
           String line;
           try {
             line = format.apply(r);

@@ -165,7 +165,8 @@ class ClosedLoopEndToEndTest {
 
   private static List<EmbeddingRecord> commits(List<ConsumerRecord<byte[], byte[]>> records) {
     AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
-    return records.stream().map(r -> codec.decode(r.value())).filter(e -> e.getKind() == EmbeddingKind.COMMIT).toList();
+    return records.stream().filter(r -> r.value() != null).map(r -> codec.decode(r.value()))
+        .filter(e -> e.getKind() == EmbeddingKind.COMMIT).toList();
   }
 
   private static List<EmbeddingRecord> awaitCommits(String bootstrap, int n, Duration timeout, Path log) {

@@ -283,6 +283,8 @@ public final class ModelServer implements AutoCloseable {
         if (!withdrawn.contains(v.itemIds().get(k))) {
           send(producer, topic, "i:" + v.itemIds().get(k), record(EmbeddingKind.ITEM, v.itemIds().get(k), number, v.row(v.itemVectors(), k)));
           published++;
+        } else { // a tombstone: compaction drops the item's last vector from the topic
+          producer.send(new ProducerRecord<>(topic, 0, ("i:" + v.itemIds().get(k)).getBytes(StandardCharsets.UTF_8), null));
         }
       }
       EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, new float[0]);
