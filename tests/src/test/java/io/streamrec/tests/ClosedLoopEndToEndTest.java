@@ -97,12 +97,14 @@ class ClosedLoopEndToEndTest {
         worldThread.start();
         try {
           // two versions served, then SIGKILL the model server
-          List<EmbeddingRecord> commits = awaitCommits(bootstrap, 2, Duration.ofSeconds(150), log);
-          long lastBeforeKill = commits.get(commits.size() - 1).getModelVersion();
+          awaitCommits(bootstrap, 2, Duration.ofSeconds(150), log);
           server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
           long killedAt = System.currentTimeMillis();
           Thread.sleep(14_000); // two triggers pass with no model server
           long downtimeEnd = System.currentTimeMillis();
+          // the last version it committed (read after the kill: one may have landed just before it)
+          List<EmbeddingRecord> commits = awaitCommits(bootstrap, 2, Duration.ofSeconds(10), log);
+          long lastBeforeKill = commits.stream().mapToLong(EmbeddingRecord::getModelVersion).max().orElseThrow();
           List<Recommendation> duringDowntime = recommendations(bootstrap).stream()
               .filter(r -> r.getCreatedTime().toEpochMilli() > killedAt + 2000 && r.getCreatedTime().toEpochMilli() < downtimeEnd)
               .toList();
