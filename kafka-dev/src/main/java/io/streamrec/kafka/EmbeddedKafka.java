@@ -46,6 +46,15 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param port the client port, or 0 for a free one (retried with new ports if taken meanwhile)
    */
   public static EmbeddedKafka start(Path logDir, int port) {
+    if (port > 0) { // say it plainly rather than through the broker's fatal-error stack traces
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use (another Kafka, or a pipeline "
+            + "still running?): stop it, or choose another port (--kafka-port; 0 takes any free one)");
+      }
+    }
     RuntimeException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       int brokerPort = port > 0 ? port : freePort();

@@ -21,6 +21,19 @@ public final class StreamrecLauncher {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    // a bad file, flag value or environment says what is wrong in one line; anything else keeps its stack trace
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+        return 2;
+      }
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        cmd.getErr().println(cmd.getColorScheme().errorText("error: no such file: " + e.getMessage()));
+        return 2;
+      }
+      throw e;
+    });
+    System.exit(cli.execute(args));
   }
 }
