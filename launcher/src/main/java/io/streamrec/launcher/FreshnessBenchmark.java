@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,7 +76,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    deleteRecursively(work);
+    IngestBenchmark.deleteRecursively(work);
     Topics topics = Topics.defaults();
     LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(work, 0, topics, 4, 2, 1_000_000_000L, triggerInterval,
         checkpointInterval, true, ServingConfig.defaults(),
@@ -166,8 +165,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       ObjectNode tl = result.putObject("trigger_to_version_live_s");
       live.sort(Comparator.naturalOrder());
       tl.put("versions", live.size());
-      tl.put("p50", pctD(live, 0.50));
-      tl.put("p99", pctD(live, 0.99));
+      tl.put("p50", pct(live, 0.50));
+      tl.put("p99", pct(live, 0.99));
       tl.put("max", live.isEmpty() ? 0 : live.get(live.size() - 1));
       tl.put("goal_p99_s", 30);
       Files.createDirectories(out.toAbsolutePath().getParent());
@@ -217,22 +216,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     }
   }
 
-  private static long pct(List<Long> sorted, double q) {
-    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
-  }
-
-  private static double pctD(List<Double> sorted, double q) {
-    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
-  }
-
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+  /** The q-quantile of a sorted list (nearest rank), 0 when empty. */
+  private static double pct(List<? extends Number> sorted, double q) {
+    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)).doubleValue();
   }
 }

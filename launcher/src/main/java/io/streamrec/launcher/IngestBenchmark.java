@@ -399,7 +399,8 @@ public final class IngestBenchmark implements Callable<Integer> {
     }
   }
 
-  private static void deleteRecursively(Path p) throws Exception {
+  /** Deletes a directory tree (nothing if absent): benchmarks start from an empty work directory. */
+  static void deleteRecursively(Path p) throws Exception {
     if (Files.exists(p)) {
       try (var s = Files.walk(p)) {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());

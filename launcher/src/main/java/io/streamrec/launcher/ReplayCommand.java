@@ -49,11 +49,8 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "Stop after this many events (0: all). Default: ${DEFAULT-VALUE}.")
   long limit;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
-  String bootstrap;
-
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name. Default: ${DEFAULT-VALUE}.")
-  String topicPrefix;
+  @picocli.CommandLine.Mixin
+  KafkaTarget kafka = new KafkaTarget();
 
   /** One event of a replay. */
   record Event(String user, String item, double rating, long timeMs) {}
@@ -64,14 +61,14 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--rate, --skip and --limit must be >= 0");
     }
     List<Event> events = read(file, format);
-    String topic = new Topics(topicPrefix).interactions();
+    String topic = kafka.topics().interactions();
     LOG.info("Replaying {} events from {} into {} at {}", events.size(), file, topic, rate > 0 ? rate + "/s" : "full speed");
     AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
     long from = Math.min(skip, events.size());
     long n = limit > 0 ? Math.min(limit, events.size() - from) : events.size() - from;
     long start = System.nanoTime();
     long lastLog = start;
-    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrap)) {
       for (int k = 0; k < n; k++) {
         if (rate > 0) {
           long wait = start + (long) (k * 1e9 / rate) - System.nanoTime();

@@ -33,11 +33,8 @@ public final class TailCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "What to print: ${COMPLETION-CANDIDATES}.")
   What what;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
-  String bootstrap;
-
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name. Default: ${DEFAULT-VALUE}.")
-  String topicPrefix;
+  @picocli.CommandLine.Mixin
+  KafkaTarget kafka = new KafkaTarget();
 
   @Option(names = "--from-beginning", description = "Start at the topic's beginning instead of its end.")
   boolean fromBeginning;
@@ -50,7 +47,7 @@ public final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Topics topics = new Topics(topicPrefix);
+    Topics topics = kafka.topics();
     String topic = switch (what) {
       case recommendations -> topics.recommendations();
       case metrics -> topics.metrics();
@@ -59,7 +56,7 @@ public final class TailCommand implements Callable<Integer> {
     };
     Function<ConsumerRecord<byte[], byte[]>, String> format = formatter();
     long printed = 0;
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(kafka.bootstrap)) {
       List<TopicPartition> parts = KafkaClients.partitions(c, topic);
       c.assign(parts);
       if (fromBeginning) {
@@ -67,7 +64,7 @@ public final class TailCommand implements Callable<Integer> {
       } else {
         c.seekToEnd(parts);
       }
-      System.err.println("tail " + topic + " on " + bootstrap + (fromBeginning ? " from the beginning" : " from now"));
+      System.err.println("tail " + topic + " on " + kafka.bootstrap + (fromBeginning ? " from the beginning" : " from now"));
       while (max == 0 || printed < max) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (r.value() == null) {

@@ -18,11 +18,8 @@ import picocli.CommandLine.Option;
 public final class WorldCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WorldCommand.class);
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
-  String bootstrap;
-
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name. Default: ${DEFAULT-VALUE}.")
-  String topicPrefix;
+  @picocli.CommandLine.Mixin
+  KafkaTarget kafka = new KafkaTarget();
 
   @Option(names = "--rate", defaultValue = "500", description = "Interactions per second (0: as fast as the broker takes them). Default: ${DEFAULT-VALUE}.")
   double rate;
@@ -60,8 +57,8 @@ public final class WorldCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
-    Topics topics = new Topics(topicPrefix);
-    WorldProducer producer = new WorldProducer(world, bootstrap, topics.interactions(), topics.items(), rate, limit, malformed);
+    Topics topics = kafka.topics();
+    WorldProducer producer = new WorldProducer(world, kafka.bootstrap, topics.interactions(), topics.items(), rate, limit, malformed);
     Thread hook = new Thread(producer::stop, "world-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
@@ -74,7 +71,7 @@ public final class WorldCommand implements Callable<Integer> {
       }
     }
     if (producer.failure() != null) {
-      throw new IllegalStateException("producing to " + bootstrap + " failed: " + producer.failure().getMessage(), producer.failure());
+      throw new IllegalStateException("producing to " + kafka.bootstrap + " failed: " + producer.failure().getMessage(), producer.failure());
     }
     LOG.info("Produced {} interactions in {} s", producer.produced(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
     return 0;

@@ -80,7 +80,11 @@ public final class WorldProducer implements Runnable {
 
   /** Sends items to the items topic, keyed by item id. */
   public static void publishItems(KafkaProducer<byte[], byte[]> producer, String topic, Collection<SyntheticWorld.Item> items) {
-    AvroCodec<ItemEvent> codec = AvroCodec.of(ItemEvent.class);
+    publishItems(producer, topic, items, AvroCodec.of(ItemEvent.class));
+  }
+
+  private static void publishItems(KafkaProducer<byte[], byte[]> producer, String topic, Collection<SyntheticWorld.Item> items,
+      AvroCodec<ItemEvent> codec) {
     long now = System.currentTimeMillis();
     for (SyntheticWorld.Item it : items) {
       producer.send(new ProducerRecord<>(topic, it.id().getBytes(StandardCharsets.UTF_8), codec.encode(itemEvent(it, now))));
@@ -91,8 +95,9 @@ public final class WorldProducer implements Runnable {
   public void run() {
     SplittableRandom rnd = new SplittableRandom(world.events() + 17);
     AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
     try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
-      publishItems(producer, itemsTopic, world.catalog());
+      publishItems(producer, itemsTopic, world.catalog(), itemCodec);
       producer.flush();
       LOG.info("World: {} items in the catalog, generating {} interactions{} into {}", world.catalog().size(),
           rate > 0 ? String.format("%.0f/s", rate) : "as fast as possible", limit > 0 ? " (" + limit + " in all)" : "",
@@ -108,7 +113,7 @@ public final class WorldProducer implements Runnable {
         SyntheticWorld.Interaction e = world.next();
         var arrivals = world.takeArrivals();
         if (!arrivals.isEmpty()) {
-          publishItems(producer, itemsTopic, arrivals);
+          publishItems(producer, itemsTopic, arrivals, itemCodec);
         }
         long now = System.currentTimeMillis();
         byte[] value;
