@@ -1,9 +1,12 @@
 package io.streamrec.flink;
 
+import io.streamrec.flink.serving.CatalogReplay;
 import io.streamrec.flink.serving.MetricOut;
 import io.streamrec.flink.serving.ModelUpdate;
 import io.streamrec.flink.serving.RecommendationOut;
+import io.streamrec.flink.serving.PartialScores;
 import io.streamrec.flink.serving.RollingMetricsFunction;
+import io.streamrec.flink.serving.ScoresPreAggregator;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.flink.serving.ServingFunction;
 import io.streamrec.flink.serving.UserInput;
@@ -22,16 +25,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * source ─► decode+validate ─► router ─┬─► dead letters ─► dlq sink
  *                                      └─► keyBy(user): [score ─►] adjacency (RocksDB) [─► top-K]
- *                                            │      ▲ user vectors (keyed)  ▲ item vectors (broadcast)
- *                                            │      └──── embeddings source ┘
- *                                            ├─► keyBy(version): rolling NDCG/HR ─► metrics sink
+ *                                            │      ▲ user vectors (keyed)  ▲ item vectors (broadcast, into the
+ *                                            │      └──── embeddings source ┘  TaskManager's shared catalog)
+ *                                            ├─► per task: sum scores ─► keyBy(version): rolling NDCG/HR ─► metrics sink
  *                                            ├─► recommendations sink
- *                                            └─► keyBy(item): degree
- *                                                  └─► sequencer (p=1) ─┬─► changelog sink (edges + CUTs)
- *                                                                       └─► trigger sink
+ *                                            ├─► [keyBy(item): degree, with itemDegrees]
+ *                                            └─► sequencer (p=1) ─┬─► changelog sink (edges + CUTs)
+ *                                                                 └─► trigger sink
  * </pre>
  *
- * <p>With serving off (or no embeddings source) the user stage is the plain adjacency.
+ * <p>With serving off (or no embeddings source) the user stage is the plain adjacency. The
+ * item-degree stage (one shuffle and one state update per edge) is off unless asked for: nothing in
+ * the job reads it.
  *
  * Every operator has a fixed uid, so a job restored from a checkpoint finds its state.
  */
@@ -52,9 +57,18 @@ public final class GraphJob {
     build(env, cfg, source, null, sinks);
   }
 
-  /** The job; serving is on when {@code cfg.serving().enabled()} and an embeddings source is given. */
+  /** The job with serving and no table rebuild on a start (in-memory embeddings). */
   public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source,
       Source<ModelUpdate, ?, ?> embeddings, Sinks sinks) {
+    build(env, cfg, source, embeddings, null, sinks);
+  }
+
+  /**
+   * The job; serving is on when {@code cfg.serving().enabled()} and an embeddings source is given.
+   * {@code replay} is where a TaskManager rebuilds its served items on a start (null: none).
+   */
+  public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source,
+      Source<ModelUpdate, ?, ?> embeddings, CatalogReplay replay, Sinks sinks) {
     DataStream<Parsed> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
         .uid("interactions-source");
     SingleOutputStreamOperator<Interaction> accepted = parsed.process(new DeadLetterRouter())
@@ -72,12 +86,16 @@ public final class GraphJob {
       userStage = userInputs.keyBy(UserInput::user, TypeInformation.of(String.class))
           .connect(updates.filter(u -> u.kind != ModelUpdate.USER).uid("item-vectors").name("item vectors")
               .setParallelism(1) // chained to the source: a version's items stay in order before its COMMIT
-              .broadcast(ServingFunction.ITEMS))
-          .process(new ServingFunction(cfg.stateTtl(), serving.topK())).uid("user-adjacency")
+              .broadcast(ServingFunction.VERSIONS_SERVED))
+          .process(new ServingFunction(cfg.stateTtl(), serving, cfg.topics().embeddings(), replay)).uid("user-adjacency")
           .name("score, adjacency, top-K");
       userStage.getSideOutput(ServingFunction.RECOMMENDATIONS).sinkTo(sinks.recommendations())
           .uid("recommendations-sink").name("recommendations");
-      userStage.getSideOutput(ServingFunction.SCORED).keyBy(s -> s.version, TypeInformation.of(Long.class))
+      userStage.getSideOutput(ServingFunction.SCORED)
+          .transform("sum scores", TypeInformation.of(PartialScores.class), new ScoresPreAggregator(serving.topK(),
+              serving.timeWindow().toMillis(), Math.min(serving.countWindow(), 256), 500))
+          .uid("score-sums")
+          .keyBy(s -> s.version, TypeInformation.of(Long.class))
           .process(new RollingMetricsFunction(serving.topK(), serving.countWindow(), serving.timeWindow()))
           .uid("rolling-metrics").name("rolling metrics")
           .union(userStage.getSideOutput(ServingFunction.VERSIONS))
@@ -86,9 +104,11 @@ public final class GraphJob {
       userStage = accepted.keyBy(i -> i.user, TypeInformation.of(String.class))
           .process(new UserAdjacencyFunction(cfg.stateTtl())).uid("user-adjacency").name("user adjacency");
     }
-    SingleOutputStreamOperator<EdgeChange> edges = userStage
-        .keyBy(c -> c.item, TypeInformation.of(String.class))
-        .process(new ItemDegreeFunction()).uid("item-degree").name("item degree");
+    DataStream<EdgeChange> edges = userStage;
+    if (cfg.itemDegrees()) {
+      edges = userStage.keyBy(c -> c.item, TypeInformation.of(String.class))
+          .process(new ItemDegreeFunction()).uid("item-degree").name("item degree");
+    }
 
     SingleOutputStreamOperator<ChangelogEntry> changelog = edges.transform("changelog sequencer",
             TypeInformation.of(ChangelogEntry.class),

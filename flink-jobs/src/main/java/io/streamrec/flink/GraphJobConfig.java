@@ -13,6 +13,7 @@ import java.util.Map;
  * @param edgesPartitions partitions of the changelog topic (the sequencer writes a CUT to each)
  * @param stateTtl drop an inactive user's adjacency after this long; zero keeps it forever
  * @param restorePath checkpoint or savepoint to start from, or null for a fresh start
+ * @param itemDegrees keep each item's degree in keyed state (a shuffle and a state update per edge; nothing reads it yet)
  */
 public record GraphJobConfig(
     String bootstrapServers,
@@ -29,7 +30,17 @@ public record GraphJobConfig(
     String restorePath,
     Duration transactionTimeout,
     Map<String, String> kafkaProperties,
-    ServingConfig serving) {
+    ServingConfig serving,
+    boolean itemDegrees) {
+
+  /** Without the item-degree stage. */
+  public GraphJobConfig(String bootstrapServers, Topics topics, String groupId, int parallelism, int edgesPartitions,
+      long triggerEdges, Duration triggerInterval, InteractionValidator validator, Duration stateTtl,
+      String checkpointDir, Duration checkpointInterval, String restorePath, Duration transactionTimeout,
+      Map<String, String> kafkaProperties, ServingConfig serving) {
+    this(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges, triggerInterval, validator,
+        stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties, serving, false);
+  }
 
   /** Serving with its defaults (ServingConfig.defaults()). */
   public GraphJobConfig(String bootstrapServers, Topics topics, String groupId, int parallelism, int edgesPartitions,
@@ -61,17 +72,23 @@ public record GraphJobConfig(
   public GraphJobConfig withRestorePath(String path) {
     return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges,
         triggerInterval, validator, stateTtl, checkpointDir, checkpointInterval, path, transactionTimeout,
-        kafkaProperties, serving);
+        kafkaProperties, serving, itemDegrees);
   }
 
   public GraphJobConfig withEdgesPartitions(int n) {
     return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, n, triggerEdges, triggerInterval,
-        validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties, serving);
+        validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout, kafkaProperties, serving, itemDegrees);
   }
 
   public GraphJobConfig withServing(ServingConfig s) {
     return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges,
         triggerInterval, validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout,
-        kafkaProperties, s);
+        kafkaProperties, s, itemDegrees);
+  }
+
+  public GraphJobConfig withItemDegrees(boolean on) {
+    return new GraphJobConfig(bootstrapServers, topics, groupId, parallelism, edgesPartitions, triggerEdges,
+        triggerInterval, validator, stateTtl, checkpointDir, checkpointInterval, restorePath, transactionTimeout,
+        kafkaProperties, serving, on);
   }
 }

@@ -3,7 +3,7 @@ package io.streamrec.flink;
 import io.streamrec.common.Durations;
 import io.streamrec.common.EnvironmentDefaults;
 import io.streamrec.flink.kafka.TopicProvisioner;
-import io.streamrec.flink.serving.ServingConfig;
+import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -89,21 +90,12 @@ public final class GraphJobMain implements Callable<Integer> {
   @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Extra Kafka client property for the source, sinks and admin (repeatable), e.g. security.protocol=SSL.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  @Option(names = "--serving", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Serve the model versions on the embeddings topic: score each event before learning it (rolling NDCG/HitRate "
-          + "to the metrics topic) and publish the user's top-K to the recommendations topic. Default: ${DEFAULT-VALUE}.")
-  boolean serving;
+  @Mixin
+  ServingOptions servingOptions = new ServingOptions();
 
-  @Option(names = "--top-k", defaultValue = "10", description = "Items per recommendation, and the K of NDCG@K and HitRate@K. Default: ${DEFAULT-VALUE}.")
-  int topK;
-
-  @Option(names = "--metrics-count-window", defaultValue = "1000",
-      description = "A rolling-metric point per model version every this many scored events. Default: ${DEFAULT-VALUE}.")
-  int metricsCountWindow;
-
-  @Option(names = "--metrics-time-window", defaultValue = "1m", converter = Durations.class,
-      description = "...and per tumbling window of this much event time. Default: ${DEFAULT-VALUE}.")
-  Duration metricsTimeWindow;
+  @Option(names = "--item-degrees", description = "Also keep each item's degree in keyed state (one shuffle and one state update "
+      + "per edge; nothing in the job reads it). Default: off.")
+  boolean itemDegrees;
 
   @Option(names = "--detached", description = "Return once the job is submitted instead of waiting for it to end.")
   boolean detached;
@@ -123,7 +115,7 @@ public final class GraphJobMain implements Callable<Integer> {
     return new GraphJobConfig(bootstrapServers, new Topics(topicPrefix), groupId, parallelism, 0, triggerEdges,
         triggerInterval, new InteractionValidator(maxIdLength, maxRecordBytes, maxFutureSkew), stateTtl, checkpointDir,
         checkpointInterval, restore, transactionTimeout, kafkaProperties,
-        new ServingConfig(serving, topK, metricsCountWindow, metricsTimeWindow));
+        servingOptions.config(), itemDegrees);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.streamrec.launcher;
 
 import io.streamrec.common.Durations;
-import io.streamrec.flink.serving.ServingConfig;
+import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -98,16 +99,8 @@ public final class PipelineCommand implements Callable<Integer> {
       description = "Extra argument for the model server's serve command (repeatable), e.g. --model-arg=--steps-per-version=300.")
   List<String> modelArgs = new ArrayList<>();
 
-  @Option(names = "--top-k", defaultValue = "10", description = "Items per recommendation, and the K of the rolling NDCG@K. Default: ${DEFAULT-VALUE}.")
-  int topK;
-
-  @Option(names = "--metrics-count-window", defaultValue = "1000",
-      description = "A rolling-metric point per model version every this many scored events. Default: ${DEFAULT-VALUE}.")
-  int metricsCountWindow;
-
-  @Option(names = "--metrics-time-window", defaultValue = "1m", converter = Durations.class,
-      description = "...and per tumbling window of this much event time. Default: ${DEFAULT-VALUE}.")
-  Duration metricsTimeWindow;
+  @Mixin
+  ServingOptions servingOptions = new ServingOptions();
 
   private volatile boolean stopping;
 
@@ -126,7 +119,7 @@ public final class PipelineCommand implements Callable<Integer> {
     }
     LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(dir, kafkaPort, new Topics(topicPrefix), partitions, parallelism,
         triggerEdges, triggerInterval, checkpointInterval, fresh,
-        new ServingConfig(true, topK, metricsCountWindow, metricsTimeWindow),
+        servingOptions.config(),
         generateRate == 0 ? null : new LocalLoop.WorldSettings(generateRate, seed, worldUsers, worldItems, newItemEvery, drift, true),
         serverArgs, modelHeap));
     System.out.println("streamrec pipeline running. Kafka: " + loop.bootstrap() + "  topics: " + topicPrefix + "*  "

@@ -33,7 +33,9 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
       return; // a tombstone
     }
     try {
-      out.collect(toUpdate(codec.decode(record.value())));
+      ModelUpdate u = toUpdate(codec.decode(record.value()));
+      u.offset = record.offset();
+      out.collect(u);
     } catch (RuntimeException e) {
       LOG.warn("Skipping undecodable embeddings record at {}-{}@{}: {}", record.topic(), record.partition(),
           record.offset(), e.toString());

@@ -18,6 +18,8 @@ public class ModelUpdate {
   /** COMMIT: how many item records the version has. */
   public int items;
   public long throughSeq;
+  /** Where the record is in the embeddings topic (-1 when not read from Kafka). */
+  public long offset = -1;
 
   public ModelUpdate() {}
 

@@ -9,13 +9,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by model version: rolling NDCG@K and HitRate@K of the prequential scores, over tumbling
- * count windows ({@code count:N}, a point every N scored events of the version) and tumbling
+ * Keyed by model version: rolling NDCG@K and HitRate@K of the prequential scores (pre-aggregated
+ * per serving task by {@link ScoresPreAggregator}), over tumbling count windows ({@code count:N}, a
+ * point once at least N ranked events of the version are summed; its {@code samples} says how
+ * many) and tumbling
  * event-time windows ({@code time:PT1M}, a point when an event of a later window arrives, or after
  * the version has scored nothing for {@code min(window, 30 s)} of processing time, so a superseded
  * version's last window is not left open). With one held-out item per event, Recall@K = HitRate@K.
+ * Where the version serves top-K from an HNSW index, {@code ann_recall@K} (the index's top-K against
+ * the exact top-K on the ranked events' queries) comes with each point.
  */
-public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Scored, MetricOut> {
+public final class RollingMetricsFunction extends KeyedProcessFunction<Long, PartialScores, MetricOut> {
   private static final long serialVersionUID = 1L;
 
   /** Sums over one window. A Flink POJO. */
@@ -24,6 +28,8 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
     public long n;
     public double ndcg;
     public double hits;
+    public long recallN;
+    public double recall;
     /** Processing time of the window's last event, and of its pending idle timer (0: none). */
     public long lastEvent;
     public long timer;
@@ -51,31 +57,30 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
     byTime = getRuntimeContext().getState(new ValueStateDescriptor<>("time-window", TypeInformation.of(Acc.class)));
   }
 
-  /** NDCG@K of one held-out item at a 1-based rank (0: not ranked). */
-  public static double ndcg(int rank, int k) {
-    return rank >= 1 && rank <= k ? 1.0 / (Math.log(rank + 1) / Math.log(2)) : 0.0;
+  private static void add(Acc a, PartialScores p) {
+    a.n += p.n;
+    a.ndcg += p.ndcg;
+    a.hits += p.hits;
+    a.recallN += p.recallN;
+    a.recall += p.recall;
   }
 
   @Override
-  public void processElement(Scored s, Context ctx, Collector<MetricOut> out) throws Exception {
-    double g = ndcg(s.rank, k);
-    double hit = s.rank >= 1 && s.rank <= k ? 1 : 0;
+  public void processElement(PartialScores p, Context ctx, Collector<MetricOut> out) throws Exception {
     long now = ctx.timerService().currentProcessingTime();
 
     Acc c = byCount.value();
     if (c == null) {
       c = new Acc();
     }
-    c.n++;
-    c.ndcg += g;
-    c.hits += hit;
+    add(c, p);
     if (c.n >= countWindow) {
       emit(out, c, ctx.getCurrentKey(), "count:" + countWindow, now);
       c = new Acc();
     }
     byCount.update(c);
 
-    long start = Math.floorDiv(s.eventTime, timeWindowMs) * timeWindowMs;
+    long start = p.windowStart;
     Acc t = byTime.value();
     if (t != null && start > t.start && t.n > 0) {
       emit(out, t, ctx.getCurrentKey(), timeLabel, now);
@@ -85,9 +90,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
       t = new Acc();
       t.start = start;
     }
-    t.n++;
-    t.ndcg += g;
-    t.hits += hit;
+    add(t, p);
     t.lastEvent = now;
     if (t.timer == 0) {
       t.timer = now + idleFlushMs;
@@ -115,5 +118,8 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Sco
   private void emit(Collector<MetricOut> out, Acc a, long version, String window, long now) {
     out.collect(new MetricOut("ndcg@" + k, a.ndcg / a.n, version, window, a.n, now));
     out.collect(new MetricOut("hit_rate@" + k, a.hits / a.n, version, window, a.n, now));
+    if (a.recallN > 0) {
+      out.collect(new MetricOut("ann_recall@" + k, a.recall / a.recallN, version, window, a.recallN, now));
+    }
   }
 }

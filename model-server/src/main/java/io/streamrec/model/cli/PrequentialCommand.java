@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.server.IncrementalModel;
 import io.streamrec.model.server.ModelVersion;
+import io.streamrec.serving.ItemKeys;
+import io.streamrec.serving.ItemTable;
+import io.streamrec.serving.RankingMetrics;
+import io.streamrec.serving.ServingCore;
+import io.streamrec.serving.UserState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import io.streamrec.common.FoldIn;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +33,9 @@ import picocli.CommandLine.Option;
  * every event against the version served at that moment BEFORE it is learned (test-then-train),
  * for (a) incremental fine-tuning at every trigger, (b) the first version never refreshed and
  * (c) most-popular; then compares the incremental model with a full retrain on the same prefix.
- * This is the offline form of the protocol; the pipeline form (Flink serving) comes with issue 5.
+ * Scoring is the serving core's ({@link ServingCore}): the same placement of users (fold-in,
+ * unknown users, the centroid for users without items), the same exact rank among unseen items and
+ * the same NDCG/HR as the graph job's serving, so this offline figure measures what serving does.
  */
 @Command(name = "bench-prequential", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Prequential replay of a timestamped dataset (ML-100K u.data: user, item, rating, time) through the incremental model: "
@@ -117,8 +122,8 @@ public final class PrequentialCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     ModelVersion first = model.fineTune(start);
-    Scorer firstScorer = new Scorer(first, foldIn ? history : null);
-    Scorer current = firstScorer;
+    Scorer firstScorer = new Scorer(foldIn);
+    Scorer current = new Scorer(foldIn);
     ModelVersion atHoldout = null;
     String[] names = {"incremental", "first_model", "most_popular"};
     double[][] sums = new double[3][2];
@@ -126,6 +131,13 @@ public final class PrequentialCommand implements Callable<Integer> {
     double[][] win = new double[3][2];
     int scored = 0;
     int inWindow = 0;
+    for (int k = 0; k < start; k++) { // the users' items before the first version
+      long[] e = events.get(k);
+      current.learn("u" + e[0], "i" + e[1]);
+      firstScorer.learn("u" + e[0], "i" + e[1]);
+    }
+    current.accept(first);
+    firstScorer.accept(first);
     ProgressBar bar = new ProgressBar("replay");
     bar.start();
     for (int k = start; k < n; k++) {
@@ -134,12 +146,10 @@ public final class PrequentialCommand implements Callable<Integer> {
       String i = "i" + e[1];
       Set<String> userSeen = seen.getOrDefault(u, Set.of());
       if (!userSeen.contains(i)) { // a repeat is not a prediction
-        int pop = popularRank(popularity, i, userSeen);
-        List<String> userHistory = history.getOrDefault(u, List.of());
-        int[] ranks = {current.rank(u, i, userSeen, userHistory, pop), firstScorer.rank(u, i, userSeen, userHistory, pop), pop};
+        int[] ranks = {current.rank(u, i), firstScorer.rank(u, i), popularRank(popularity, i, userSeen) + 1};
         for (int m = 0; m < 3; m++) {
-          double ndcg = ranks[m] < 10 ? 1 / (Math.log(ranks[m] + 2) / Math.log(2)) : 0;
-          double hit = ranks[m] < 10 ? 1 : 0;
+          double ndcg = RankingMetrics.ndcg(ranks[m], 10);
+          double hit = RankingMetrics.hit(ranks[m], 10);
           sums[m][0] += ndcg;
           sums[m][1] += hit;
           win[m][0] += ndcg;
@@ -150,7 +160,7 @@ public final class PrequentialCommand implements Callable<Integer> {
           Map<String, Object> p = new LinkedHashMap<>();
           p.put("events", k + 1);
           p.put("time", e[2]);
-          p.put("version", current.version);
+          p.put("version", current.version());
           for (int m = 0; m < 3; m++) {
             p.put(names[m] + "_ndcg@10", TrainCommand.round(win[m][0] / window));
             p.put(names[m] + "_hr@10", TrainCommand.round(win[m][1] / window));
@@ -160,10 +170,13 @@ public final class PrequentialCommand implements Callable<Integer> {
           inWindow = 0;
         }
       }
-      learn(model, popularity, seen, history, e);
+      if (learn(model, popularity, seen, history, e)) {
+        current.learn(u, i);
+        firstScorer.learn(u, i);
+      }
       if ((k + 1 - start) % every == 0 || k + 1 == holdout) {
         ModelVersion v = model.fineTune(k + 1);
-        current = new Scorer(v, foldIn ? history : null);
+        current.accept(v);
         if (v.version() % 10 == 0) {
           LOG.info("version {} at event {}/{} ({} s): rolling NDCG@10 so far incremental {}, first model {}, most popular {}", v.version(),
               k + 1, n, TrainCommand.fmt((System.nanoTime() - t0) / 1e9), TrainCommand.fmt(sums[0][0] / Math.max(1, scored)),
@@ -173,7 +186,7 @@ public final class PrequentialCommand implements Callable<Integer> {
           atHoldout = v;
         }
       }
-      bar.update(k + 1 - start, n - start, "version " + current.version);
+      bar.update(k + 1 - start, n - start, "version " + current.version());
     }
     double replaySeconds = (System.nanoTime() - t0) / 1e9;
 
@@ -193,8 +206,8 @@ public final class PrequentialCommand implements Callable<Integer> {
       }
     }
     ModelVersion retrained = full.fineTune(holdout);
-    double incNdcg = offlineNdcg20(new Scorer(atHoldout, null), prefixSeen, tail);
-    double fullNdcg = offlineNdcg20(new Scorer(retrained, null), prefixSeen, tail);
+    double incNdcg = offlineNdcg20(atHoldout, prefixSeen, tail);
+    double fullNdcg = offlineNdcg20(retrained, prefixSeen, tail);
 
     Map<String, Object> r = new LinkedHashMap<>();
     Map<String, Object> overall = new LinkedHashMap<>();
@@ -204,7 +217,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     }
     r.put("prequential_after_warmup", overall);
     r.put("scored_events", scored);
-    r.put("versions", current.version);
+    r.put("versions", current.version());
     Map<String, Object> off = new LinkedHashMap<>();
     off.put("incremental_ndcg@20", TrainCommand.round(incNdcg));
     off.put("full_retrain_ndcg@20", TrainCommand.round(fullNdcg));
@@ -226,10 +239,10 @@ public final class PrequentialCommand implements Callable<Integer> {
     setup.put("replay_fraction", replay);
     setup.put("fold_in", foldIn);
     setup.put("replay_seconds", TrainCommand.round(replaySeconds));
-    setup.put("protocol", "each event is ranked among the items its user has not interacted with, by the version served at that moment, "
-        + "before it is learned; repeats are not scored; a user the version does not know is the mean of its items so far; "
-        + "a known user's items since the version are folded into its vector (FoldIn, when fold_in); "
-        + "with none known, or an unknown item, the most-popular rank stands in");
+    setup.put("protocol", "the serving core's (ServingCore, as the graph job serves): each event is ranked among the items its user "
+        + "has not interacted with, by the version served at that moment, before it is learned; repeats are not scored; a user the "
+        + "version does not know is the mean of its items' vectors, with none of those the mean of all items; a known user's items since "
+        + "the version are folded into its vector (FoldIn, when fold_in); an item the version does not know is a miss");
     setup.put("command", System.getProperty("streamrec.command", "streamrec bench-prequential"));
     r.put("setup", setup);
     LOG.info("Prequential NDCG@10 after warm-up: incremental {}, first model {}, most popular {}; last 10%: incremental NDCG@20 {} vs full "
@@ -248,7 +261,8 @@ public final class PrequentialCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen,
+  /** Learns one event; true when it added an edge. */
+  private static boolean learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen,
       Map<String, List<String>> history, long[] e) {
     String u = "u" + e[0];
     String i = "i" + e[1];
@@ -256,7 +270,9 @@ public final class PrequentialCommand implements Callable<Integer> {
       history.computeIfAbsent(u, x -> new ArrayList<>()).add(i);
       model.addEdge(u, i);
       popularity.merge(i, 1, Integer::sum);
+      return true;
     }
+    return false;
   }
 
   /** 0-based rank of {@code item} by popularity among items the user has not seen (ties: half counted). */
@@ -277,30 +293,29 @@ public final class PrequentialCommand implements Callable<Integer> {
     return better + ties / 2;
   }
 
-  private static double offlineNdcg20(Scorer s, Map<String, Set<String>> seen, Map<String, Set<String>> tail) {
+  /** NDCG@20 of a version on each tail user's held-out items, the user's prefix items excluded (the serving core's exact top-K). */
+  private static double offlineNdcg20(ModelVersion v, Map<String, Set<String>> seen, Map<String, Set<String>> tail) {
+    ItemTable table = table(v);
+    Map<String, Integer> users = new HashMap<>();
+    for (int k = 0; k < v.userIds().size(); k++) {
+      users.put(v.userIds().get(k), k);
+    }
+    ServingCore.TopK top = new ServingCore.TopK(20);
     double sum = 0;
     for (Map.Entry<String, Set<String>> t : tail.entrySet()) {
       Set<String> relevant = t.getValue();
-      Integer ur = s.users.get(t.getKey());
+      Integer ur = users.get(t.getKey());
       double dcg = 0;
       if (ur != null) {
-        float[] scores = s.scores(s.v.row(s.v.userVectors(), ur));
-        Set<String> userSeen = seen.getOrDefault(t.getKey(), Set.of());
-        Integer[] order = new Integer[s.itemIds.size()];
-        for (int k = 0; k < order.length; k++) {
-          order[k] = k;
+        UserState u = new UserState();
+        for (String id : seen.getOrDefault(t.getKey(), Set.of())) {
+          u.added(ItemKeys.of(id), null);
         }
-        Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
-        int pos = 0;
-        for (int k = 0; k < order.length && pos < 20; k++) {
-          String id = s.itemIds.get(order[k]);
-          if (userSeen.contains(id)) {
-            continue;
-          }
-          if (relevant.contains(id)) {
+        ServingCore.exact(table, v.row(v.userVectors(), ur), -1, u, top);
+        for (int pos = 0; pos < top.size; pos++) {
+          if (relevant.contains(table.id(top.rows[pos]))) {
             dcg += 1 / (Math.log(pos + 2) / Math.log(2));
           }
-          pos++;
         }
       }
       double idcg = 0;
@@ -312,91 +327,57 @@ public final class PrequentialCommand implements Callable<Integer> {
     return sum / tail.size();
   }
 
-  /** A served version: scores by external id. */
+  private static ItemTable table(ModelVersion v) {
+    ItemTable.Builder b = ItemTable.builder(v.version());
+    for (int k = 0; k < v.itemIds().size(); k++) {
+      b.put(v.itemIds().get(k), v.row(v.itemVectors(), k));
+    }
+    return b.build();
+  }
+
+  /**
+   * A served version as the graph job serves it: the version's item table and, per user, the
+   * serving core's user state (seen items, the user's vector, fold-in since it).
+   */
   private static final class Scorer {
-    final long version;
-    final Map<String, Integer> users = new HashMap<>();
-    final Map<String, Integer> items = new HashMap<>();
-    final List<String> itemIds;
-    final ModelVersion v;
-    /** Per user, how many items the user had when this version was made (null: no fold-in). */
-    final Map<String, Integer> itemsAtVersion;
+    private final boolean foldIn;
+    private final Map<String, UserState> states = new HashMap<>();
+    private ItemTable table;
 
-    Scorer(ModelVersion v, Map<String, List<String>> history) {
-      this.v = v;
-      if (history == null) {
-        itemsAtVersion = null;
-      } else {
-        itemsAtVersion = new HashMap<>();
-        history.forEach((u, h) -> itemsAtVersion.put(u, h.size()));
-      }
-      this.version = v.version();
+    Scorer(boolean foldIn) {
+      this.foldIn = foldIn;
+    }
+
+    long version() {
+      return table == null ? 0 : table.version();
+    }
+
+    /** Serves version {@code v}: its items, and the vector of every user it has. */
+    void accept(ModelVersion v) {
+      table = table(v);
       for (int k = 0; k < v.userIds().size(); k++) {
-        users.put(v.userIds().get(k), k);
+        UserState u = states.computeIfAbsent(v.userIds().get(k), x -> new UserState());
+        u.vectorArrived(v.version(), v.row(v.userVectors(), k));
+        if (!foldIn) {
+          u.since = new long[0];
+          u.sinceCount = 0;
+        }
       }
-      for (int k = 0; k < v.itemIds().size(); k++) {
-        items.put(v.itemIds().get(k), k);
-      }
-      this.itemIds = v.itemIds();
     }
 
-    float[] scores(float[] uv) {
-      int d = v.dim();
-      float[] out = new float[itemIds.size()];
-      float[] iv = v.itemVectors();
-      for (int k = 0; k < out.length; k++) {
-        float s = 0;
-        for (int c = 0; c < d; c++) {
-          s += uv[c] * iv[k * d + c];
-        }
-        out[k] = s;
+    void learn(String user, String item) {
+      UserState u = states.computeIfAbsent(user, x -> new UserState());
+      u.added(ItemKeys.of(item), table);
+      if (!foldIn) {
+        u.sinceCount = 0;
       }
-      return out;
     }
 
-    /**
-     * 0-based rank of the item among the user's unseen known items. A user this version does not
-     * know is embedded as the mean of the vectors of the items it has interacted with so far (what
-     * serving does for a new user); with none of those, or an item the version does not know, the
-     * most-popular rank {@code fallback} stands in.
-     */
-    int rank(String user, String item, Set<String> seen, List<String> history, int fallback) {
-      Integer u = users.get(user);
-      Integer i = items.get(item);
-      if (i == null) {
-        return fallback;
-      }
-      float[] s;
-      if (u != null) {
-        float[] uv = v.row(v.userVectors(), u);
-        if (itemsAtVersion != null) {
-          uv = FoldIn.blend(uv, itemsAtVersion.getOrDefault(user, 0), history, items, v.itemVectors(), v.dim());
-        }
-        s = scores(uv);
-      } else {
-        float[] mean = new float[v.dim()];
-        int n = 0;
-        for (String id : seen) {
-          Integer k = items.get(id);
-          if (k != null) {
-            for (int c = 0; c < mean.length; c++) {
-              mean[c] += v.itemVectors()[k * v.dim() + c];
-            }
-            n++;
-          }
-        }
-        if (n == 0) {
-          return fallback;
-        }
-        s = scores(mean);
-      }
-      int better = 0;
-      for (int k = 0; k < s.length; k++) {
-        if (k != i && s[k] > s[i] && !seen.contains(itemIds.get(k))) {
-          better++;
-        }
-      }
-      return better;
+    /** 1-based rank of the item among the user's unseen items (0: the version does not have it). */
+    int rank(String user, String item) {
+      UserState u = states.computeIfAbsent(user, x -> new UserState());
+      ServingCore.Placement p = ServingCore.place(u, new ItemTable[] {table});
+      return ServingCore.rank(p.table(), p.vector(), p.table().row(ItemKeys.of(item)), u);
     }
   }
 }

@@ -1,0 +1,225 @@
+package io.streamrec.serving;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The item vectors of one model version: ids, their 64-bit keys ({@link ItemKeys}) and one
+ * row-major {@code float[size × dim]}, with a primitive key → row index and the mean item vector
+ * (where a user with no known items is placed). Read-only once built; an {@link AnnIndex} may be
+ * attached for top-K on large catalogs.
+ */
+public final class ItemTable {
+  private final long version;
+  private final int dim;
+  private final int size;
+  private final String[] ids;
+  private final long[] keys;
+  private final float[] data;
+  private final float[] centroid;
+  private final long triggerTime;
+  private final KeyIndex index;
+  private volatile AnnIndex ann;
+
+  private ItemTable(Builder b) {
+    this.version = b.version;
+    this.dim = b.dim;
+    this.size = b.size;
+    this.ids = Arrays.copyOf(b.ids, size);
+    this.keys = Arrays.copyOf(b.keys, size);
+    this.data = Arrays.copyOf(b.data, size * dim);
+    this.index = b.index;
+    this.triggerTime = b.triggerTime;
+    this.centroid = new float[dim];
+    for (int r = 0; r < size; r++) {
+      for (int c = 0; c < dim; c++) {
+        centroid[c] += data[r * dim + c];
+      }
+    }
+    for (int c = 0; c < dim && size > 0; c++) {
+      centroid[c] /= size;
+    }
+  }
+
+  public static Builder builder(long version) {
+    return new Builder(version);
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long triggerTime() {
+    return triggerTime;
+  }
+
+  public String id(int row) {
+    return ids[row];
+  }
+
+  public long key(int row) {
+    return keys[row];
+  }
+
+  /** Row of an item key, or -1 when this version does not have the item. */
+  public int row(long key) {
+    return index.get(key);
+  }
+
+  public int row(String id) {
+    return index.get(ItemKeys.of(id));
+  }
+
+  /** The backing row-major array (read only). */
+  float[] data() {
+    return data;
+  }
+
+  /** A copy of one row. */
+  public float[] vector(int row) {
+    return Arrays.copyOfRange(data, row * dim, (row + 1) * dim);
+  }
+
+  /** Adds row {@code row} to {@code acc}. */
+  public void addTo(int row, float[] acc) {
+    int o = row * dim;
+    for (int c = 0; c < dim; c++) {
+      acc[c] += data[o + c];
+    }
+  }
+
+  public float score(int row, float[] user) {
+    return VectorMath.dot(data, row * dim, user, dim);
+  }
+
+  /** The mean item vector (a copy). */
+  public float[] centroid() {
+    return centroid.clone();
+  }
+
+  /** The approximate index, or null (then top-K is an exact scan). */
+  public AnnIndex ann() {
+    return ann;
+  }
+
+  void attach(AnnIndex a) {
+    this.ann = a;
+  }
+
+  /** Approximate heap bytes: vectors, keys, ids' references and the index (id strings not counted). */
+  public long bytes() {
+    return data.length * 4L + keys.length * 8L + ids.length * 8L + index.bytes() + (ann == null ? 0 : ann.bytes());
+  }
+
+  /** Calls {@code f} with each item id. */
+  public void forEachId(Consumer<String> f) {
+    for (int r = 0; r < size; r++) {
+      f.accept(ids[r]);
+    }
+  }
+
+  /** A version's items as they arrive; a repeated id replaces its vector. Not thread-safe. */
+  public static final class Builder {
+    private final long version;
+    private int dim = -1;
+    private int size;
+    private String[] ids = new String[16];
+    private long[] keys = new long[16];
+    private float[] data = new float[0];
+    private final KeyIndex index = new KeyIndex(16);
+    private long triggerTime;
+
+    private Builder(long version) {
+      this.version = version;
+    }
+
+    public long version() {
+      return version;
+    }
+
+    public int size() {
+      return size;
+    }
+
+    /**
+     * Adds or replaces one item's vector.
+     *
+     * @throws IllegalArgumentException on a vector whose dimension differs from the version's others,
+     *     a non-finite component, or an id whose key collides with another id's
+     */
+    public Builder put(String id, float[] vector) {
+      if (dim < 0) {
+        dim = vector.length;
+        data = new float[16 * dim];
+      }
+      if (vector.length != dim) {
+        throw new IllegalArgumentException("item " + id + " of version " + version + " has " + vector.length
+            + " dimensions, the version's others " + dim);
+      }
+      for (float x : vector) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("item " + id + " of version " + version + " has a non-finite component");
+        }
+      }
+      long key = ItemKeys.of(id);
+      int at = index.get(key);
+      if (at >= 0 && !ids[at].equals(id)) {
+        throw new IllegalArgumentException("item ids " + ids[at] + " and " + id + " have the same 64-bit key; " + id + " is left out");
+      }
+      if (at < 0) {
+        if (size == ids.length) {
+          ids = Arrays.copyOf(ids, size * 2);
+          keys = Arrays.copyOf(keys, size * 2);
+          data = Arrays.copyOf(data, size * 2 * dim);
+        }
+        at = size++;
+        ids[at] = id;
+        keys[at] = key;
+        index.put(key, at);
+      }
+      System.arraycopy(vector, 0, data, at * dim, dim);
+      return this;
+    }
+
+    /** Removes an item (a withdrawal read while rebuilding from a compacted topic). */
+    public Builder remove(String id) {
+      int at = index.get(ItemKeys.of(id));
+      if (at < 0 || !ids[at].equals(id)) {
+        return this;
+      }
+      // rebuild without it: withdrawals are rare and only seen while rebuilding
+      Builder b = new Builder(version);
+      for (int r = 0; r < size; r++) {
+        if (r != at) {
+          b.put(ids[r], Arrays.copyOfRange(data, r * dim, (r + 1) * dim));
+        }
+      }
+      this.size = b.size;
+      this.ids = b.ids;
+      this.keys = b.keys;
+      this.data = b.data;
+      this.index.copyFrom(b.index);
+      return this;
+    }
+
+    public Builder triggerTime(long t) {
+      this.triggerTime = t;
+      return this;
+    }
+
+    public ItemTable build() {
+      if (dim < 0) {
+        dim = 0;
+      }
+      return new ItemTable(this);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.streamrec.serving;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The served item tables, held once per JVM (per TaskManager) and shared by every serving task in
+ * it: the version being read, and the two newest committed versions. A committed version goes live
+ * once its table (and, at or above {@code annMinItems} items, its HNSW index) is built; the index is
+ * built on a background thread, so serving keeps the previous version meanwhile and never stalls.
+ * Every task feeds the same records (item vectors are broadcast), so puts are idempotent and a
+ * version is committed once, by whichever task reads its COMMIT first.
+ */
+public final class ServedCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(ServedCatalog.class);
+  private static final Map<String, ServedCatalog> SHARED = new HashMap<>();
+
+  /** How tables are indexed. */
+  public record Settings(int annMinItems, AnnIndex.Settings ann) {
+    public Settings {
+      if (annMinItems < 0) {
+        throw new IllegalArgumentException("ANN minimum catalog size must be >= 0, got " + annMinItems);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(10_000, AnnIndex.Settings.defaults());
+    }
+  }
+
+  /** What a COMMIT did. */
+  public enum Commit { COMMITTED, ALREADY, MISSING }
+
+  private final String scope;
+  private final Settings settings;
+  private int users;
+  private ItemTable.Builder pending;
+  private long newestCommitted;
+  private volatile ItemTable[] served;
+  private ExecutorService builder;
+
+  private ServedCatalog(String scope, Settings settings) {
+    this.scope = scope;
+    this.settings = settings;
+  }
+
+  /** The JVM's catalog for {@code scope} (e.g. a job and its embeddings topic); {@link #release} when done. */
+  public static ServedCatalog acquire(String scope, Settings settings) {
+    synchronized (SHARED) {
+      ServedCatalog c = SHARED.computeIfAbsent(scope, s -> new ServedCatalog(s, settings));
+      c.users++;
+      return c;
+    }
+  }
+
+  /** Drops this JVM's catalog when its last task lets go (a restart rebuilds it from the topic). */
+  public void release() {
+    synchronized (SHARED) {
+      if (--users == 0) {
+        SHARED.remove(scope);
+        synchronized (this) {
+          if (builder != null) {
+            builder.shutdownNow();
+          }
+        }
+      }
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The live tables, newest first, or null before the first version. */
+  public ItemTable[] served() {
+    return served;
+  }
+
+  /** Newest version committed (live, or its index still being built); 0 if none. */
+  public synchronized long newestCommitted() {
+    return newestCommitted;
+  }
+
+  /** One item vector of a version being read; records of committed or superseded versions are ignored. */
+  public synchronized void put(long version, String id, float[] vector) {
+    if (version <= newestCommitted) {
+      return;
+    }
+    if (pending == null || version > pending.version()) {
+      pending = ItemTable.builder(version);
+    }
+    if (version == pending.version()) {
+      try {
+        pending.put(id, vector);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("Serving leaves an item out: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** A version's COMMIT: its table is built and goes live (after its index is built, when it needs one). */
+  public synchronized Commit commit(long version, long triggerTime, int expectedItems) {
+    if (version <= newestCommitted) {
+      return Commit.ALREADY;
+    }
+    if (pending == null || pending.version() != version) {
+      return Commit.MISSING;
+    }
+    if (pending.size() < expectedItems) {
+      LOG.warn("Model version {} committed with {} of its {} item vectors", version, pending.size(), expectedItems);
+    }
+    ItemTable t = pending.triggerTime(triggerTime).build();
+    pending = null;
+    install(t);
+    return Commit.COMMITTED;
+  }
+
+  /** Installs a table rebuilt elsewhere (from the embeddings topic on a restart) as the newest committed version. */
+  public synchronized void restore(ItemTable t) {
+    if (t.version() <= newestCommitted) {
+      return;
+    }
+    if (pending != null && pending.version() <= t.version()) {
+      pending = null;
+    }
+    install(t);
+  }
+
+  private void install(ItemTable t) {
+    newestCommitted = t.version();
+    if (t.size() < settings.annMinItems() || t.size() == 0) {
+      goLive(t, 0);
+      return;
+    }
+    if (builder == null) {
+      builder = Executors.newSingleThreadExecutor(r -> {
+        Thread th = new Thread(r, "hnsw-build");
+        th.setDaemon(true);
+        return th;
+      });
+    }
+    builder.execute(() -> {
+      try {
+        AnnIndex a = AnnIndex.build(t, settings.ann());
+        t.attach(a);
+        synchronized (this) {
+          goLive(t, a.buildSeconds());
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Building the HNSW index of model version {} failed; serving it with exact top-K", t.version(), e);
+        synchronized (this) {
+          goLive(t, 0);
+        }
+      }
+    });
+  }
+
+  private void goLive(ItemTable t, double indexSeconds) {
+    ItemTable[] now = served;
+    if (now != null && now[0].version() >= t.version()) {
+      return; // a newer version went live first
+    }
+    served = now == null ? new ItemTable[] {t} : new ItemTable[] {t, now[0]};
+    long age = t.triggerTime() > 0 ? System.currentTimeMillis() - t.triggerTime() : -1;
+    LOG.info("Serving model version {} ({} items, dim {}, {}{}, {} MB){}", t.version(), t.size(), t.dim(),
+        t.ann() == null ? "exact top-K" : "HNSW top-K", t.ann() == null ? "" : String.format(" built in %.1f s", indexSeconds),
+        t.bytes() >> 20, age >= 0 ? ", " + age + " ms after its trigger" : "");
+  }
+}

@@ -1,0 +1,303 @@
+package io.streamrec.serving;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The serving core against brute force: ranks, exact and HNSW top-K, placement, the shared catalog. */
+class ServingCoreTest {
+  private static ItemTable randomTable(long version, int items, int dim, long seed) {
+    Random r = new Random(seed);
+    ItemTable.Builder b = ItemTable.builder(version);
+    for (int i = 0; i < items; i++) {
+      float[] v = new float[dim];
+      for (int c = 0; c < dim; c++) {
+        v[c] = (float) r.nextGaussian() * (1 + i % 7) / 4;
+      }
+      b.put("i" + i, v);
+    }
+    return b.build();
+  }
+
+  private static float[] randomVector(int dim, Random r) {
+    float[] v = new float[dim];
+    for (int c = 0; c < dim; c++) {
+      v[c] = (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  private static UserState userWith(Set<Integer> rows, ItemTable t) {
+    UserState u = new UserState();
+    for (int row : rows) {
+      u.added(t.key(row), null);
+    }
+    return u;
+  }
+
+  /** Rows sorted by score, best first, lower row first on ties, excluded rows left out. */
+  private static List<Integer> bruteOrder(ItemTable t, float[] q, Set<Integer> excluded) {
+    List<Integer> rows = new ArrayList<>();
+    for (int r = 0; r < t.size(); r++) {
+      if (!excluded.contains(r)) {
+        rows.add(r);
+      }
+    }
+    rows.sort(Comparator.<Integer>comparingDouble(r -> -bruteScore(t, r, q)).thenComparing(r -> r));
+    return rows;
+  }
+
+  private static double bruteScore(ItemTable t, int row, float[] q) {
+    return t.score(row, q);
+  }
+
+  @Test
+  void exactRankAndTopKMatchBruteForce() {
+    ItemTable t = randomTable(1, 3000, 64, 1);
+    Random r = new Random(2);
+    for (int trial = 0; trial < 20; trial++) {
+      float[] q = randomVector(64, r);
+      Set<Integer> seen = new HashSet<>();
+      for (int k = 0; k < trial * 5; k++) {
+        seen.add(r.nextInt(t.size()));
+      }
+      int target;
+      do {
+        target = r.nextInt(t.size());
+      } while (seen.contains(target));
+      UserState u = userWith(seen, t);
+      float s = t.score(target, q);
+      int expected = 1;
+      for (int row = 0; row < t.size(); row++) {
+        if (row != target && !seen.contains(row) && t.score(row, q) > s) {
+          expected++;
+        }
+      }
+      assertEquals(expected, ServingCore.rank(t, q, target, u), "rank, trial " + trial);
+      ServingCore.TopK top = new ServingCore.TopK(10);
+      assertEquals(expected, ServingCore.exact(t, q, target, u, top), "rank from the exact pass, trial " + trial);
+      List<Integer> order = bruteOrder(t, q, seen);
+      for (int i = 0; i < 10; i++) {
+        assertEquals(order.get(i), top.rows[i], "exact top-10 position " + i + ", trial " + trial);
+      }
+    }
+    assertEquals(0, ServingCore.rank(t, new float[64], -1, new UserState()), "an unknown item is a miss");
+  }
+
+  @Test
+  void hnswTopKEqualsExactTopKOnASmallCatalog() {
+    ItemTable t = randomTable(1, 400, 16, 3);
+    t.attach(AnnIndex.build(t, new AnnIndex.Settings(16, 200, 400, 42)));
+    Random r = new Random(4);
+    ServingCore.TopK exact = new ServingCore.TopK(10);
+    ServingCore.TopK ann = new ServingCore.TopK(10);
+    for (int trial = 0; trial < 30; trial++) {
+      float[] q = randomVector(16, r);
+      Set<Integer> seen = new HashSet<>();
+      for (int k = 0; k < 20; k++) {
+        seen.add(r.nextInt(t.size()));
+      }
+      UserState u = userWith(seen, t);
+      ServingCore.exact(t, q, -1, u, exact);
+      ServingCore.topK(t, q, u, ann);
+      assertEquals(10, ann.size);
+      assertArrayEquals(exact.rows, ann.rows, "HNSW with ef >= catalog is exact, seen items excluded (trial " + trial + ")");
+      for (int i = 0; i < ann.size; i++) {
+        assertFalse(seen.contains(ann.rows[i]));
+      }
+    }
+  }
+
+  @Test
+  void hnswRecallAtDefaultsOnAClusteredCatalog() {
+    // 20,000 items in 50 clusters, d=64 (like trained embeddings): recall@10 at the default settings
+    Random r = new Random(5);
+    float[][] centres = new float[50][];
+    for (int c = 0; c < centres.length; c++) {
+      centres[c] = randomVector(64, r);
+    }
+    ItemTable.Builder b = ItemTable.builder(1);
+    for (int i = 0; i < 20_000; i++) {
+      float[] v = randomVector(64, r);
+      float[] c = centres[i % centres.length];
+      for (int d = 0; d < 64; d++) {
+        v[d] = c[d] + 0.5f * v[d];
+      }
+      b.put("i" + i, v);
+    }
+    ItemTable t = b.build();
+    t.attach(AnnIndex.build(t, AnnIndex.Settings.defaults()));
+    ServingCore.TopK exact = new ServingCore.TopK(10);
+    ServingCore.TopK ann = new ServingCore.TopK(10);
+    double recall = 0;
+    int queries = 200;
+    for (int k = 0; k < queries; k++) {
+      float[] q = centres[r.nextInt(centres.length)].clone();
+      float[] noise = randomVector(64, r);
+      for (int d = 0; d < 64; d++) {
+        q[d] += noise[d];
+      }
+      UserState u = userWith(Set.of(r.nextInt(t.size()), r.nextInt(t.size())), t);
+      ServingCore.exact(t, q, -1, u, exact);
+      ServingCore.topK(t, q, u, ann);
+      recall += (double) ann.overlap(exact) / exact.size;
+    }
+    assertTrue(recall / queries >= 0.95, "recall@10 " + recall / queries);
+  }
+
+  @Test
+  void placementFollowsTheOneRule() {
+    ItemTable.Builder b = ItemTable.builder(3);
+    b.put("a", new float[] {1, 0}).put("b", new float[] {0, 1}).put("c", new float[] {-1, -1});
+    ItemTable t = b.build();
+    ItemTable[] served = {t};
+    UserState none = new UserState();
+    ServingCore.Placement p = ServingCore.place(none, served);
+    assertFalse(p.known());
+    assertArrayEquals(new float[] {0, 0}, p.vector(), 1e-6f, "no items: the centroid");
+    UserState unknown = new UserState();
+    unknown.added(ItemKeys.of("a"), t);
+    unknown.added(ItemKeys.of("zzz"), t); // not in the version
+    assertArrayEquals(new float[] {1, 0}, ServingCore.place(unknown, served).vector(), 1e-6f, "mean of the items the version has");
+    unknown.added(ItemKeys.of("b"), t);
+    assertArrayEquals(new float[] {0.5f, 0.5f}, ServingCore.place(unknown, served).vector(), 1e-6f, "running sum kept up to date");
+    unknown.removed(ItemKeys.of("a"));
+    assertArrayEquals(new float[] {0, 1}, ServingCore.place(unknown, served).vector(), 1e-6f, "a removal recomputes");
+
+    UserState known = new UserState();
+    known.added(ItemKeys.of("a"), null);
+    known.added(ItemKeys.of("c"), null);
+    known.added(ItemKeys.of("zzz"), null);
+    known.vectorArrived(3, new float[] {2, 0}); // stands for 3 items
+    assertArrayEquals(new float[] {2, 0}, ServingCore.place(known, served).vector(), 1e-6f, "nothing since: the vector");
+    known.added(ItemKeys.of("b"), t);
+    // FoldIn: (3 · x̂ + 1 · ŷ) / 4
+    assertArrayEquals(new float[] {0.75f, 0.25f}, ServingCore.place(known, served).vector(), 1e-6f, "fold-in of b");
+    assertTrue(ServingCore.place(known, served).known());
+  }
+
+  @Test
+  void aUserIsScoredWithTheNewestVersionItHasAVectorOf() {
+    ItemTable v1 = ItemTable.builder(1).put("a", new float[] {1}).build();
+    ItemTable v2 = ItemTable.builder(2).put("a", new float[] {-1}).build();
+    UserState u = new UserState();
+    u.vectorArrived(1, new float[] {5});
+    assertEquals(1, ServingCore.place(u, new ItemTable[] {v2, v1}).table().version(), "v2's vector not here yet: v1 whole");
+    u.vectorArrived(2, new float[] {7});
+    assertEquals(2, ServingCore.place(u, new ItemTable[] {v2, v1}).table().version());
+    u.vectorArrived(3, new float[] {9}); // leads its table's commit
+    ServingCore.Placement p = ServingCore.place(u, new ItemTable[] {v2, v1});
+    assertEquals(2, p.table().version());
+    assertArrayEquals(new float[] {7}, p.vector());
+  }
+
+  @Test
+  void seenSetStaysSortedAndExact() {
+    UserState u = new UserState();
+    Random r = new Random(6);
+    Set<Long> ref = new HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      long k = ItemKeys.of("i" + r.nextInt(300));
+      if (r.nextInt(4) == 0) {
+        u.removed(k);
+        ref.remove(k);
+      } else {
+        u.added(k, null);
+        ref.add(k);
+      }
+    }
+    assertEquals(ref.size(), u.seenCount);
+    for (int i = 0; i < 300; i++) {
+      long k = ItemKeys.of("i" + i);
+      assertEquals(ref.contains(k), u.hasSeen(k));
+    }
+  }
+
+  @Test
+  void catalogCommitsOnceAndIgnoresStaleRecords() throws Exception {
+    ServedCatalog c = ServedCatalog.acquire("test-" + System.nanoTime(), new ServedCatalog.Settings(100, AnnIndex.Settings.defaults()));
+    try {
+      assertNull(c.served());
+      assertEquals(ServedCatalog.Commit.MISSING, c.commit(1, 0, 1));
+      c.put(1, "a", new float[] {1, 0});
+      c.put(1, "a", new float[] {1, 0}); // the other task's copy of the same record
+      c.put(1, "b", new float[] {0, 1});
+      assertNull(c.served(), "nothing is live before the COMMIT");
+      assertEquals(ServedCatalog.Commit.COMMITTED, c.commit(1, 0, 2));
+      assertEquals(ServedCatalog.Commit.ALREADY, c.commit(1, 0, 2));
+      assertEquals(2, c.served()[0].size());
+      c.put(1, "late", new float[] {1, 1}); // a task behind on the topic
+      c.put(2, "a", new float[] {0, 1});
+      assertEquals(1, c.served()[0].version(), "v2 is not live until its COMMIT");
+      c.commit(2, 0, 1);
+      assertEquals(2, c.served()[0].version());
+      assertEquals(1, c.served()[1].version());
+      assertEquals(2, c.served()[1].size(), "v1 kept whole, the late record ignored");
+      // at or above the ANN threshold the index is built in the background, then the version goes live
+      for (int i = 0; i < 150; i++) {
+        c.put(3, "i" + i, new float[] {i, 1});
+      }
+      c.commit(3, 0, 150);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (c.served()[0].version() != 3 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(3, c.served()[0].version());
+      assertNotNull(c.served()[0].ann());
+    } finally {
+      c.release();
+    }
+  }
+
+  @Test
+  void rankSampleIsDeterministicAndNearItsRate() {
+    RankSample auto = new RankSample(Double.NaN, 2000);
+    assertEquals(1.0, auto.rate(1500));
+    assertEquals(0.04, auto.rate(50_000), 1e-12);
+    int in = 0;
+    for (int i = 0; i < 100_000; i++) {
+      boolean a = auto.selected("u" + (i % 977), "i" + i, 1_700_000_000_000L + i, 50_000);
+      assertEquals(a, auto.selected("u" + (i % 977), "i" + i, 1_700_000_000_000L + i, 50_000));
+      in += a ? 1 : 0;
+    }
+    assertEquals(4000, in, 300);
+    assertThrows(IllegalArgumentException.class, () -> new RankSample(1.5, 10));
+  }
+
+  @Test
+  void tableRejectsBadVectorsByName() {
+    ItemTable.Builder b = ItemTable.builder(1).put("a", new float[] {1, 2});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.put("b", new float[] {1}));
+    assertTrue(e.getMessage().contains("item b"));
+    assertThrows(IllegalArgumentException.class, () -> b.put("c", new float[] {Float.NaN, 0}));
+    ItemTable t = b.put("a", new float[] {3, 4}).remove("zzz").build();
+    assertEquals(1, t.size());
+    assertArrayEquals(new float[] {3, 4}, t.vector(0));
+    assertEquals(-1, t.row("b"));
+  }
+
+  @Test
+  void simdAndScalarKernelsAgree() {
+    Random r = new Random(7);
+    VectorMath.Kernel scalar = new VectorMath.ScalarKernel();
+    for (int d : new int[] {1, 7, 8, 16, 63, 64, 100}) {
+      float[] a = randomVector(d * 3, r);
+      float[] q = randomVector(d, r);
+      for (int row = 0; row < 3; row++) {
+        assertEquals(scalar.dot(a, row * d, q, d), VectorMath.dot(a, row * d, q, d), 1e-4, "d=" + d);
+      }
+    }
+  }
+}
