@@ -217,7 +217,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
   }
 
   /** The q-quantile of a sorted list (nearest rank), 0 when empty. */
-  private static double pct(List<? extends Number> sorted, double q) {
+  static double pct(List<? extends Number> sorted, double q) {
     return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)).doubleValue();
   }
 }

@@ -368,7 +368,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     return new long[] {edges, exact ? 1 : 0};
   }
 
-  private long committed(Admin admin, String group) throws Exception {
+  static long committed(Admin admin, String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     long sum = 0;
     for (OffsetAndMetadata o : m.values()) {

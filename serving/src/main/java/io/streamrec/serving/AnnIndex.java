@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
@@ -19,11 +17,11 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
 /**
  * An HNSW graph over one {@link ItemTable}'s vectors (Lucene's {@code util.hnsw}), built once per
- * version and shared by every reader. Maximum inner product search is reduced to a search among
- * unit vectors (each item x becomes [x, √(Φ² − |x|²)] / Φ with Φ the largest norm, a query q
- * becomes [q, 0] / |q|): the order by inner product is unchanged, and HNSW graphs over vectors of
- * one norm connect far better than over raw inner products (measured: recall@10 0.94 → see the
- * tests and BENCHMARKS.md). Searches skip excluded rows
+ * version and shared by every reader: maximum inner product, scored by {@link VectorMath}'s kernel
+ * on a row-major copy of the vectors (HNSW reads one node's vector at a time). The unit-norm
+ * reduction of inner product to cosine ([x, √(Φ² − |x|²)] / Φ) was tried and dropped: with item
+ * norms spread as trained embeddings' are, most items crowd near the extra axis and recall@10 fell
+ * to 0.70 where plain inner product kept 0.98 (BENCHMARKS.md §9). Searches skip excluded rows
  * through Lucene's filtered search (its candidate list of {@code ef} entries is the over-fetch), so
  * a user's seen items never take a top-K place.
  */
@@ -38,11 +36,10 @@ public final class AnnIndex {
     }
 
     public static Settings defaults() {
-      return new Settings(16, 100, 200, 42);
+      return new Settings(16, 200, 40, 42);
     }
   }
 
-  private static final VectorSimilarityFunction SIM = VectorSimilarityFunction.DOT_PRODUCT;
   private final ItemTable table;
   private final List<float[]> unit;
   private final OnHeapHnswGraph graph;
@@ -62,30 +59,22 @@ public final class AnnIndex {
     long t0 = System.nanoTime();
     try {
       int d = table.dim();
-      double maxNorm = 0;
-      for (int r = 0; r < table.size(); r++) {
-        maxNorm = Math.max(maxNorm, Math.sqrt(table.score(r, table.vector(r))));
-      }
-      double phi = maxNorm == 0 ? 1 : maxNorm;
       List<float[]> unit = new ArrayList<>(table.size());
       for (int r = 0; r < table.size(); r++) {
-        float[] x = table.vector(r);
-        float[] u = new float[d + 1];
-        double n2 = 0;
-        for (int c = 0; c < d; c++) {
-          u[c] = (float) (x[c] / phi);
-          n2 += (double) u[c] * u[c];
-        }
-        u[d] = (float) Math.sqrt(Math.max(0, 1 - n2));
-        unit.add(u);
+        unit.add(table.vector(r));
       }
-      RandomVectorScorerSupplier supplier = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(SIM,
-          RandomAccessVectorValues.fromFloats(unit, d + 1));
+      RandomVectorScorerSupplier supplier = new Supplier(unit, d);
       OnHeapHnswGraph g = HnswGraphBuilder.create(supplier, s.maxConn(), s.beamWidth(), s.seed()).build(table.size());
       return new AnnIndex(table, unit, g, s, (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The same graph searched with another beam width (for choosing one by measurement). */
+  public static AnnIndex withEf(AnnIndex a, int efSearch) {
+    Settings s = a.settings;
+    return new AnnIndex(a.table, a.unit, a.graph, new Settings(s.maxConn(), s.beamWidth(), efSearch, s.seed()), a.buildSeconds);
   }
 
   public double buildSeconds() {
@@ -108,18 +97,7 @@ public final class AnnIndex {
    */
   public int search(float[] user, int k, Bits excluded, int[] out, float[] scores) {
     try {
-      int d = table.dim();
-      float[] q = new float[d + 1];
-      double n2 = 0;
-      for (int c = 0; c < d; c++) {
-        n2 += (double) user[c] * user[c];
-      }
-      double inv = n2 == 0 ? 0 : 1 / Math.sqrt(n2);
-      for (int c = 0; c < d; c++) {
-        q[c] = (float) (user[c] * inv);
-      }
-      RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIM,
-          RandomAccessVectorValues.fromFloats(unit, d + 1), q);
+      RandomVectorScorer scorer = scorer(unit, table.dim(), user);
       TopKnnCollector c = new TopKnnCollector(Math.max(k, settings.efSearch()), Integer.MAX_VALUE);
       Bits accept = excluded == null ? null : new Bits() {
         @Override
@@ -143,6 +121,38 @@ public final class AnnIndex {
       return n;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lucene's maximum-inner-product similarity (a positive, order-keeping scaling of a·b), the dot product on {@link VectorMath}'s kernel. */
+  private static RandomVectorScorer scorer(List<float[]> unit, int dim, float[] query) {
+    return new RandomVectorScorer.AbstractRandomVectorScorer(RandomAccessVectorValues.fromFloats(unit, dim)) {
+      @Override
+      public float score(int node) {
+        float dot = VectorMath.KERNEL.dot(query, unit.get(node));
+        return dot < 0 ? 1 / (1 - dot) : dot + 1;
+      }
+    };
+  }
+
+  /** Scorers between indexed nodes, for building the graph. */
+  private static final class Supplier implements RandomVectorScorerSupplier {
+    private final List<float[]> unit;
+    private final int dim;
+
+    Supplier(List<float[]> unit, int dim) {
+      this.unit = unit;
+      this.dim = dim;
+    }
+
+    @Override
+    public RandomVectorScorer scorer(int ord) {
+      return AnnIndex.scorer(unit, dim, unit.get(ord));
+    }
+
+    @Override
+    public RandomVectorScorerSupplier copy() {
+      return this;
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * The item vectors of one model version: ids, their 64-bit keys ({@link ItemKeys}) and one
- * row-major {@code float[size × dim]}, with a primitive key → row index and the mean item vector
- * (where a user with no known items is placed). Read-only once built; an {@link AnnIndex} may be
+ * primitive {@code float[]} in panels of eight rows ({@link VectorMath}), with a primitive key → row
+ * index and the mean item vector (where a user with no known items is placed). Read-only once built; an {@link AnnIndex} may be
  * attached for top-K on large catalogs.
  */
 public final class ItemTable {
@@ -15,7 +15,7 @@ public final class ItemTable {
   private final int size;
   private final String[] ids;
   private final long[] keys;
-  private final float[] data;
+  private final float[] panels;
   private final float[] centroid;
   private final long triggerTime;
   private final KeyIndex index;
@@ -27,13 +27,18 @@ public final class ItemTable {
     this.size = b.size;
     this.ids = Arrays.copyOf(b.ids, size);
     this.keys = Arrays.copyOf(b.keys, size);
-    this.data = Arrays.copyOf(b.data, size * dim);
+    this.panels = new float[((size + VectorMath.LANES - 1) / VectorMath.LANES) * VectorMath.LANES * dim];
+    for (int r = 0; r < size; r++) {
+      for (int c = 0; c < dim; c++) {
+        panels[VectorMath.at(r, c, dim)] = b.data[r * dim + c];
+      }
+    }
     this.index = b.index;
     this.triggerTime = b.triggerTime;
     this.centroid = new float[dim];
     for (int r = 0; r < size; r++) {
       for (int c = 0; c < dim; c++) {
-        centroid[c] += data[r * dim + c];
+        centroid[c] += b.data[r * dim + c];
       }
     }
     for (int c = 0; c < dim && size > 0; c++) {
@@ -78,26 +83,31 @@ public final class ItemTable {
     return index.get(ItemKeys.of(id));
   }
 
-  /** The backing row-major array (read only). */
-  float[] data() {
-    return data;
+  /** The backing panels (read only). */
+  float[] panels() {
+    return panels;
   }
 
   /** A copy of one row. */
   public float[] vector(int row) {
-    return Arrays.copyOfRange(data, row * dim, (row + 1) * dim);
+    float[] v = new float[dim];
+    int o = VectorMath.at(row, 0, dim);
+    for (int c = 0; c < dim; c++) {
+      v[c] = panels[o + c * VectorMath.LANES];
+    }
+    return v;
   }
 
   /** Adds row {@code row} to {@code acc}. */
   public void addTo(int row, float[] acc) {
-    int o = row * dim;
+    int o = VectorMath.at(row, 0, dim);
     for (int c = 0; c < dim; c++) {
-      acc[c] += data[o + c];
+      acc[c] += panels[o + c * VectorMath.LANES];
     }
   }
 
   public float score(int row, float[] user) {
-    return VectorMath.dot(data, row * dim, user, dim);
+    return VectorMath.KERNEL.dot(panels, row, dim, user);
   }
 
   /** The mean item vector (a copy). */
@@ -110,13 +120,13 @@ public final class ItemTable {
     return ann;
   }
 
-  void attach(AnnIndex a) {
+  public void attach(AnnIndex a) {
     this.ann = a;
   }
 
   /** Approximate heap bytes: vectors, keys, ids' references and the index (id strings not counted). */
   public long bytes() {
-    return data.length * 4L + keys.length * 8L + ids.length * 8L + index.bytes() + (ann == null ? 0 : ann.bytes());
+    return panels.length * 4L + keys.length * 8L + ids.length * 8L + index.bytes() + (ann == null ? 0 : ann.bytes());
   }
 
   /** Calls {@code f} with each item id. */

@@ -28,7 +28,7 @@ public final class ServedCatalog {
     }
 
     public static Settings defaults() {
-      return new Settings(10_000, AnnIndex.Settings.defaults());
+      return new Settings(5_000, AnnIndex.Settings.defaults());
     }
   }
 

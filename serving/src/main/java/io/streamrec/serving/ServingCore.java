@@ -86,7 +86,7 @@ public final class ServingCore {
       return 0;
     }
     float s = t.score(target, q);
-    int above = VectorMath.countAbove(t.data(), t.size(), t.dim(), q, s);
+    int above = VectorMath.KERNEL.countAbove(t.panels(), t.size(), t.dim(), q, s);
     return above - seenAbove(t, q, s, target, u) + 1;
   }
 
@@ -157,82 +157,11 @@ public final class ServingCore {
    * when {@code target >= 0}, the target's rank as {@link #rank} gives it (0 otherwise).
    */
   public static int exact(ItemTable t, float[] q, int target, UserState u, TopK out) {
-    int k = out.capacity();
-    int[] heap = out.rows; // min-heap on (score, then higher row worse) of the best so far
-    float[] hs = out.scores;
-    int n = 0;
     float s = target >= 0 ? t.score(target, q) : Float.NaN;
-    int above = 0;
-    float[] data = t.data();
-    int d = t.dim();
-    for (int r = 0, size = t.size(); r < size; r++) {
-      float x = VectorMath.dot(data, r * d, q, d);
-      if (x > s) {
-        above++;
-      }
-      if (n < k) {
-        if (!u.hasSeen(t.key(r))) {
-          heap[n] = r;
-          hs[n] = x;
-          up(heap, hs, n++);
-        }
-      } else if (x > hs[0] && !u.hasSeen(t.key(r))) { // equal scores: the lower row (seen first) stays
-        heap[0] = r;
-        hs[0] = x;
-        down(heap, hs, n);
-      }
-    }
-    // pop ascending into place from the back
-    for (int i = n - 1; i > 0; i--) {
-      swap(heap, hs, 0, i);
-      down(heap, hs, i);
-    }
-    out.size = n;
+    TopKHeap heap = new TopKHeap(out, t, u);
+    int above = VectorMath.KERNEL.scan(t.panels(), t.size(), t.dim(), q, s, heap);
+    out.size = heap.finish();
     return target < 0 ? 0 : above - seenAbove(t, q, s, target, u) + 1;
-  }
-
-  private static boolean worse(int[] h, float[] s, int a, int b) {
-    return s[a] < s[b] || (s[a] == s[b] && h[a] > h[b]);
-  }
-
-  private static void up(int[] h, float[] s, int i) {
-    while (i > 0) {
-      int p = (i - 1) / 2;
-      if (!worse(h, s, i, p)) {
-        return;
-      }
-      swap(h, s, i, p);
-      i = p;
-    }
-  }
-
-  private static void down(int[] h, float[] s, int n) {
-    int i = 0;
-    while (true) {
-      int l = 2 * i + 1;
-      int r = l + 1;
-      int m = i;
-      if (l < n && worse(h, s, l, m)) {
-        m = l;
-      }
-      if (r < n && worse(h, s, r, m)) {
-        m = r;
-      }
-      if (m == i) {
-        return;
-      }
-      swap(h, s, i, m);
-      i = m;
-    }
-  }
-
-  private static void swap(int[] h, float[] s, int a, int b) {
-    int t = h[a];
-    h[a] = h[b];
-    h[b] = t;
-    float x = s[a];
-    s[a] = s[b];
-    s[b] = x;
   }
 
   /** The rows of a result as item ids. */

@@ -1,16 +1,28 @@
 package io.streamrec.serving;
 
 /**
- * Dot products over item tables: the JDK vector API when the {@code jdk.incubator.vector} module is
- * in the JVM ({@code --add-modules jdk.incubator.vector}, as every streamrec launcher passes), a
- * plain loop otherwise (same results up to float rounding order).
+ * Dot products over an {@link ItemTable}'s panels (rows interleaved eight at a time, so one 8-lane
+ * FMA advances eight rows by one component and a scan needs no horizontal sums): the JDK vector
+ * API when the {@code jdk.incubator.vector} module is in the JVM ({@code --add-modules
+ * jdk.incubator.vector}, as every streamrec launcher passes), a plain loop otherwise (same results
+ * up to float rounding order).
  */
 public final class VectorMath {
-  interface Kernel {
-    float dot(float[] a, int ao, float[] b, int d);
+  /** Rows per panel. */
+  static final int LANES = 8;
 
-    /** How many of rows [0, n) of {@code data} score strictly above {@code threshold} against {@code q}. */
-    int countAbove(float[] data, int n, int d, float[] q, float threshold);
+  interface Kernel {
+    /** Row {@code row} · {@code q}. */
+    float dot(float[] panels, int row, int d, float[] q);
+
+    /** How many of rows [0, n) score strictly above {@code threshold} against {@code q}. */
+    int countAbove(float[] panels, int n, int d, float[] q, float threshold);
+
+    /** {@code a · b} of two plain arrays of one length (HNSW comparisons). */
+    float dot(float[] a, float[] b);
+
+    /** One pass: the count above {@code threshold}, and every row that could enter {@code heap} offered to it. */
+    int scan(float[] panels, int n, int d, float[] q, float threshold, TopKHeap heap);
   }
 
   static final Kernel KERNEL = pick();
@@ -33,32 +45,71 @@ public final class VectorMath {
     return KERNEL instanceof ScalarKernel ? "scalar" : "simd";
   }
 
-  /** {@code a[ao..ao+d) · b[0..d)}. */
-  public static float dot(float[] a, int ao, float[] b, int d) {
-    return KERNEL.dot(a, ao, b, d);
-  }
-
-  public static int countAbove(float[] data, int n, int d, float[] q, float threshold) {
-    return KERNEL.countAbove(data, n, d, q, threshold);
+  /** Index of component {@code c} of row {@code row} in panel layout. */
+  static int at(int row, int c, int d) {
+    return ((row >>> 3) * d + c) * LANES + (row & 7);
   }
 
   static final class ScalarKernel implements Kernel {
+    /**
+     * One row's dot product in exactly the SIMD kernel's arithmetic (four fused multiply-add chains
+     * over components c ≡ 0, 1, 2, 3 mod 4, the remainder on the first, summed as (a0 + a1) + (a2 + a3)),
+     * so a row scores the same in a scan, alone, and under either kernel: an item never outranks itself.
+     */
+    static float panelDot(float[] p, int row, int d, float[] q) {
+      int o = (row >>> 3) * d * LANES + (row & 7);
+      float a0 = 0;
+      float a1 = 0;
+      float a2 = 0;
+      float a3 = 0;
+      int c = 0;
+      for (; c + 4 <= d; c += 4) {
+        int i = o + c * LANES;
+        a0 = Math.fma(p[i], q[c], a0);
+        a1 = Math.fma(p[i + LANES], q[c + 1], a1);
+        a2 = Math.fma(p[i + 2 * LANES], q[c + 2], a2);
+        a3 = Math.fma(p[i + 3 * LANES], q[c + 3], a3);
+      }
+      for (; c < d; c++) {
+        a0 = Math.fma(p[o + c * LANES], q[c], a0);
+      }
+      return (a0 + a1) + (a2 + a3);
+    }
+
     @Override
-    public float dot(float[] a, int ao, float[] b, int d) {
+    public float dot(float[] p, int row, int d, float[] q) {
+      return panelDot(p, row, d, q);
+    }
+
+    @Override
+    public float dot(float[] a, float[] b) {
       float s = 0;
-      for (int c = 0; c < d; c++) {
-        s += a[ao + c] * b[c];
+      for (int c = 0; c < a.length; c++) {
+        s += a[c] * b[c];
       }
       return s;
     }
 
     @Override
-    public int countAbove(float[] data, int n, int d, float[] q, float threshold) {
+    public int countAbove(float[] p, int n, int d, float[] q, float threshold) {
       int above = 0;
       for (int r = 0; r < n; r++) {
-        if (dot(data, r * d, q, d) > threshold) {
+        if (dot(p, r, d, q) > threshold) {
           above++;
         }
+      }
+      return above;
+    }
+
+    @Override
+    public int scan(float[] p, int n, int d, float[] q, float threshold, TopKHeap heap) {
+      int above = 0;
+      for (int r = 0; r < n; r++) {
+        float x = dot(p, r, d, q);
+        if (x > threshold) {
+          above++;
+        }
+        heap.offer(r, x);
       }
       return above;
     }

@@ -293,10 +293,24 @@ class ServingCoreTest {
     Random r = new Random(7);
     VectorMath.Kernel scalar = new VectorMath.ScalarKernel();
     for (int d : new int[] {1, 7, 8, 16, 63, 64, 100}) {
-      float[] a = randomVector(d * 3, r);
+      ItemTable.Builder b = ItemTable.builder(1);
+      for (int row = 0; row < 21; row++) {
+        b.put("i" + row, randomVector(d, r));
+      }
+      ItemTable t = b.build();
       float[] q = randomVector(d, r);
-      for (int row = 0; row < 3; row++) {
-        assertEquals(scalar.dot(a, row * d, q, d), VectorMath.dot(a, row * d, q, d), 1e-4, "d=" + d);
+      for (int row = 0; row < t.size(); row++) {
+        float plain = 0;
+        float[] v = t.vector(row);
+        for (int c = 0; c < d; c++) {
+          plain += v[c] * q[c];
+        }
+        assertEquals(plain, VectorMath.KERNEL.dot(t.panels(), row, d, q), 1e-4, "d=" + d);
+        assertEquals(plain, scalar.dot(t.panels(), row, d, q), 1e-4, "d=" + d);
+      }
+      for (float threshold : new float[] {-1e9f, -1, 0, 1, 1e9f}) {
+        assertEquals(scalar.countAbove(t.panels(), t.size(), d, q, threshold),
+            VectorMath.KERNEL.countAbove(t.panels(), t.size(), d, q, threshold), "d=" + d + " threshold " + threshold);
       }
     }
   }

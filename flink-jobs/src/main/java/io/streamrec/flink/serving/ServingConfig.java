@@ -23,7 +23,7 @@ import java.time.Duration;
  */
 public record ServingConfig(boolean enabled, int topK, int countWindow, Duration timeWindow, double rankSampleRate,
     int rankBudget, int annMinItems, int hnswM, int hnswBeamWidth, int hnswEf) implements Serializable {
-  public static final int DEFAULT_ANN_MIN_ITEMS = 10_000;
+  public static final int DEFAULT_ANN_MIN_ITEMS = 5_000;
 
   public ServingConfig {
     if (topK < 1 || topK > 1000) {

@@ -42,7 +42,7 @@ public final class ServingOptions {
   @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
   int hnswBeamWidth;
 
-  @Option(names = "--hnsw-ef", defaultValue = "200",
+  @Option(names = "--hnsw-ef", defaultValue = "40",
       description = "HNSW search beam width: candidates kept per query, seen items skipped. Default: ${DEFAULT-VALUE}.")
   int hnswEf;
 

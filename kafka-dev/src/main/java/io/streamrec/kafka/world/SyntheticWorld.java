@@ -46,6 +46,8 @@ public final class SyntheticWorld {
   private final List<Item> items = new ArrayList<>();
   private final List<Double> popularity = new ArrayList<>();
   private final List<List<Integer>> byTopic = new ArrayList<>();
+  /** Per topic, running sums of its items' popularity (popularity is fixed when an item arrives): O(log n) picks. */
+  private final List<double[]> cumulative = new ArrayList<>();
   private final List<Item> arrived = new ArrayList<>();
   private long events;
 
@@ -66,6 +68,7 @@ public final class SyntheticWorld {
     this.rnd = new SplittableRandom(seed);
     for (int t = 0; t < TOPICS.length; t++) {
       byTopic.add(new ArrayList<>());
+      cumulative.add(new double[16]);
     }
     for (int i = 0; i < initialItems; i++) {
       addItem(i % TOPICS.length);
@@ -144,7 +147,7 @@ public final class SyntheticWorld {
     int topic = pick(t);
     int item = -1;
     for (int attempt = 0; attempt < 8 && (item < 0 || mine.contains(item)); attempt++) {
-      item = pickItem(byTopic.get(topic));
+      item = pickItem(topic);
     }
     mine.add(item);
     return new Interaction(userId(u), items.get(item).id(), TYPES[rnd.nextInt(TYPES.length)]);
@@ -173,19 +176,22 @@ public final class SyntheticWorld {
     return weights.length - 1;
   }
 
-  private int pickItem(List<Integer> pool) {
-    double sum = 0;
-    for (int i : pool) {
-      sum += popularity.get(i);
-    }
-    double x = rnd.nextDouble() * sum;
-    for (int i : pool) {
-      x -= popularity.get(i);
-      if (x <= 0) {
-        return i;
+  private int pickItem(int topic) {
+    List<Integer> pool = byTopic.get(topic);
+    double[] c = cumulative.get(topic);
+    int n = pool.size();
+    double x = rnd.nextDouble() * c[n - 1];
+    int lo = 0;
+    int hi = n - 1;
+    while (lo < hi) { // the first item whose running sum reaches x
+      int mid = (lo + hi) >>> 1;
+      if (c[mid] >= x) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
       }
     }
-    return pool.get(pool.size() - 1);
+    return pool.get(lo);
   }
 
   private void addItem(int topic) {
@@ -202,7 +208,14 @@ public final class SyntheticWorld {
     // heavy tail: Pareto(1.2) popularity, capped; a newcomer gets a little head start
     double pop = Math.min(50, Math.pow(1 - rnd.nextDouble(), -1 / 1.2));
     popularity.add(events > 0 ? pop + 2 : pop);
-    byTopic.get(topic).add(index);
+    List<Integer> pool = byTopic.get(topic);
+    double[] c = cumulative.get(topic);
+    if (pool.size() == c.length) {
+      c = java.util.Arrays.copyOf(c, c.length * 2);
+      cumulative.set(topic, c);
+    }
+    c[pool.size()] = (pool.isEmpty() ? 0 : c[pool.size() - 1]) + popularity.get(index);
+    pool.add(index);
     arrived.add(item);
   }
 }

@@ -1,0 +1,205 @@
+package io.streamrec.flink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamrec.flink.kafka.EmbeddingsReplay;
+import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.serving.CatalogReplay;
+import io.streamrec.flink.serving.ModelUpdate;
+import io.streamrec.flink.serving.PartialScores;
+import io.streamrec.flink.serving.RecommendationOut;
+import io.streamrec.flink.serving.Scored;
+import io.streamrec.flink.serving.ScoresPreAggregator;
+import io.streamrec.flink.serving.ServingConfig;
+import io.streamrec.flink.serving.ServingFunction;
+import io.streamrec.flink.serving.UserInput;
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.avro.EmbeddingRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The serving operator in Flink's keyed-broadcast harness: versions go live only at their COMMIT,
+ * seen items never come back, fold-in moves a known user, a restore rebuilds the item table from
+ * the embeddings topic (nothing of it is in the checkpoint), and scores are summed per task.
+ */
+class ServingHarnessTest {
+  private static final ServingConfig SERVING = new ServingConfig(true, 2, 1, Duration.ofHours(1)).withRankSampleRate(1.0);
+
+  private static KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> harness(String scope,
+      CatalogReplay replay) throws Exception {
+    return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+        new ServingFunction(Duration.ZERO, SERVING, scope, replay), UserInput::user, TypeInformation.of(String.class),
+        ServingFunction.VERSIONS_SERVED);
+  }
+
+  /** A harness not opened yet, to restore into. */
+  private static KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> unopened(String scope,
+      CatalogReplay replay) throws Exception {
+    return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+        new ServingFunction(Duration.ZERO, SERVING, scope, replay), List.of(ServingFunction.VERSIONS_SERVED)), UserInput::user,
+        TypeInformation.of(String.class), 1, 1, 0); // as ProcessFunctionTestHarnesses builds the first
+  }
+
+  private static ModelUpdate item(long v, String id, float... x) {
+    return new ModelUpdate(ModelUpdate.ITEM, id, v, x, 0, 0, 0);
+  }
+
+  private static ModelUpdate commit(long v, int items) {
+    return new ModelUpdate(ModelUpdate.COMMIT, "", v, new float[0], System.currentTimeMillis(), items, v);
+  }
+
+  private static UserInput click(String user, String item, long t) {
+    return UserInput.of(new Interaction(user, item, false, 1f, t));
+  }
+
+  private static List<RecommendationOut> recs(KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> h) {
+    List<RecommendationOut> out = new ArrayList<>();
+    var q = h.getSideOutput(ServingFunction.RECOMMENDATIONS);
+    if (q != null) {
+      q.forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+
+  private static List<Scored> scored(KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> h) {
+    List<Scored> out = new ArrayList<>();
+    var q = h.getSideOutput(ServingFunction.SCORED);
+    if (q != null) {
+      q.forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+
+  @Test
+  void versionsGoLiveAtTheirCommitSeenItemsStayOutAndFoldInMovesAUser() throws Exception {
+    try (var h = harness("atomic-" + System.nanoTime(), null)) {
+      // version 1 half read: nothing is served
+      h.processBroadcastElement(item(1, "a", 3, 0), 1);
+      h.processBroadcastElement(item(1, "b", 2, 0), 1);
+      h.processElement(click("u1", "x", 10), 10);
+      assertEquals(0, recs(h).size(), "no version is live before its COMMIT");
+      assertEquals(1, h.extractOutputValues().size(), "the edge is learned all the same");
+      h.processBroadcastElement(item(1, "c", 1, 0), 2);
+      h.processBroadcastElement(item(1, "d", 0, 1), 2);
+      h.processBroadcastElement(commit(1, 4), 3);
+      // u1 (unknown to v1; x is not in v1): centroid (1.5, 0.25); takes c: rank 3 behind a and b
+      h.processElement(click("u1", "c", 11), 11);
+      assertEquals(List.of(3), scored(h).stream().map(s -> s.rank).toList());
+      RecommendationOut r = recs(h).get(0);
+      assertEquals(1, r.version);
+      assertArrayEquals(new String[] {"a", "b"}, r.items, "top-2 of the mean of c; c itself is seen");
+      h.processElement(click("u1", "a", 12), 12);
+      assertArrayEquals(new String[] {"b", "d"}, recs(h).get(1).items, "a and c are seen");
+      // v2's items arrive but not its COMMIT: u1 still served by v1, whole
+      h.processBroadcastElement(item(2, "a", 0, 1), 4);
+      h.processBroadcastElement(item(2, "b", 0, 2), 4);
+      h.processBroadcastElement(item(2, "d", 5, 0), 4);
+      h.processElement(UserInput.of(new ModelUpdate(ModelUpdate.USER, "u1", 2, new float[] {0, 1}, 0, 0, 0)), 13);
+      h.processElement(click("u1", "b", 14), 14);
+      assertEquals(1, recs(h).get(2).version, "a user vector of v2 before v2's COMMIT: v1 serves");
+      h.processBroadcastElement(commit(2, 3), 5);
+      h.processElement(click("u1", "zz", 15), 15);
+      RecommendationOut v2 = recs(h).get(3);
+      assertEquals(2, v2.version);
+      assertArrayEquals(new String[] {"d"}, v2.items, "v2 has a, b, d; a and b are seen");
+      // fold-in: u1's vector (0, 1) stood for 4 items; b (0, 2) since: direction unchanged, d's score 0
+      assertEquals(0f, v2.scores[0], 1e-6f);
+      h.processElement(UserInput.of(new ModelUpdate(ModelUpdate.USER, "u2", 2, new float[] {1, 0}, 0, 0, 0)), 16);
+      h.processElement(click("u2", "a", 17), 17);
+      RecommendationOut u2 = recs(h).get(4);
+      // u2's vector (1, 0) stands for 0 items (weight 1) and a (0, 1) folds in with weight 1: (0.5, 0.5)
+      assertArrayEquals(new String[] {"d", "b"}, u2.items);
+      assertEquals(2.5f, u2.scores[0], 1e-5f);
+      assertEquals(1.0f, u2.scores[1], 1e-5f);
+    }
+  }
+
+  @Test
+  void aRestoreRebuildsTheItemTableFromTheEmbeddingsTopic() throws Exception {
+    Topics topics = new Topics("harness-" + System.nanoTime() + ".");
+    TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, 1, (short) 1);
+    AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
+    List<byte[][]> records = new ArrayList<>();
+    for (long v = 1; v <= 2; v++) {
+      for (String id : new String[] {"a", "b", "c"}) {
+        float x = v == 1 ? id.charAt(0) - 'a' : 'c' - id.charAt(0); // v1: c best; v2: a best
+        records.add(new byte[][] {("i:" + id).getBytes(StandardCharsets.UTF_8), codec.encode(new EmbeddingRecord(EmbeddingKind.ITEM,
+            id, v, List.of(x, 1f), 0L, 0L, 0, 0, Instant.EPOCH, Instant.EPOCH, Map.of()))});
+      }
+      records.add(new byte[][] {"commit".getBytes(StandardCharsets.UTF_8), codec.encode(new EmbeddingRecord(EmbeddingKind.COMMIT, "",
+          v, List.of(), v, v, 1, 3, Instant.ofEpochMilli(1), Instant.EPOCH, Map.of()))});
+    }
+    SharedBroker.produce(topics.embeddings(), records);
+    OperatorSubtaskState snapshot;
+    try (var h = harness("before-" + System.nanoTime(), null)) {
+      h.processBroadcastElement(item(1, "a", 0, 1), 1);
+      h.processBroadcastElement(item(1, "b", 1, 1), 1);
+      h.processBroadcastElement(item(1, "c", 2, 1), 1);
+      h.processBroadcastElement(commit(1, 3), 1);
+      h.processElement(click("u1", "b", 10), 10);
+      assertArrayEquals(new String[] {"c", "a"}, recs(h).get(0).items);
+      snapshot = h.snapshot(1, 11);
+    }
+    try (var h = unopened("after-" + System.nanoTime(), new EmbeddingsReplay(SharedBroker.bootstrap(), topics.embeddings(), Map.of()))) {
+      h.setup();
+      h.initializeState(snapshot);
+      h.open();
+      h.processElement(click("u1", "zz", 12), 12);
+      RecommendationOut r = recs(h).get(0);
+      assertEquals(2, r.version, "the newest committed version on the topic, rebuilt");
+      assertArrayEquals(new String[] {"a", "c"}, r.items, "b is still seen after the restore (user state), v2 ranks a first");
+    }
+    assertTrue(snapshotHasNoVectors(snapshot), "the checkpoint holds versions and offsets, not item vectors");
+  }
+
+  /** The broadcast (operator) state of the snapshot is a few bytes per version, not a table. */
+  private static boolean snapshotHasNoVectors(OperatorSubtaskState s) {
+    long bytes = s.getManagedOperatorState().stream().mapToLong(h -> h.getStateSize()).sum();
+    return bytes < 1024;
+  }
+
+  @Test
+  void scoresAreSummedPerTaskAndFlushedBeforeEachBarrier() throws Exception {
+    try (var h = new OneInputStreamOperatorTestHarness<Scored, PartialScores>(new ScoresPreAggregator(10, 60_000, 3, 60_000))) {
+      h.open();
+      h.processElement(new StreamRecord<>(new Scored(1, 1, 1_000)));
+      h.processElement(new StreamRecord<>(new Scored(1, 0, 2_000)));
+      h.processElement(new StreamRecord<>(new Scored(2, 3, 3_000, 0.5f)));
+      assertEquals(0, h.extractOutputValues().size(), "nothing before a sum is full, a timer or a barrier");
+      h.processElement(new StreamRecord<>(new Scored(1, 20, 4_000)));
+      List<PartialScores> out = h.extractOutputValues();
+      assertEquals(1, out.size(), "version 1's sum is full at 3");
+      assertEquals(3, out.get(0).n);
+      assertEquals(1.0, out.get(0).ndcg, 1e-12);
+      assertEquals(1.0, out.get(0).hits, 1e-12);
+      h.prepareSnapshotPreBarrier(1);
+      out = h.extractOutputValues();
+      assertEquals(2, out.size());
+      PartialScores v2 = out.get(1);
+      assertEquals(2, v2.version);
+      assertEquals(1, v2.n);
+      assertEquals(1 / (Math.log(4) / Math.log(2)), v2.ndcg, 1e-12);
+      assertEquals(1, v2.recallN);
+      assertEquals(0.5, v2.recall, 1e-6);
+      h.processWatermark(new Watermark(Long.MAX_VALUE));
+    }
+  }
+}
