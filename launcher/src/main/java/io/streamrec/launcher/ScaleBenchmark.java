@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench-scale}: the closed loop (synthetic world, graph job with serving, model server with a
  * model served) at catalog sizes, one after another. For each size: wait until a model version is
- * live, then offer the world's events faster than the job takes them and measure the sustained
- * events/s (committed source offsets), then at half that rate the event → recommendation latency
+ * live, then keep a backlog of the world's events queued ahead of the job (so it takes them as fast
+ * as it can) and measure the sustained events/s (committed source offsets), then at half that rate the event → recommendation latency
  * (each recommendation's creation time minus its event's time), checkpoint size and duration (the
  * checkpoint coordinator's own figures), heap and RSS of the JVM that holds the TaskManager (and,
  * here, the broker and the world), ANN recall@10 and trigger → live from the metrics topic.
@@ -59,8 +59,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
       description = "Catalog sizes and user counts, run one after another. Default: ${DEFAULT-VALUE}.")
   List<String> sizes;
 
-  @Option(names = "--offer-rate", defaultValue = "40000", description = "Events/s the world offers in the throughput phase. Default: ${DEFAULT-VALUE}.")
-  double offerRate;
+  @Option(names = "--backlog", defaultValue = "80000",
+      description = "Events the world keeps queued ahead of the job in the throughput phase (the job is never idle). Default: ${DEFAULT-VALUE}.")
+  long backlog;
+
+  @Option(names = "--warmup-rate", defaultValue = "20000", description = "Events/s of the warm-up. Default: ${DEFAULT-VALUE}.")
+  double warmupRate;
 
   @Option(names = "--warmup-events", defaultValue = "200000", description = "Events before the first version is trained. Default: ${DEFAULT-VALUE}.")
   long warmupEvents;
@@ -127,7 +131,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     r.put("users", users);
     try (Admin admin = KafkaClients.admin(loop.bootstrap())) {
       var world = WorldState.open(dir.resolve("world.properties"), 7, users, items, 0, 0.002).world();
-      WorldProducer warm = new WorldProducer(world, loop.bootstrap(), topics.interactions(), topics.items(), offerRate,
+      WorldProducer warm = new WorldProducer(world, loop.bootstrap(), topics.interactions(), topics.items(), warmupRate,
           warmupEvents + 1000, false);
       warm.run();
       LOG.info("Warm-up produced; waiting for the first version to be live");
@@ -144,31 +148,38 @@ public final class ScaleBenchmark implements Callable<Integer> {
       if (points.stream().noneMatch(p -> p.getName().equals("version_live_seconds"))) {
         throw new IllegalStateException("no model version went live within 30 minutes at " + items + " items");
       }
-      // throughput: offered faster than the job takes it
-      WorldProducer offer = new WorldProducer(world, loop.bootstrap(), topics.interactions(), topics.items(), offerRate, 0, false);
-      Thread t = new Thread(offer, "scale-offer");
-      t.setDaemon(true);
+      // throughput: the world keeps a backlog of about --backlog events ahead of the job, so the job is never idle
+      // and the generator's cost follows what the job takes rather than the offered rate
       long c0 = IngestBenchmark.committed(admin, loop.config.groupId());
+      long sent = endOffsets(loop.bootstrap(), topics.interactions());
       long t0 = System.nanoTime();
       long ckFrom = System.currentTimeMillis();
-      t.start();
       List<long[]> samples = new ArrayList<>();
-      for (int s = 0; s < seconds; s++) {
-        Thread.sleep(1000);
-        samples.add(new long[] {System.nanoTime(), IngestBenchmark.committed(admin, loop.config.groupId())});
+      long nextSample = System.nanoTime() + 1_000_000_000L;
+      long end = t0 + seconds * 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        long done = IngestBenchmark.committed(admin, loop.config.groupId());
+        if (System.nanoTime() >= nextSample) {
+          samples.add(new long[] {System.nanoTime(), done});
+          nextSample += 1_000_000_000L;
+        }
+        if (sent - done < backlog) {
+          new WorldProducer(world, loop.bootstrap(), topics.interactions(), topics.items(), 0, backlog / 4, false).run();
+          sent += backlog / 4;
+        } else {
+          Thread.sleep(50);
+        }
       }
-      offer.stop();
-      t.join(10_000);
-      long[] first = samples.stream().filter(s -> s[1] > c0).findFirst().orElse(samples.get(0));
+      long[] first = samples.stream().filter(x -> x[1] > c0).findFirst().orElse(samples.get(0));
       long[] last = samples.get(samples.size() - 1);
       double rate = (last[1] - first[1]) / Math.max(1e-9, (last[0] - first[0]) / 1e9);
-      LOG.info("Size {} items: {} events/s sustained ({} offered; {} events in {} s)", items, Math.round(rate), offerRate,
-          last[1] - c0, (System.nanoTime() - t0) / 1_000_000_000L);
+      LOG.info("Size {} items: {} events/s sustained ({} events in {} s, backlog kept under {})", items, Math.round(rate),
+          last[1] - c0, (System.nanoTime() - t0) / 1_000_000_000L, backlog);
       // drain the backlog, then latency at half the sustained rate
       long produced = IngestBenchmark.committed(admin, loop.config.groupId());
-      long drainEnd = System.currentTimeMillis() + 120_000;
-      long end = endOffsets(loop.bootstrap(), topics.interactions());
-      while (IngestBenchmark.committed(admin, loop.config.groupId()) < end && System.currentTimeMillis() < drainEnd) {
+      long drainEnd = System.currentTimeMillis() + 300_000;
+      long endOffset = endOffsets(loop.bootstrap(), topics.interactions());
+      while (IngestBenchmark.committed(admin, loop.config.groupId()) < endOffset && System.currentTimeMillis() < drainEnd) {
         Thread.sleep(500);
       }
       window[0] = System.currentTimeMillis() + 2000;
@@ -196,7 +207,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       long rss = rssBytes();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       r.put("events_per_second", Math.round(rate));
-      r.put("offered_events_per_second", offerRate);
+      r.put("backlog_events", backlog);
       r.put("latency_rate_events_per_second", Math.round(Math.max(100, rate / 2)));
       r.put("rec_latency_ms_p50", FreshnessBenchmark.pct(lat, 0.50));
       r.put("rec_latency_ms_p99", FreshnessBenchmark.pct(lat, 0.99));

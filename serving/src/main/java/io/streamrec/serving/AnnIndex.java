@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
@@ -18,7 +18,7 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 /**
  * An HNSW graph over one {@link ItemTable}'s vectors (Lucene's {@code util.hnsw}), built once per
  * version and shared by every reader: maximum inner product, scored by {@link VectorMath}'s kernel
- * on a row-major copy of the vectors (HNSW reads one node's vector at a time). The unit-norm
+ * on a row-major copy of the vectors (HNSW reads one node's vector at a time). The rows-norm
  * reduction of inner product to cosine ([x, √(Φ² − |x|²)] / Φ) was tried and dropped: with item
  * norms spread as trained embeddings' are, most items crowd near the extra axis and recall@10 fell
  * to 0.70 where plain inner product kept 0.98 (BENCHMARKS.md §9). Searches skip excluded rows
@@ -36,19 +36,19 @@ public final class AnnIndex {
     }
 
     public static Settings defaults() {
-      return new Settings(16, 200, 40, 42);
+      return new Settings(32, 100, 40, 42);
     }
   }
 
   private final ItemTable table;
-  private final List<float[]> unit;
+  private final List<float[]> rows;
   private final OnHeapHnswGraph graph;
   private final Settings settings;
   private final double buildSeconds;
 
-  private AnnIndex(ItemTable table, List<float[]> unit, OnHeapHnswGraph graph, Settings settings, double buildSeconds) {
+  private AnnIndex(ItemTable table, List<float[]> rows, OnHeapHnswGraph graph, Settings settings, double buildSeconds) {
     this.table = table;
-    this.unit = unit;
+    this.rows = rows;
     this.graph = graph;
     this.settings = settings;
     this.buildSeconds = buildSeconds;
@@ -59,13 +59,13 @@ public final class AnnIndex {
     long t0 = System.nanoTime();
     try {
       int d = table.dim();
-      List<float[]> unit = new ArrayList<>(table.size());
+      List<float[]> rows = new ArrayList<>(table.size());
       for (int r = 0; r < table.size(); r++) {
-        unit.add(table.vector(r));
+        rows.add(table.vector(r));
       }
-      RandomVectorScorerSupplier supplier = new Supplier(unit, d);
+      RandomVectorScorerSupplier supplier = new Supplier(rows, d);
       OnHeapHnswGraph g = HnswGraphBuilder.create(supplier, s.maxConn(), s.beamWidth(), s.seed()).build(table.size());
-      return new AnnIndex(table, unit, g, s, (System.nanoTime() - t0) / 1e9);
+      return new AnnIndex(table, rows, g, s, (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -74,7 +74,7 @@ public final class AnnIndex {
   /** The same graph searched with another beam width (for choosing one by measurement). */
   public static AnnIndex withEf(AnnIndex a, int efSearch) {
     Settings s = a.settings;
-    return new AnnIndex(a.table, a.unit, a.graph, new Settings(s.maxConn(), s.beamWidth(), efSearch, s.seed()), a.buildSeconds);
+    return new AnnIndex(a.table, a.rows, a.graph, new Settings(s.maxConn(), s.beamWidth(), efSearch, s.seed()), a.buildSeconds);
   }
 
   public double buildSeconds() {
@@ -86,7 +86,7 @@ public final class AnnIndex {
   }
 
   public long bytes() {
-    return graph.ramBytesUsed() + unit.size() * (16L + 4L * (table.dim() + 1));
+    return graph.ramBytesUsed() + rows.size() * (16L + 4L * (table.dim() + 1));
   }
 
   /**
@@ -97,8 +97,7 @@ public final class AnnIndex {
    */
   public int search(float[] user, int k, Bits excluded, int[] out, float[] scores) {
     try {
-      RandomVectorScorer scorer = scorer(unit, table.dim(), user);
-      TopKnnCollector c = new TopKnnCollector(Math.max(k, settings.efSearch()), Integer.MAX_VALUE);
+      RandomVectorScorer scorer = scorer(rows, table.dim(), user);
       Bits accept = excluded == null ? null : new Bits() {
         @Override
         public boolean get(int index) {
@@ -110,7 +109,9 @@ public final class AnnIndex {
           return table.size();
         }
       };
-      HnswGraphSearcher.search(scorer, c, graph, accept);
+      // the OnHeapHnswGraph overload reads neighbour arrays directly: safe for concurrent searches of one
+      // graph (the generic overload moves the graph's own seek cursor, which two tasks would share)
+      KnnCollector c = HnswGraphSearcher.search(scorer, Math.max(k, settings.efSearch()), graph, accept, Integer.MAX_VALUE);
       TopDocs td = c.topDocs();
       int n = Math.min(k, td.scoreDocs.length);
       for (int i = 0; i < n; i++) {
@@ -125,11 +126,11 @@ public final class AnnIndex {
   }
 
   /** Lucene's maximum-inner-product similarity (a positive, order-keeping scaling of a·b), the dot product on {@link VectorMath}'s kernel. */
-  private static RandomVectorScorer scorer(List<float[]> unit, int dim, float[] query) {
-    return new RandomVectorScorer.AbstractRandomVectorScorer(RandomAccessVectorValues.fromFloats(unit, dim)) {
+  private static RandomVectorScorer scorer(List<float[]> rows, int dim, float[] query) {
+    return new RandomVectorScorer.AbstractRandomVectorScorer(RandomAccessVectorValues.fromFloats(rows, dim)) {
       @Override
       public float score(int node) {
-        float dot = VectorMath.KERNEL.dot(query, unit.get(node));
+        float dot = VectorMath.KERNEL.dot(query, rows.get(node));
         return dot < 0 ? 1 / (1 - dot) : dot + 1;
       }
     };
@@ -137,17 +138,17 @@ public final class AnnIndex {
 
   /** Scorers between indexed nodes, for building the graph. */
   private static final class Supplier implements RandomVectorScorerSupplier {
-    private final List<float[]> unit;
+    private final List<float[]> rows;
     private final int dim;
 
-    Supplier(List<float[]> unit, int dim) {
-      this.unit = unit;
+    Supplier(List<float[]> rows, int dim) {
+      this.rows = rows;
       this.dim = dim;
     }
 
     @Override
     public RandomVectorScorer scorer(int ord) {
-      return AnnIndex.scorer(unit, dim, unit.get(ord));
+      return AnnIndex.scorer(rows, dim, rows.get(ord));
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class ItemTable {
   private final long[] keys;
   private final float[] panels;
   private final float[] centroid;
+  private final float[] coldUser;
   private final long triggerTime;
   private final KeyIndex index;
   private volatile AnnIndex ann;
@@ -44,6 +45,7 @@ public final class ItemTable {
     for (int c = 0; c < dim && size > 0; c++) {
       centroid[c] /= size;
     }
+    this.coldUser = b.coldUser != null && b.coldUser.length == dim ? b.coldUser.clone() : centroid;
   }
 
   public static Builder builder(long version) {
@@ -115,6 +117,14 @@ public final class ItemTable {
     return centroid.clone();
   }
 
+  /**
+   * Where a user with no known items is placed (a copy): the version's mean user vector when the
+   * model published one (its COMMIT), else the mean item vector.
+   */
+  public float[] coldUser() {
+    return coldUser.clone();
+  }
+
   /** The approximate index, or null (then top-K is an exact scan). */
   public AnnIndex ann() {
     return ann;
@@ -146,6 +156,7 @@ public final class ItemTable {
     private float[] data = new float[0];
     private final KeyIndex index = new KeyIndex(16);
     private long triggerTime;
+    private float[] coldUser;
 
     private Builder(long version) {
       this.version = version;
@@ -217,6 +228,12 @@ public final class ItemTable {
       this.keys = b.keys;
       this.data = b.data;
       this.index.copyFrom(b.index);
+      return this;
+    }
+
+    /** The version's mean user vector (null or empty: none; then the centroid stands in). */
+    public Builder coldUser(float[] v) {
+      this.coldUser = v == null || v.length == 0 ? null : v.clone();
       return this;
     }
 

@@ -104,6 +104,11 @@ public final class ServedCatalog {
 
   /** A version's COMMIT: its table is built and goes live (after its index is built, when it needs one). */
   public synchronized Commit commit(long version, long triggerTime, int expectedItems) {
+    return commit(version, triggerTime, expectedItems, null);
+  }
+
+  /** As {@link #commit(long, long, int)}, with the version's mean user vector (where users without items are placed). */
+  public synchronized Commit commit(long version, long triggerTime, int expectedItems, float[] coldUser) {
     if (version <= newestCommitted) {
       return Commit.ALREADY;
     }
@@ -113,7 +118,7 @@ public final class ServedCatalog {
     if (pending.size() < expectedItems) {
       LOG.warn("Model version {} committed with {} of its {} item vectors", version, pending.size(), expectedItems);
     }
-    ItemTable t = pending.triggerTime(triggerTime).build();
+    ItemTable t = pending.triggerTime(triggerTime).coldUser(coldUser).build();
     pending = null;
     install(t);
     return Commit.COMMITTED;

@@ -12,8 +12,10 @@ import org.apache.lucene.util.Bits;
  *       a vector of a served version is scored by the newest such version, with the items taken
  *       since its newest vector arrived folded in ({@link FoldIn}). A user no served version knows is
  *       placed at the mean of its items' vectors in the newest version; a user with none of those
- *       (no items, or only items the version does not have) at the mean of all item vectors (the
- *       centroid): the one rule for users without items, offline and in the stream.
+ *       (no items, or only items the version does not have) at the version's mean user vector
+ *       (what the model says an average user likes; published with the version's COMMIT), or at the
+ *       mean item vector when the version has none: the one rule for users without items, offline
+ *       and in the stream.
  *   <li>{@link #rank}: the exact 1-based rank of the target among the items the user has not
  *       interacted with (strictly higher scores only, so ties count in the target's favour); 0 when
  *       the version does not have the item (a miss, never a fallback ranking).
@@ -40,7 +42,7 @@ public final class ServingCore {
     ItemTable t = served[0];
     ensureSum(u, t, 0);
     if (u.sumCount == 0) {
-      return new Placement(t, t.centroid(), false);
+      return new Placement(t, t.coldUser(), false);
     }
     float[] mean = u.sum.clone();
     for (int c = 0; c < mean.length; c++) {

@@ -121,6 +121,44 @@ class ServingCoreTest {
   }
 
   @Test
+  void concurrentSearchesOfOneIndexAgreeWithSequentialOnes() throws Exception {
+    ItemTable t = randomTable(1, 3000, 32, 8);
+    t.attach(AnnIndex.build(t, AnnIndex.Settings.defaults()));
+    Random r = new Random(9);
+    float[][] qs = new float[400][];
+    int[][] expected = new int[qs.length][];
+    ServingCore.TopK top = new ServingCore.TopK(10);
+    for (int k = 0; k < qs.length; k++) {
+      qs[k] = randomVector(32, r);
+      ServingCore.topK(t, qs[k], new UserState(), top);
+      expected[k] = java.util.Arrays.copyOf(top.rows, top.size);
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int th = 0; th < 4; th++) {
+      Thread x = new Thread(() -> {
+        ServingCore.TopK mine = new ServingCore.TopK(10);
+        try {
+          for (int rep = 0; rep < 3; rep++) {
+            for (int k = 0; k < qs.length; k++) {
+              ServingCore.topK(t, qs[k], new UserState(), mine);
+              assertArrayEquals(expected[k], java.util.Arrays.copyOf(mine.rows, mine.size));
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.add(x);
+      x.start();
+    }
+    for (Thread x : threads) {
+      x.join();
+    }
+    assertTrue(failures.isEmpty(), "concurrent searches: " + failures);
+  }
+
+  @Test
   void hnswRecallAtDefaultsOnAClusteredCatalog() {
     // 20,000 items in 50 clusters, d=64 (like trained embeddings): recall@10 at the default settings
     Random r = new Random(5);
@@ -166,7 +204,10 @@ class ServingCoreTest {
     UserState none = new UserState();
     ServingCore.Placement p = ServingCore.place(none, served);
     assertFalse(p.known());
-    assertArrayEquals(new float[] {0, 0}, p.vector(), 1e-6f, "no items: the centroid");
+    assertArrayEquals(new float[] {0, 0}, p.vector(), 1e-6f, "no items, no mean user vector published: the centroid");
+    ItemTable withMeanUser = ItemTable.builder(3).put("a", new float[] {1, 0}).coldUser(new float[] {0.2f, 0.7f}).build();
+    assertArrayEquals(new float[] {0.2f, 0.7f}, ServingCore.place(new UserState(), new ItemTable[] {withMeanUser}).vector(), 1e-6f,
+        "no items: the version's mean user vector");
     UserState unknown = new UserState();
     unknown.added(ItemKeys.of("a"), t);
     unknown.added(ItemKeys.of("zzz"), t); // not in the version

@@ -53,6 +53,7 @@ public final class EmbeddingsReplay implements CatalogReplay {
     Map<String, float[]> items = new LinkedHashMap<>();
     long newest = 0;
     long triggerTime = 0;
+    float[] coldUser = null;
     long read = 0;
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -87,6 +88,10 @@ public final class EmbeddingsReplay implements CatalogReplay {
           } else if (e.getKind() == EmbeddingKind.COMMIT && e.getModelVersion() > newest) {
             newest = e.getModelVersion();
             triggerTime = e.getTriggerTime().toEpochMilli();
+            coldUser = new float[e.getVector().size()];
+            for (int i = 0; i < coldUser.length; i++) {
+              coldUser[i] = e.getVector().get(i);
+            }
           }
         }
       }
@@ -94,7 +99,7 @@ public final class EmbeddingsReplay implements CatalogReplay {
     if (newest == 0) {
       return null;
     }
-    ItemTable.Builder b = ItemTable.builder(newest).triggerTime(triggerTime);
+    ItemTable.Builder b = ItemTable.builder(newest).triggerTime(triggerTime).coldUser(coldUser);
     for (Map.Entry<String, float[]> en : items.entrySet()) {
       try {
         b.put(en.getKey(), en.getValue());

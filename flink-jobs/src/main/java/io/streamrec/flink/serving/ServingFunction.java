@@ -259,7 +259,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     if (m.kind != ModelUpdate.COMMIT) {
       return; // users come keyed
     }
-    ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items);
+    ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items, m.vector);
     boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     if (c == ServedCatalog.Commit.MISSING && first) {
       LOG.warn("Model version {} committed without its item vectors (read from the middle of the embeddings topic?); "

@@ -36,7 +36,7 @@ public final class ServingOptions {
       description = "Catalogs of at least this many items serve top-K from an HNSW index; smaller ones by an exact scan. Default: ${DEFAULT-VALUE}.")
   int annMinItems;
 
-  @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
   int hnswM;
 
   @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")

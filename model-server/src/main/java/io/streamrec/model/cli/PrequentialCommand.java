@@ -328,7 +328,7 @@ public final class PrequentialCommand implements Callable<Integer> {
   }
 
   private static ItemTable table(ModelVersion v) {
-    ItemTable.Builder b = ItemTable.builder(v.version());
+    ItemTable.Builder b = ItemTable.builder(v.version()).coldUser(v.meanUserVector());
     for (int k = 0; k < v.itemIds().size(); k++) {
       b.put(v.itemIds().get(k), v.row(v.itemVectors(), k));
     }

@@ -287,7 +287,7 @@ public final class ModelServer implements AutoCloseable {
           producer.send(new ProducerRecord<>(topic, 0, ("i:" + v.itemIds().get(k)).getBytes(StandardCharsets.UTF_8), null));
         }
       }
-      EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, new float[0]);
+      EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, v.meanUserVector());
       commit.setThroughSeq(v.throughSeq());
       commit.setTriggerId(cut.getTriggerId());
       commit.setUsers(v.userIds().size());

@@ -19,4 +19,19 @@ public record ModelVersion(long version, long throughSeq, int dim, List<String> 
     System.arraycopy(table, k * dim, r, 0, dim);
     return r;
   }
+
+  /** The mean of the user vectors: where serving places a user with no known items (published on the COMMIT). */
+  public float[] meanUserVector() {
+    float[] m = new float[dim];
+    int n = userIds.size();
+    for (int k = 0; k < n; k++) {
+      for (int c = 0; c < dim; c++) {
+        m[c] += userVectors[k * dim + c];
+      }
+    }
+    for (int c = 0; c < dim && n > 0; c++) {
+      m[c] /= n;
+    }
+    return m;
+  }
 }
