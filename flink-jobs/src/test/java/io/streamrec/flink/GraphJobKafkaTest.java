@@ -30,7 +30,8 @@ class GraphJobKafkaTest {
     TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, PARTITIONS, (short) 1);
     return new GraphJobConfig(SharedBroker.bootstrap(), topics, prefix + "job", 2, PARTITIONS, 10_000,
         Duration.ofSeconds(3), InteractionValidator.defaults(), Duration.ZERO, checkpoints.toUri().toString(),
-        Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of());
+        Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of())
+        .withItemDegrees(true); // the optional degree stage, so the changelog's degrees are checked too
   }
 
   private static Configuration local() {

@@ -28,10 +28,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--backlog", defaultValue = "80000",
       description = "Events the world keeps queued ahead of the job in the throughput phase (the job is never idle). Default: ${DEFAULT-VALUE}.")
   long backlog;
+
+  @Option(names = "--trigger-edges", defaultValue = "0",
+      description = "New edges per training trigger (0: as many as --warmup-events); a trigger also fires every 2 minutes. Default: ${DEFAULT-VALUE}.")
+  long triggerEdges;
 
   @Option(names = "--warmup-rate", defaultValue = "20000", description = "Events/s of the warm-up. Default: ${DEFAULT-VALUE}.")
   double warmupRate;
@@ -124,7 +130,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
     margs.addAll(modelArgs);
     ServingConfig serving = servingOptions.config();
     LOG.info("Size {} items x {} users: starting the loop (warm-up of {} events)", items, users, warmupEvents);
-    LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(dir, 0, topics, 4, 2, warmupEvents, Duration.ofSeconds(120),
+    LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(dir, 0, topics, 4, 2, triggerEdges > 0 ? triggerEdges : warmupEvents,
+        Duration.ofSeconds(120),
         Duration.ofSeconds(2), true, serving, null, margs, "6g"));
     ObjectNode r = json.createObjectNode();
     r.put("items", items);
@@ -137,7 +144,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       LOG.info("Warm-up produced; waiting for the first version to be live");
       List<MetricPoint> points = new CopyOnWriteArrayList<>();
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-      long[] window = {Long.MAX_VALUE, Long.MAX_VALUE};
+      long[] window = {Long.MAX_VALUE, Long.MAX_VALUE, 0}; // latency window start, end; 1 = stop reading
       Thread reader = new Thread(() -> read(loop.bootstrap(), topics, points, latencies, window), "scale-reader");
       reader.setDaemon(true);
       reader.start();
@@ -223,6 +230,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
       r.put("jvm_rss_bytes", rss);
       r.put("events_before_measuring", produced);
       LOG.info("Size {} items x {} users: {}", items, users, r);
+      window[2] = 1;
+      reader.join(5_000);
     } finally {
       loop.close();
     }
@@ -245,7 +254,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       parts.addAll(KafkaClients.partitions(c, topics.recommendations()));
       c.assign(parts);
       c.seekToBeginning(parts);
-      while (true) {
+      while (window[2] == 0) {
         for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
           if (rec.topic().equals(topics.metrics())) {
             points.add(mc.decode(rec.value()));
@@ -275,8 +284,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
       }
     };
     a.start();
-    ctx.getConfiguration().addAppender(a);
-    ctx.getRootLogger().addAppender(ctx.getConfiguration().getAppender(a.getName()));
+    var config = ctx.getConfiguration();
+    config.addAppender(a);
+    // the coordinator logs each completed checkpoint at INFO (the launcher's console shows WARN): to this appender only
+    String name = "org.apache.flink.runtime.checkpoint.CheckpointCoordinator";
+    LoggerConfig lc = new LoggerConfig(name, Level.INFO, false);
+    lc.addAppender(a, Level.INFO, null);
+    config.removeLogger(name);
+    config.addLogger(name, lc);
     ctx.updateLoggers();
   }
 
