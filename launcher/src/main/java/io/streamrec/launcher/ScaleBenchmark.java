@@ -226,6 +226,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
       r.put("ann_recall_samples", recall.stream().mapToLong(MetricPoint::getSamples).sum());
       r.put("trigger_to_live_s_p99", live.isEmpty() ? -1 : FreshnessBenchmark.pct(live, 0.99));
       r.put("versions_live", live.size());
+      points.stream().filter(p -> p.getName().equals("version_live_seconds")).reduce((a, b) -> b)
+          .ifPresent(p -> r.put("served_items", p.getSamples()));
       r.put("jvm_heap_used_bytes", heap);
       r.put("jvm_rss_bytes", rss);
       r.put("events_before_measuring", produced);

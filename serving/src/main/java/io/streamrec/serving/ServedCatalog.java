@@ -42,6 +42,7 @@ public final class ServedCatalog {
   private long newestCommitted;
   private volatile ItemTable[] served;
   private ExecutorService builder;
+  private boolean released;
 
   private ServedCatalog(String scope, Settings settings) {
     this.scope = scope;
@@ -63,6 +64,7 @@ public final class ServedCatalog {
       if (--users == 0) {
         SHARED.remove(scope);
         synchronized (this) {
+          released = true;
           if (builder != null) {
             builder.shutdownNow();
           }
@@ -165,6 +167,9 @@ public final class ServedCatalog {
   }
 
   private void goLive(ItemTable t, double indexSeconds) {
+    if (released) {
+      return; // an index finished after its job let go of the catalog
+    }
     ItemTable[] now = served;
     if (now != null && now[0].version() >= t.version()) {
       return; // a newer version went live first

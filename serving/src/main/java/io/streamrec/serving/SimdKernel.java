@@ -89,13 +89,6 @@ final class SimdKernel implements VectorMath.Kernel {
         }
       }
     }
-    for (int r = full * L; r < n; r++) {
-      float x = dot(p, r, d, q);
-      if (x > threshold) {
-        above++;
-      }
-      heap.offer(r, x);
-    }
-    return above;
+    return above + VectorMath.ScalarKernel.scanRows(p, full * L, n, d, q, threshold, heap);
   }
 }

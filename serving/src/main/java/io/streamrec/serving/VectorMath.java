@@ -103,9 +103,14 @@ public final class VectorMath {
 
     @Override
     public int scan(float[] p, int n, int d, float[] q, float threshold, TopKHeap heap) {
+      return scanRows(p, 0, n, d, q, threshold, heap);
+    }
+
+    /** {@link #scan} over rows [from, n), one row at a time (also the SIMD kernel's last, partial panel). */
+    static int scanRows(float[] p, int from, int n, int d, float[] q, float threshold, TopKHeap heap) {
       int above = 0;
-      for (int r = 0; r < n; r++) {
-        float x = dot(p, r, d, q);
+      for (int r = from; r < n; r++) {
+        float x = panelDot(p, r, d, q);
         if (x > threshold) {
           above++;
         }

@@ -173,30 +173,35 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves); // a repeat or a remove of nothing
       return;
     }
-    UserState u = user();
     ItemTable[] served = catalog.served();
+    if (served == null) { // no version yet: the plain adjacency; a user's serving value starts from it once one is live
+      out.collect(UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves));
+      return;
+    }
+    UserState u = user();
     long key = ItemKeys.of(e.item);
-    ServingCore.Placement before = served == null ? null : ServingCore.place(u, served);
-    if (before != null && newEdge) {
+    ServingCore.Placement before = ServingCore.place(u, served);
+    if (newEdge) {
       score(e, u, key, before, ctx);
     }
     EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves);
     out.collect(change);
     if (change.added) {
-      u.added(key, before == null ? null : before.table());
+      u.added(key, before.table());
     } else {
       u.removed(key);
     }
-    if (served != null) {
-      ServingCore.Placement after = ServingCore.place(u, served);
-      ServingCore.topK(after.table(), after.vector(), u, annTop);
-      ctx.output(RECOMMENDATIONS, new RecommendationOut(e.user, ServingCore.ids(after.table(), annTop),
-          ServingCore.scores(annTop), after.table().version(), e.time, System.currentTimeMillis()));
-    }
+    ServingCore.Placement after = ServingCore.place(u, served);
+    ServingCore.topK(after.table(), after.vector(), u, annTop);
+    ctx.output(RECOMMENDATIONS, new RecommendationOut(e.user, ServingCore.ids(after.table(), annTop),
+        ServingCore.scores(annTop), after.table().version(), e.time, System.currentTimeMillis()));
     users.update(u);
   }
 
-  /** The user's serving value; a user from before this state existed gets its seen set from the adjacency, once. */
+  /**
+   * The user's serving value. A user without one (new, or whose events all came before the first
+   * version went live, or from before this state existed) gets its seen set from the adjacency, once.
+   */
   private UserState user() throws Exception {
     UserState u = users.value();
     if (u != null) {
