@@ -133,6 +133,20 @@ class ServingHarnessTest {
   }
 
   @Test
+  void anEdgeBetweenAUserVectorAndItsVersionsCommitStaysSeen() throws Exception {
+    try (var h = harness("early-vector-" + System.nanoTime(), null)) {
+      h.processBroadcastElement(item(1, "a", 3, 0), 1);
+      h.processBroadcastElement(item(1, "b", 2, 0), 1);
+      h.processBroadcastElement(item(1, "c", 1, 0), 1);
+      h.processElement(UserInput.of(new ModelUpdate(ModelUpdate.USER, "u1", 1, new float[] {1, 0}, 0, 0, 0)), 2);
+      h.processElement(click("u1", "a", 3), 3); // no version live yet
+      h.processBroadcastElement(commit(1, 3), 4);
+      h.processElement(click("u1", "c", 5), 5);
+      assertArrayEquals(new String[] {"b"}, recs(h).get(0).items, "a, taken before the COMMIT, is still excluded");
+    }
+  }
+
+  @Test
   void aRestoreRebuildsTheItemTableFromTheEmbeddingsTopic() throws Exception {
     Topics topics = new Topics("harness-" + System.nanoTime() + ".");
     TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, 1, (short) 1);

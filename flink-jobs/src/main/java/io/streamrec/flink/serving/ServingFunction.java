@@ -174,8 +174,20 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       return;
     }
     ItemTable[] served = catalog.served();
-    if (served == null) { // no version yet: the plain adjacency; a user's serving value starts from it once one is live
-      out.collect(UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves));
+    if (served == null) {
+      // no version live yet: the adjacency, and the serving value only where one exists (a user vector of the
+      // first version may arrive before its COMMIT); others get theirs from the adjacency once a version is live
+      EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves);
+      out.collect(change);
+      UserState u = users.value();
+      if (u != null) {
+        if (change.added) {
+          u.added(ItemKeys.of(e.item), null);
+        } else {
+          u.removed(ItemKeys.of(e.item));
+        }
+        users.update(u);
+      }
       return;
     }
     UserState u = user();
