@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -103,7 +104,15 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   @Override
   public void open(OpenContext ctx) {
     adjacency = getRuntimeContext().getMapState(UserAdjacencyFunction.descriptor(ttl));
-    users = getRuntimeContext().getState(userDescriptor());
+    ValueStateDescriptor<UserState> ud = userDescriptor();
+    if (ttl != null && !ttl.isZero()) { // an inactive user's value goes with its adjacency
+      ud.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+          .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+          .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+          .cleanupInRocksdbCompactFilter(10_000)
+          .build());
+    }
+    users = getRuntimeContext().getState(ud);
     catalog = ServedCatalog.acquire(getRuntimeContext().getJobInfo().getJobId() + "/" + scope, config.catalog());
     sample = config.rankSample();
     exactTop = new ServingCore.TopK(config.topK());
