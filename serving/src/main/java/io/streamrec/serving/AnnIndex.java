@@ -71,18 +71,8 @@ public final class AnnIndex {
     }
   }
 
-  /** The same graph searched with another beam width (for choosing one by measurement). */
-  public static AnnIndex withEf(AnnIndex a, int efSearch) {
-    Settings s = a.settings;
-    return new AnnIndex(a.table, a.rows, a.graph, new Settings(s.maxConn(), s.beamWidth(), efSearch, s.seed()), a.buildSeconds);
-  }
-
   public double buildSeconds() {
     return buildSeconds;
-  }
-
-  public Settings settings() {
-    return settings;
   }
 
   public long bytes() {

@@ -1,7 +1,6 @@
 package io.streamrec.serving;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * The item vectors of one model version: ids, their 64-bit keys ({@link ItemKeys}) and one
@@ -112,11 +111,6 @@ public final class ItemTable {
     return VectorMath.KERNEL.dot(panels, row, dim, user);
   }
 
-  /** The mean item vector (a copy). */
-  public float[] centroid() {
-    return centroid.clone();
-  }
-
   /**
    * Where a user with no known items is placed (a copy): the version's mean user vector when the
    * model published one (its COMMIT), else the mean item vector.
@@ -137,13 +131,6 @@ public final class ItemTable {
   /** Approximate heap bytes: vectors, keys, ids' references and the index (id strings not counted). */
   public long bytes() {
     return panels.length * 4L + keys.length * 8L + ids.length * 8L + index.bytes() + (ann == null ? 0 : ann.bytes());
-  }
-
-  /** Calls {@code f} with each item id. */
-  public void forEachId(Consumer<String> f) {
-    for (int r = 0; r < size; r++) {
-      f.accept(ids[r]);
-    }
   }
 
   /** A version's items as they arrive; a repeated id replaces its vector. Not thread-safe. */
@@ -207,27 +194,6 @@ public final class ItemTable {
         index.put(key, at);
       }
       System.arraycopy(vector, 0, data, at * dim, dim);
-      return this;
-    }
-
-    /** Removes an item (a withdrawal read while rebuilding from a compacted topic). */
-    public Builder remove(String id) {
-      int at = index.get(ItemKeys.of(id));
-      if (at < 0 || !ids[at].equals(id)) {
-        return this;
-      }
-      // rebuild without it: withdrawals are rare and only seen while rebuilding
-      Builder b = new Builder(version);
-      for (int r = 0; r < size; r++) {
-        if (r != at) {
-          b.put(ids[r], Arrays.copyOfRange(data, r * dim, (r + 1) * dim));
-        }
-      }
-      this.size = b.size;
-      this.ids = b.ids;
-      this.keys = b.keys;
-      this.data = b.data;
-      this.index.copyFrom(b.index);
       return this;
     }
 

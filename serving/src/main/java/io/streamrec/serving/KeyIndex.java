@@ -67,12 +67,6 @@ final class KeyIndex {
     return (int) (key ^ (key >>> 32));
   }
 
-  void copyFrom(KeyIndex o) {
-    keys = o.keys;
-    rows = o.rows;
-    size = o.size;
-  }
-
   long bytes() {
     return keys.length * 12L;
   }

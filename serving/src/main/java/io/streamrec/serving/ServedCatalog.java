@@ -73,10 +73,6 @@ public final class ServedCatalog {
     }
   }
 
-  public Settings settings() {
-    return settings;
-  }
-
   /** The live tables, newest first, or null before the first version. */
   public ItemTable[] served() {
     return served;
@@ -104,12 +100,10 @@ public final class ServedCatalog {
     }
   }
 
-  /** A version's COMMIT: its table is built and goes live (after its index is built, when it needs one). */
-  public synchronized Commit commit(long version, long triggerTime, int expectedItems) {
-    return commit(version, triggerTime, expectedItems, null);
-  }
-
-  /** As {@link #commit(long, long, int)}, with the version's mean user vector (where users without items are placed). */
+  /**
+   * A version's COMMIT: its table is built and goes live (after its index is built, when it needs
+   * one), with the version's mean user vector (where users without items are placed; null: none).
+   */
   public synchronized Commit commit(long version, long triggerTime, int expectedItems, float[] coldUser) {
     if (version <= newestCommitted) {
       return Commit.ALREADY;

@@ -271,18 +271,18 @@ class ServingCoreTest {
     ServedCatalog c = ServedCatalog.acquire("test-" + System.nanoTime(), new ServedCatalog.Settings(100, AnnIndex.Settings.defaults()));
     try {
       assertNull(c.served());
-      assertEquals(ServedCatalog.Commit.MISSING, c.commit(1, 0, 1));
+      assertEquals(ServedCatalog.Commit.MISSING, c.commit(1, 0, 1, null));
       c.put(1, "a", new float[] {1, 0});
       c.put(1, "a", new float[] {1, 0}); // the other task's copy of the same record
       c.put(1, "b", new float[] {0, 1});
       assertNull(c.served(), "nothing is live before the COMMIT");
-      assertEquals(ServedCatalog.Commit.COMMITTED, c.commit(1, 0, 2));
-      assertEquals(ServedCatalog.Commit.ALREADY, c.commit(1, 0, 2));
+      assertEquals(ServedCatalog.Commit.COMMITTED, c.commit(1, 0, 2, null));
+      assertEquals(ServedCatalog.Commit.ALREADY, c.commit(1, 0, 2, null));
       assertEquals(2, c.served()[0].size());
       c.put(1, "late", new float[] {1, 1}); // a task behind on the topic
       c.put(2, "a", new float[] {0, 1});
       assertEquals(1, c.served()[0].version(), "v2 is not live until its COMMIT");
-      c.commit(2, 0, 1);
+      c.commit(2, 0, 1, null);
       assertEquals(2, c.served()[0].version());
       assertEquals(1, c.served()[1].version());
       assertEquals(2, c.served()[1].size(), "v1 kept whole, the late record ignored");
@@ -290,7 +290,7 @@ class ServingCoreTest {
       for (int i = 0; i < 150; i++) {
         c.put(3, "i" + i, new float[] {i, 1});
       }
-      c.commit(3, 0, 150);
+      c.commit(3, 0, 150, null);
       long deadline = System.currentTimeMillis() + 30_000;
       while (c.served()[0].version() != 3 && System.currentTimeMillis() < deadline) {
         Thread.sleep(10);
@@ -323,7 +323,7 @@ class ServingCoreTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.put("b", new float[] {1}));
     assertTrue(e.getMessage().contains("item b"));
     assertThrows(IllegalArgumentException.class, () -> b.put("c", new float[] {Float.NaN, 0}));
-    ItemTable t = b.put("a", new float[] {3, 4}).remove("zzz").build();
+    ItemTable t = b.put("a", new float[] {3, 4}).build();
     assertEquals(1, t.size());
     assertArrayEquals(new float[] {3, 4}, t.vector(0));
     assertEquals(-1, t.row("b"));

@@ -1,8 +1,9 @@
 package io.streamrec.flink.kafka;
 
 import io.streamrec.flink.serving.CatalogReplay;
+import io.streamrec.flink.serving.EmbeddingDeserializer;
+import io.streamrec.flink.serving.ModelUpdate;
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.serving.ItemTable;
 import java.nio.charset.StandardCharsets;
@@ -78,20 +79,13 @@ public final class EmbeddingsReplay implements CatalogReplay {
             LOG.warn("Rebuilding served items: skipping undecodable record at offset {}: {}", r.offset(), ex.toString());
             continue;
           }
-          if (e.getKind() == EmbeddingKind.ITEM) {
-            List<Float> v = e.getVector();
-            float[] f = new float[v.size()];
-            for (int i = 0; i < f.length; i++) {
-              f[i] = v.get(i);
-            }
-            items.put(e.getEntityId(), f);
-          } else if (e.getKind() == EmbeddingKind.COMMIT && e.getModelVersion() > newest) {
-            newest = e.getModelVersion();
-            triggerTime = e.getTriggerTime().toEpochMilli();
-            coldUser = new float[e.getVector().size()];
-            for (int i = 0; i < coldUser.length; i++) {
-              coldUser[i] = e.getVector().get(i);
-            }
+          ModelUpdate u = EmbeddingDeserializer.toUpdate(e);
+          if (u.kind == ModelUpdate.ITEM) {
+            items.put(u.id, u.vector);
+          } else if (u.kind == ModelUpdate.COMMIT && u.version > newest) {
+            newest = u.version;
+            triggerTime = u.triggerTime;
+            coldUser = u.vector;
           }
         }
       }

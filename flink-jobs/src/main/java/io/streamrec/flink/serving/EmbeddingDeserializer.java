@@ -42,7 +42,8 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
     }
   }
 
-  static ModelUpdate toUpdate(EmbeddingRecord r) {
+  /** One embeddings record as serving reads it (also what a rebuild from the topic reads). */
+  public static ModelUpdate toUpdate(EmbeddingRecord r) {
     byte kind = r.getKind() == EmbeddingKind.USER ? ModelUpdate.USER
         : r.getKind() == EmbeddingKind.ITEM ? ModelUpdate.ITEM : ModelUpdate.COMMIT;
     List<Float> v = r.getVector();

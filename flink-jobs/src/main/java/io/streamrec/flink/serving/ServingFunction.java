@@ -168,7 +168,10 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   @Override
   public void processElement(UserInput in, ReadOnlyContext ctx, Collector<EdgeChange> out) throws Exception {
     rebuildOnce(ctx.getBroadcastState(VERSIONS_SERVED));
-    reportLive(ctx);
+    MetricOut live = newlyLive();
+    if (live != null) {
+      ctx.output(VERSIONS, live);
+    }
     if (in.vector != null) {
       UserState u = user();
       u.vectorArrived(in.vector.version, in.vector.vector);
@@ -260,18 +263,21 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     ctx.output(SCORED, new Scored(t.version(), rank, e.time, recall));
   }
 
-  /** Task 0 reports when a new version went live in its TaskManager (trigger → live). */
-  private void reportLive(ReadOnlyContext ctx) {
+  /**
+   * When a new version has gone live in this TaskManager since the last call: task 0's trigger → live
+   * point for the metrics topic (the others only note the version); null otherwise.
+   */
+  private MetricOut newlyLive() {
     ItemTable[] s = catalog.served();
     if (s == null || s[0].version() <= reportedLive) {
-      return;
+      return null;
     }
     reportedLive = s[0].version();
-    if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && s[0].triggerTime() > 0) {
-      long now = System.currentTimeMillis();
-      ctx.output(VERSIONS, new MetricOut("version_live_seconds", (now - s[0].triggerTime()) / 1000.0, s[0].version(), "version",
-          s[0].size(), now));
+    if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0 || s[0].triggerTime() <= 0) {
+      return null;
     }
+    long now = System.currentTimeMillis();
+    return new MetricOut("version_live_seconds", (now - s[0].triggerTime()) / 1000.0, s[0].version(), "version", s[0].size(), now);
   }
 
   @Override
@@ -302,12 +308,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
         state.remove(committed.get(i));
       }
     }
-    ItemTable[] s = catalog.served();
-    if (s != null && s[0].version() > reportedLive && first && s[0].triggerTime() > 0) {
-      reportedLive = s[0].version();
-      long now = System.currentTimeMillis();
-      ctx.output(VERSIONS, new MetricOut("version_live_seconds", (now - s[0].triggerTime()) / 1000.0, s[0].version(), "version",
-          s[0].size(), now));
+    MetricOut live = newlyLive();
+    if (live != null) {
+      ctx.output(VERSIONS, live);
     }
   }
 }

@@ -116,9 +116,8 @@ public final class PrequentialCommand implements Callable<Integer> {
     IncrementalModel model = new IncrementalModel(s);
     Map<String, Integer> popularity = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
-    Map<String, List<String>> history = new HashMap<>();
     for (int k = 0; k < start; k++) {
-      learn(model, popularity, seen, history, events.get(k));
+      learn(model, popularity, seen, events.get(k));
     }
     long t0 = System.nanoTime();
     ModelVersion first = model.fineTune(start);
@@ -170,7 +169,7 @@ public final class PrequentialCommand implements Callable<Integer> {
           inWindow = 0;
         }
       }
-      if (learn(model, popularity, seen, history, e)) {
+      if (learn(model, popularity, seen, e)) {
         current.learn(u, i);
         firstScorer.learn(u, i);
       }
@@ -263,11 +262,10 @@ public final class PrequentialCommand implements Callable<Integer> {
 
   /** Learns one event; true when it added an edge. */
   private static boolean learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen,
-      Map<String, List<String>> history, long[] e) {
+      long[] e) {
     String u = "u" + e[0];
     String i = "i" + e[1];
     if (seen.computeIfAbsent(u, x -> new HashSet<>()).add(i)) {
-      history.computeIfAbsent(u, x -> new ArrayList<>()).add(i);
       model.addEdge(u, i);
       popularity.merge(i, 1, Integer::sum);
       return true;
