@@ -96,7 +96,7 @@ public final class PipelineCommand implements Callable<Integer> {
   String modelHeap;
 
   @Option(names = "--model-arg", paramLabel = "ARG",
-      description = "Extra argument for the model server's serve command (repeatable), e.g. --model-arg=--steps-per-version=300.")
+      description = "Extra argument for the model server's serve command (repeatable), e.g. --model-arg=--version-seconds=30.")
   List<String> modelArgs = new ArrayList<>();
 
   @Mixin

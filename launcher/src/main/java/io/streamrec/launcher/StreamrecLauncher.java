@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The pipeline side of {@code ./streamrec}: single-machine runs and pipeline benchmarks. */
 @Command(name = "streamrec", mixinStandardHelpOptions = true,
     description = "streamrec pipeline commands (the model commands are listed by ./streamrec --help).",
-    subcommands = {PipelineCommand.class, WorldCommand.class, ReplayCommand.class, TailCommand.class, IngestBenchmark.class, FreshnessBenchmark.class, ScaleBenchmark.class})
+    subcommands = {PipelineCommand.class, WorldCommand.class, ReplayCommand.class, TailCommand.class, IngestBenchmark.class, FreshnessBenchmark.class, ScaleBenchmark.class,
+        AnnBenchmark.class})
 public final class StreamrecLauncher {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamrecLauncher());

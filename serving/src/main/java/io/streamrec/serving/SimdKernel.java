@@ -20,21 +20,21 @@ final class SimdKernel implements VectorMath.Kernel {
   }
 
   @Override
-  public float dot(float[] a, float[] b) {
+  public float dot(float[] q, float[] rows, int off) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int c = 0;
-    int n = a.length;
+    int n = q.length;
     for (; c + 2 * L <= n; c += 2 * L) {
-      a0 = FloatVector.fromArray(S, a, c).fma(FloatVector.fromArray(S, b, c), a0);
-      a1 = FloatVector.fromArray(S, a, c + L).fma(FloatVector.fromArray(S, b, c + L), a1);
+      a0 = FloatVector.fromArray(S, q, c).fma(FloatVector.fromArray(S, rows, off + c), a0);
+      a1 = FloatVector.fromArray(S, q, c + L).fma(FloatVector.fromArray(S, rows, off + c + L), a1);
     }
     for (; c + L <= n; c += L) {
-      a0 = FloatVector.fromArray(S, a, c).fma(FloatVector.fromArray(S, b, c), a0);
+      a0 = FloatVector.fromArray(S, q, c).fma(FloatVector.fromArray(S, rows, off + c), a0);
     }
     float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
     for (; c < n; c++) {
-      s += a[c] * b[c];
+      s += q[c] * rows[off + c];
     }
     return s;
   }

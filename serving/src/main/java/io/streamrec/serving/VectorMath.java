@@ -18,8 +18,8 @@ public final class VectorMath {
     /** How many of rows [0, n) score strictly above {@code threshold} against {@code q}. */
     int countAbove(float[] panels, int n, int d, float[] q, float threshold);
 
-    /** {@code a · b} of two plain arrays of one length (HNSW comparisons). */
-    float dot(float[] a, float[] b);
+    /** {@code q} · the {@code q.length} floats of {@code rows} from {@code off} (a row-major copy: HNSW visits). */
+    float dot(float[] q, float[] rows, int off);
 
     /** One pass: the count above {@code threshold}, and every row that could enter {@code heap} offered to it. */
     int scan(float[] panels, int n, int d, float[] q, float threshold, TopKHeap heap);
@@ -82,10 +82,10 @@ public final class VectorMath {
     }
 
     @Override
-    public float dot(float[] a, float[] b) {
+    public float dot(float[] q, float[] rows, int off) {
       float s = 0;
-      for (int c = 0; c < a.length; c++) {
-        s += a[c] * b[c];
+      for (int c = 0; c < q.length; c++) {
+        s += q[c] * rows[off + c];
       }
       return s;
     }

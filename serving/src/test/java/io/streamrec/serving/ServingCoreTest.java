@@ -121,6 +121,36 @@ class ServingCoreTest {
   }
 
   @Test
+  void ownSearchFindsWhatLucenesSearchFindsOnTheSameGraph() {
+    ItemTable t = randomTable(1, 6000, 32, 12);
+    AnnIndex a = AnnIndex.build(t, new AnnIndex.Settings(16, 100, 40, 42));
+    Random r = new Random(13);
+    int[] ours = new int[10];
+    int[] lucene = new int[10];
+    float[] scores = new float[10];
+    int agree = 0;
+    int queries = 300;
+    for (int k = 0; k < queries; k++) {
+      float[] q = randomVector(32, r);
+      assertEquals(10, a.search(q, 10, null, ours, scores));
+      for (int i = 1; i < 10; i++) {
+        assertTrue(scores[i - 1] >= scores[i], "best first");
+      }
+      int n = a.searchWithLucene(q, 10, lucene);
+      Set<Integer> theirs = new HashSet<>();
+      for (int i = 0; i < n; i++) {
+        theirs.add(lucene[i]);
+      }
+      for (int row : ours) {
+        agree += theirs.contains(row) ? 1 : 0;
+      }
+    }
+    // the same walk (greedy descent, then a beam of ef on layer 0): it ends where Lucene's does,
+    // up to ties in the order candidates of equal score are taken
+    assertTrue(agree >= 0.99 * queries * 10, "agreement with Lucene's search " + agree + " / " + queries * 10);
+  }
+
+  @Test
   void concurrentSearchesOfOneIndexAgreeWithSequentialOnes() throws Exception {
     ItemTable t = randomTable(1, 3000, 32, 8);
     t.attach(AnnIndex.build(t, AnnIndex.Settings.defaults()));

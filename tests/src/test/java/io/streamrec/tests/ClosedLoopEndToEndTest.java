@@ -89,7 +89,7 @@ class ClosedLoopEndToEndTest {
             "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
             "-cp", msJar.toAbsolutePath() + File.pathSeparator + msLib.toAbsolutePath() + File.separator + "*",
             "io.streamrec.model.cli.ModelCli", "serve", "--bootstrap-servers", bootstrap, "--topic-prefix", PREFIX,
-            "--state-dir", state.toString(), "--http", "off", "--initial-epochs", "10", "--steps-per-version", "50");
+            "--state-dir", state.toString(), "--http", "off", "--initial-epochs", "10", "--min-steps", "50", "--max-steps", "50");
         Process server = start(cmd, log);
         SyntheticWorld world = new SyntheticWorld(11, 300, 120, 150, 0.002);
         WorldProducer producer = new WorldProducer(world, bootstrap, PREFIX + "interactions", PREFIX + "items", 300, 0, false);

@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
             "  tail             Print recommendations, metrics, model versions or dead letters as they arrive",
             "  graph-job        The graph job with serving against an existing Kafka (also runs on clusters)",
             "  bench-ingest     Throughput and latency benchmark of the graph job",
-            "  bench-freshness  Event -> recommendation and trigger -> version-live latency of the whole loop"})
+            "  bench-freshness  Event -> recommendation and trigger -> version-live latency of the whole loop",
+            "  bench-scale      The closed loop at catalog sizes: events/s, latency, checkpoints, memory, ANN recall",
+            "  bench-ann        Top-K query cost alone: exact scan, Lucene's HNSW search, streamrec's HNSW search"})
 public final class ModelCli {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,8 +66,8 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--initial-epochs", defaultValue = "100", description = "Epochs of the first version and of the full retrain (default: ${DEFAULT-VALUE}).")
   int initialEpochs;
 
-  @Option(names = "--steps-per-version", defaultValue = "100", description = "Fine-tuning steps per version (default: ${DEFAULT-VALUE}).")
-  int steps;
+  @Mixin
+  BudgetOptions budget = new BudgetOptions();
 
   @Option(names = "--replay-fraction", defaultValue = "0.5",
       description = "Share of a fine-tuning batch's positives drawn from all edges rather than the version's new ones (default: ${DEFAULT-VALUE}).")
@@ -112,7 +113,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     int start = (int) (n * warmup);
     int holdout = n - n / 10;
     Device dev = DeviceSelection.resolve("auto");
-    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, steps, replay, seed, dev);
+    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, budget.budget(), replay, seed, dev);
     IncrementalModel model = new IncrementalModel(s);
     Map<String, Integer> popularity = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
@@ -233,7 +234,10 @@ public final class PrequentialCommand implements Callable<Integer> {
     setup.put("dim", dim);
     setup.put("layers", layers);
     setup.put("initial_epochs", initialEpochs);
-    setup.put("steps_per_version", steps);
+    setup.put("min_steps", budget.minSteps);
+    setup.put("passes_over_new", budget.passes);
+    setup.put("max_steps", budget.maxSteps);
+    setup.put("version_seconds", budget.seconds);
     setup.put("lr", lr);
     setup.put("replay_fraction", replay);
     setup.put("fold_in", foldIn);

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: the model server as a long-running service (ModelServer). */
@@ -45,9 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--initial-epochs", defaultValue = "20", description = "Full epochs for the first version (default: ${DEFAULT-VALUE}).")
   int initialEpochs;
 
-  @Option(names = "--steps-per-version", defaultValue = "100",
-      description = "BPR steps per later version, warm-started (default: ${DEFAULT-VALUE}).")
-  int steps;
+  @Mixin
+  BudgetOptions budget = new BudgetOptions();
 
   @Option(names = "--replay-fraction", defaultValue = "0.5",
       description = "Share of each batch's positives drawn from all edges rather than the new ones (default: ${DEFAULT-VALUE}).")
@@ -73,10 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!(replay >= 0 && replay <= 1) || steps < 0 || initialEpochs < 1) {
-      throw new IllegalArgumentException("--replay-fraction must lie in [0, 1], --steps-per-version be >= 0 and --initial-epochs >= 1");
+    if (!(replay >= 0 && replay <= 1) || initialEpochs < 1) {
+      throw new IllegalArgumentException("--replay-fraction must lie in [0, 1] and --initial-epochs be >= 1");
     }
-    IncrementalModel.Settings model = new IncrementalModel.Settings(dim, layers, lr, batchSize, 1e-4, initialEpochs, steps, replay, seed,
+    IncrementalModel.Settings model = new IncrementalModel.Settings(dim, layers, lr, batchSize, 1e-4, initialEpochs, budget.budget(), replay, seed,
         DeviceSelection.resolve(device));
     ModelServer.TextVectors text = null;
     if (encodeText) {

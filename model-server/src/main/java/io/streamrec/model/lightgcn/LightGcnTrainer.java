@@ -501,19 +501,34 @@ public final class LightGcnTrainer implements AutoCloseable {
         double sum = 0;
         long n = 0;
         for (int u = 0; u < pairs.length; u++) {
-            int uo = u * dim;
             for (int i : pairs[u]) {
-                int po = (numUsers + i) * dim;
-                int no = (numUsers + rng.nextInt(numItems)) * dim;
-                double x = 0;
-                for (int j = 0; j < dim; j++) {
-                    x += finalEmbeddings[uo + j] * (double) (finalEmbeddings[po + j] - finalEmbeddings[no + j]);
-                }
-                sum += x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+                sum += bprTerm(finalEmbeddings, numUsers, dim, u, i, rng.nextInt(numItems));
                 n++;
             }
         }
         return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** {@link #heldOutLoss} over (user &lt;&lt; 32 | item) pairs, one uniform negative each. */
+    public static double heldOutLoss(float[] finalEmbeddings, int numUsers, int numItems, int dim, long[] pairs, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double sum = 0;
+        for (long e : pairs) {
+            sum += bprTerm(finalEmbeddings, numUsers, dim, (int) (e >>> 32), (int) e, rng.nextInt(numItems));
+        }
+        return pairs.length == 0 ? Double.NaN : sum / pairs.length;
+    }
+
+    /** −log σ(e_u · (e_pos − e_neg)), computed stably. */
+    private static double bprTerm(float[] fin, int numUsers, int dim, int u, int pos, int neg) {
+        int uo = u * dim;
+        int po = (numUsers + pos) * dim;
+        int no = (numUsers + neg) * dim;
+        double x = 0;
+        for (int j = 0; j < dim; j++) {
+            x += fin[uo + j] * (double) (fin[po + j] - fin[no + j]);
+        }
+        return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
     }
 
     /** Xavier-uniform as PyTorch initialises an (N, d) table: U(±sqrt(6 / (N + d))), seeded. */

@@ -31,10 +31,14 @@ import java.util.TreeMap;
  *   <li>Every later version warm-starts from the previous E⁽⁰⁾. A new user starts from the mean
  *       of the previous rows of its items (Xavier if none is known); a new item from its content
  *       through a ridge map fitted on the previous version's items (Xavier without content).
- *   <li>Then {@code stepsPerVersion} BPR steps over the whole graph's propagation, each batch
- *       drawing {@code 1 − replayFraction} of its positives from the edges added since the last
- *       version and the rest uniformly from all edges (replay, against forgetting); negatives
- *       uniform over items. Adam's moments start afresh each version.
+ *   <li>Then BPR steps over the whole graph's propagation, each batch drawing {@code 1 −
+ *       replayFraction} of its positives from the edges added since the last version (still
+ *       present: a removed edge is never a positive) and the rest uniformly from all edges (replay,
+ *       against forgetting); negatives uniform over items. How many steps follows the change
+ *       ({@link Budget}): enough for {@code passesOverNew} passes over the new edges, at least
+ *       {@code minSteps}, at most {@code maxSteps}, and no more than {@code seconds} of stepping.
+ *       Adam's moments start afresh each version. The version reports the loss of its final
+ *       embeddings on (a sample of) its new edges and on (a sample of) all edges, separately.
  *   <li>Items without any edge are published at their content's place: a ridge map from content to
  *       the new version's final item embeddings, fitted on the items with edges (BENCHMARKS.md §6:
  *       this keeps warm items at LightGCN quality and gives cold items 9.5× LightGCN's NDCG@20 on
@@ -43,10 +47,41 @@ import java.util.TreeMap;
  */
 public final class IncrementalModel {
   /** Training settings. */
-  public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, int stepsPerVersion,
+  public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, Budget budget,
       double replayFraction, long seed, Device device) {
     public static Settings defaults() {
-      return new Settings(64, 2, 1e-3, 1024, 1e-4, 20, 100, 0.5, 19, Device.cpu());
+      return new Settings(64, 2, 1e-3, 1024, 1e-4, 20, Budget.defaults(), 0.5, 19, Device.cpu());
+    }
+  }
+
+  /**
+   * Steps per later version: {@code passesOverNew} passes over the version's new edges (each step
+   * takes {@code batchSize · (1 − replayFraction)} of them), clamped to [{@code minSteps}, {@code
+   * maxSteps}]; stepping also stops after {@code seconds} (0: no time limit) once {@code minSteps}
+   * are done... unless even those overrun it: the time limit wins, after at least one step.
+   */
+  public record Budget(int minSteps, double passesOverNew, int maxSteps, double seconds) {
+    public Budget {
+      if (minSteps < 0 || maxSteps < minSteps || !(passesOverNew >= 0) || !(seconds >= 0)) {
+        throw new IllegalArgumentException("training budget: need 0 <= min steps <= max steps, passes over new edges >= 0 and "
+            + "seconds >= 0; got min " + minSteps + ", max " + maxSteps + ", passes " + passesOverNew + ", seconds " + seconds);
+      }
+    }
+
+    public static Budget defaults() {
+      return new Budget(100, 1.0, 5_000, 20);
+    }
+
+    /** Fixed: exactly {@code steps} per version, no time limit (tests, reproductions). */
+    public static Budget fixed(int steps) {
+      return new Budget(steps, 0, steps, 0);
+    }
+
+    /** The steps a version with {@code fresh} new edges asks for. */
+    public long steps(long fresh, int batchSize, double replayFraction) {
+      double perStep = batchSize * (1 - replayFraction);
+      long wanted = perStep <= 0 ? 0 : (long) Math.ceil(passesOverNew * fresh / perStep);
+      return Math.max(minSteps, Math.min(maxSteps, wanted));
     }
   }
 
@@ -187,6 +222,7 @@ public final class IncrementalModel {
     List<ModalityVectors> modalities = modalityVectors(ni);
     float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
     Map<String, Object> metrics = new LinkedHashMap<>();
+    long[] all = null;
     float[] fin;
     float[] e0;
     try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
@@ -198,15 +234,23 @@ public final class IncrementalModel {
         }
         steps = trainer.steps();
       } else {
-        long[] all = allEdges(itemsByUser);
+        all = allEdges(itemsByUser);
+        int fresh = keepPresent(itemsByUser);
         int b = settings.batchSize();
         int[] bu = new int[b];
         int[] bp = new int[b];
         int[] bn = new int[b];
         double sum = 0;
-        for (int s = 0; s < settings.stepsPerVersion() && all.length > 0; s++) {
+        Budget budget = settings.budget();
+        long target = budget.steps(fresh, b, settings.replayFraction());
+        long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
+        for (long s = 0; s < target && all.length > 0; s++) {
+          if (s > 0 && System.nanoTime() > deadline) {
+            metrics.put("stopped_by_time", 1);
+            break;
+          }
           for (int k = 0; k < b; k++) {
-            long edge = recentCount > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(recentCount)]
+            long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(fresh)]
                 : all[random.nextInt(all.length)];
             bu[k] = (int) (edge >>> 32);
             bp[k] = (int) edge;
@@ -215,12 +259,19 @@ public final class IncrementalModel {
           sum += trainer.step(bu, bp, bn, b);
           steps++;
         }
+        metrics.put("steps_wanted", target);
+        metrics.put("new_edges", fresh);
         loss = steps == 0 ? Double.NaN : sum / steps;
       }
       e0 = trainer.table();
       fin = trainer.finalEmbeddings(e0);
       metrics.put("loss", loss);
       metrics.put("steps", steps);
+      if (initial != null) {
+        // the final embeddings' BPR loss on the new edges and on all edges (samples, one fixed negative each)
+        metrics.put("loss_new", LightGcnTrainer.heldOutLoss(fin, nu, ni, dim, samplePairs(recent, recentCount), settings.seed() + version));
+        metrics.put("loss_replay", LightGcnTrainer.heldOutLoss(fin, nu, ni, dim, samplePairs(all, all.length), settings.seed() + version + 1));
+      }
     }
     boolean[] warm = new boolean[ni];
     for (int[] l : itemsByUser) {
@@ -253,6 +304,33 @@ public final class IncrementalModel {
     metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
     return new ModelVersion(version, throughSeq, dim, idList(users), Arrays.copyOfRange(fin, 0, nu * dim), idList(items),
         Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim), metrics);
+  }
+
+  /**
+   * Drops from {@code recent} the pairs no longer in the graph (removed since they were added),
+   * keeping the others in order; returns how many remain. Once per version, O(new edges · log degree).
+   */
+  private int keepPresent(int[][] itemsByUser) {
+    int kept = 0;
+    for (int k = 0; k < recentCount; k++) {
+      long e = recent[k];
+      int u = (int) (e >>> 32);
+      if (u < itemsByUser.length && Arrays.binarySearch(itemsByUser[u], (int) e) >= 0) {
+        recent[kept++] = e;
+      }
+    }
+    recentCount = kept;
+    return kept;
+  }
+
+  /** Up to 4,096 of the first {@code n} (user << 32 | item) pairs of {@code edges}, evenly spaced. */
+  private static long[] samplePairs(long[] edges, int n) {
+    int take = Math.min(n, 4096);
+    long[] out = new long[take];
+    for (int k = 0; k < take; k++) {
+      out[k] = edges[(int) ((long) k * n / take)];
+    }
+    return out;
   }
 
   private static int countWarmWithContent(boolean[] warm, List<ModalityVectors> modalities) {

@@ -29,7 +29,7 @@ class IncrementalModelTest {
   private static final int CONTENT_DIM = 12;
 
   private static IncrementalModel.Settings settings() {
-    return new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 15, 60, 0.5, 5, Device.cpu());
+    return new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 15, IncrementalModel.Budget.fixed(60), 0.5, 5, Device.cpu());
   }
 
   private static int topicOfUser(int u) {
@@ -230,5 +230,57 @@ class IncrementalModelTest {
     Files.write(dir.resolve("broken/state.bin"), new byte[] {0, 0, 0, 1, 0});
     java.io.IOException io = assertThrows(java.io.IOException.class, () -> IncrementalModel.load(dir.resolve("broken"), settings()));
     assertTrue(io.getMessage().contains("truncated") && io.getMessage().contains("state.bin"), io.getMessage());
+  }
+
+  @Test
+  void stepsFollowTheChangeAndARemovedEdgeIsNeverAPositive() {
+    // batch 256, replay 0.5: 128 new positives per step; one pass, at least 10, at most 1,000 steps
+    IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 2,
+        new IncrementalModel.Budget(10, 1.0, 1_000, 0), 0.5, 5, Device.cpu()));
+    Random r = new Random(3);
+    for (int u = 0; u < 100; u++) {
+      for (int k = 0; k < 5; k++) {
+        m.addEdge("u" + u, "i" + r.nextInt(200));
+      }
+    }
+    m.fineTune(1);
+    int added = 0;
+    for (int u = 0; u < 400 && added < 2560; u++) {
+      for (int k = 0; k < 8 && added < 2560; k++) {
+        added += m.addEdge("v" + u, "i" + r.nextInt(200)) ? 1 : 0;
+      }
+    }
+    ModelVersion big = m.fineTune(2);
+    assertEquals(2560, ((Number) big.metrics().get("new_edges")).intValue());
+    assertEquals(20L, big.metrics().get("steps"), "2,560 new edges / 128 per step = 20 steps");
+    assertTrue(Double.isFinite((Double) big.metrics().get("loss_new")) && Double.isFinite((Double) big.metrics().get("loss_replay")));
+
+    m.addEdge("w1", "i1");
+    m.addEdge("w1", "i2");
+    assertTrue(m.removeEdge("w1", "i1"));
+    ModelVersion small = m.fineTune(3);
+    assertEquals(1, ((Number) small.metrics().get("new_edges")).intValue(), "the removed edge is not a new edge any more");
+    assertEquals(10L, small.metrics().get("steps"), "one new edge: the minimum");
+
+    m.addEdge("w2", "i3");
+    assertTrue(m.removeEdge("w2", "i3"));
+    ModelVersion none = m.fineTune(4);
+    assertEquals(0, ((Number) none.metrics().get("new_edges")).intValue());
+    assertTrue(Double.isNaN((Double) none.metrics().get("loss_new")), "no new edge to measure");
+  }
+
+  @Test
+  void theTimeLimitStopsAVersionAfterAtLeastOneStep() {
+    IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 2,
+        new IncrementalModel.Budget(500, 1.0, 1_000, 1e-6), 0.5, 5, Device.cpu()));
+    for (int u = 0; u < 50; u++) {
+      m.addEdge("u" + u, "i" + (u % 30));
+    }
+    m.fineTune(1);
+    m.addEdge("u1", "i7");
+    ModelVersion v = m.fineTune(2);
+    assertEquals(1L, v.metrics().get("steps"));
+    assertEquals(1, v.metrics().get("stopped_by_time"));
+    assertEquals(500L, v.metrics().get("steps_wanted"));
   }
 }

@@ -126,7 +126,7 @@ class ModelServerKafkaTest {
       cut(p);
 
       ModelServer.Settings settings = new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-model-server");
-      IncrementalModel.Settings model = new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 10, 30, 0.5, 3, Device.cpu());
+      IncrementalModel.Settings model = new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 10, IncrementalModel.Budget.fixed(30), 0.5, 3, Device.cpu());
       ModelServer server = new ModelServer(settings, model, null);
       var http = server.metrics().serve("127.0.0.1", 0);
       Thread t = start(server);

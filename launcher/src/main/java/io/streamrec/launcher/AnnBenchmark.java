@@ -1,0 +1,169 @@
+package io.streamrec.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.serving.AnnIndex;
+import io.streamrec.serving.ItemTable;
+import io.streamrec.serving.ServingCore;
+import io.streamrec.serving.UserState;
+import io.streamrec.serving.VectorMath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench-ann}: top-K query cost alone, per catalog size, on one thread: the exact SIMD scan,
+ * Lucene's {@code HnswGraphSearcher} and streamrec's walk over the same Lucene-built graph, with
+ * recall@K of both against the exact top-K. The catalog is synthetic and clustered like trained
+ * embeddings (32 clusters, norms spread 0.3–1.8), queries drawn near the clusters.
+ */
+@Command(name = "bench-ann", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Top-K query cost alone: exact scan, Lucene's HNSW search and streamrec's HNSW search over one graph, with "
+        + "recall@K. Writes JSON.")
+public final class AnnBenchmark implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AnnBenchmark.class);
+
+  @Option(names = "--items", defaultValue = "5000,50000,500000", split = ",", description = "Catalog sizes. Default: ${DEFAULT-VALUE}.")
+  List<Integer> sizes;
+
+  @Option(names = "--dim", defaultValue = "64", description = "Vector dimension. Default: ${DEFAULT-VALUE}.")
+  int dim;
+
+  @Option(names = "--queries", defaultValue = "2000", description = "Queries per measured round. Default: ${DEFAULT-VALUE}.")
+  int queries;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (after one warm-up round); the median is reported. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Option(names = "--top-k", defaultValue = "10", description = "K. Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
+  int m;
+
+  @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
+  int beamWidth;
+
+  @Option(names = "--hnsw-ef", defaultValue = "40", description = "HNSW search beam width. Default: ${DEFAULT-VALUE}.")
+  int ef;
+
+  @Option(names = "--out", defaultValue = "bench/results/ann.json", description = "Results file. Default: ${DEFAULT-VALUE}.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (dim < 1 || queries < 1 || rounds < 1 || k < 1 || sizes.stream().anyMatch(n -> n < k)) {
+      throw new IllegalArgumentException("bench-ann: --dim, --queries, --rounds, --top-k must be >= 1 and every --items >= --top-k");
+    }
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode result = json.createObjectNode();
+    result.put("kernel", VectorMath.kernel());
+    result.put("dim", dim).put("k", k).put("hnsw_m", m).put("hnsw_beam_width", beamWidth).put("hnsw_ef", ef);
+    ArrayNode rows = result.putArray("sizes");
+    for (int n : sizes) {
+      SplittableRandom rnd = new SplittableRandom(7);
+      float[][] centers = new float[32][dim];
+      for (float[] c : centers) {
+        for (int j = 0; j < dim; j++) {
+          c[j] = (float) rnd.nextGaussian();
+        }
+      }
+      ItemTable.Builder b = ItemTable.builder(1);
+      for (int i = 0; i < n; i++) {
+        float[] c = centers[rnd.nextInt(centers.length)];
+        float scale = (float) (0.3 + rnd.nextDouble() * 1.5);
+        float[] v = new float[dim];
+        for (int j = 0; j < dim; j++) {
+          v[j] = scale * (c[j] + 0.6f * (float) rnd.nextGaussian());
+        }
+        b.put("item-" + i, v);
+      }
+      ItemTable table = b.build();
+      float[][] qs = new float[queries][dim];
+      for (float[] q : qs) {
+        float[] c = centers[rnd.nextInt(centers.length)];
+        for (int j = 0; j < dim; j++) {
+          q[j] = c[j] + 0.8f * (float) rnd.nextGaussian();
+        }
+      }
+      LOG.info("bench-ann: {} items, building the HNSW graph (M={}, beam width {})...", n, m, beamWidth);
+      AnnIndex ann = AnnIndex.build(table, new AnnIndex.Settings(m, beamWidth, ef, 42));
+      UserState nobody = new UserState();
+      // exact top-K of every query: the recall reference (and the exact scan's cost)
+      int[][] truth = new int[queries][];
+      ServingCore.TopK exact = new ServingCore.TopK(k);
+      double exactUs = median(rounds, () -> {
+        for (int i = 0; i < queries; i++) {
+          ServingCore.exact(table, qs[i], -1, nobody, exact);
+          truth[i] = java.util.Arrays.copyOf(exact.rows, exact.size);
+        }
+      }) / queries;
+      int[] hits = new int[k];
+      float[] scores = new float[k];
+      long[] found = new long[2];
+      double luceneUs = median(rounds, () -> {
+        found[0] = 0;
+        for (int i = 0; i < queries; i++) {
+          found[0] += overlap(hits, ann.searchWithLucene(qs[i], k, hits), truth[i]);
+        }
+      }) / queries;
+      double oursUs = median(rounds, () -> {
+        found[1] = 0;
+        for (int i = 0; i < queries; i++) {
+          found[1] += overlap(hits, ann.search(qs[i], k, null, hits, scores), truth[i]);
+        }
+      }) / queries;
+      double total = (double) queries * k;
+      ObjectNode row = rows.addObject();
+      row.put("items", n).put("build_s", round(ann.buildSeconds(), 1)).put("index_bytes", ann.bytes());
+      row.put("exact_us", round(exactUs, 1)).put("lucene_search_us", round(luceneUs, 1)).put("streamrec_search_us", round(oursUs, 1));
+      row.put("lucene_recall_at_k", round(found[0] / total, 4)).put("streamrec_recall_at_k", round(found[1] / total, 4));
+      LOG.info("bench-ann: {} items: build {} s; per query exact {} µs, Lucene's search {} µs (recall {}), streamrec's {} µs (recall {})",
+          n, row.get("build_s"), row.get("exact_us"), row.get("lucene_search_us"), row.get("lucene_recall_at_k"),
+          row.get("streamrec_search_us"), row.get("streamrec_recall_at_k"));
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, json.writeValueAsString(result) + "\n");
+    }
+    System.out.println(json.writeValueAsString(result));
+    return 0;
+  }
+
+  /** Median wall time in µs of {@code rounds} runs of {@code r}, after one unmeasured warm-up run. */
+  private static double median(int rounds, Runnable r) {
+    r.run();
+    double[] t = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      t[i] = (System.nanoTime() - t0) / 1e3;
+    }
+    java.util.Arrays.sort(t);
+    return t[rounds / 2];
+  }
+
+  private static int overlap(int[] rows, int n, int[] truth) {
+    int hit = 0;
+    for (int i = 0; i < n; i++) {
+      for (int t : truth) {
+        if (rows[i] == t) {
+          hit++;
+          break;
+        }
+      }
+    }
+    return hit;
+  }
+
+  private static double round(double x, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(x * f) / f;
+  }
+}
