@@ -16,9 +16,11 @@ import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.flink.serving.ServingFunction;
 import io.streamrec.flink.serving.UserInput;
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,12 +157,20 @@ class ServingHarnessTest {
     for (long v = 1; v <= 2; v++) {
       for (String id : new String[] {"a", "b", "c"}) {
         float x = v == 1 ? id.charAt(0) - 'a' : 'c' - id.charAt(0); // v1: c best; v2: a best
+        // versions 1 and 2 as a version-1 model server wrote them (float arrays), still read
         records.add(new byte[][] {("i:" + id).getBytes(StandardCharsets.UTF_8), codec.encode(new EmbeddingRecord(EmbeddingKind.ITEM,
-            id, v, List.of(x, 1f), 0L, 0L, 0, 0, Instant.EPOCH, Instant.EPOCH, Map.of()))});
+            id, v, List.of(x, 1f), 0L, 0L, 0, 0, Instant.EPOCH, Instant.EPOCH, Map.of(), ByteBuffer.allocate(0), 0L, List.of()))});
       }
       records.add(new byte[][] {"commit".getBytes(StandardCharsets.UTF_8), codec.encode(new EmbeddingRecord(EmbeddingKind.COMMIT, "",
-          v, List.of(), v, v, 1, 3, Instant.ofEpochMilli(1), Instant.EPOCH, Map.of()))});
+          v, List.of(), v, v, 1, 3, Instant.ofEpochMilli(1), Instant.EPOCH, Map.of(), ByteBuffer.allocate(0), 0L, List.of()))});
     }
+    // version 3, packed: a delta on 2 that adds d (best) and withdraws c (its tombstone too)
+    records.add(new byte[][] {"i:d".getBytes(StandardCharsets.UTF_8),
+        codec.encode(EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, "d", 3, new float[] {5, 1}).build())});
+    records.add(new byte[][] {"i:c".getBytes(StandardCharsets.UTF_8), null});
+    EmbeddingRecord delta = EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", 3, new float[0]).setItems(1).setBaseVersion(2)
+        .setRemovedItems(List.of("c")).setTriggerTime(Instant.ofEpochMilli(1)).build();
+    records.add(new byte[][] {"commit".getBytes(StandardCharsets.UTF_8), codec.encode(delta)});
     SharedBroker.produce(topics.embeddings(), records);
     OperatorSubtaskState snapshot;
     try (var h = harness("before-" + System.nanoTime(), null)) {
@@ -178,10 +188,43 @@ class ServingHarnessTest {
       h.open();
       h.processElement(click("u1", "zz", 12), 12);
       RecommendationOut r = recs(h).get(0);
-      assertEquals(2, r.version, "the newest committed version on the topic, rebuilt");
-      assertArrayEquals(new String[] {"a", "c"}, r.items, "b is still seen after the restore (user state), v2 ranks a first");
+      assertEquals(3, r.version, "the newest committed version on the topic, rebuilt: version 2 with version 3's delta");
+      assertArrayEquals(new String[] {"d", "a"}, r.items, "b is still seen after the restore (user state); d added, c withdrawn");
     }
     assertTrue(snapshotHasNoVectors(snapshot), "the checkpoint holds versions and offsets, not item vectors");
+  }
+
+  @Test
+  void aDeltaVersionAppliesOnItsBaseAtItsCommit() throws Exception {
+    try (var h = harness("delta-" + System.nanoTime(), null)) {
+      h.processBroadcastElement(item(1, "a", 3, 0), 1);
+      h.processBroadcastElement(item(1, "b", 2, 0), 1);
+      h.processBroadcastElement(item(1, "c", 1, 0), 1);
+      h.processBroadcastElement(commit(1, 3), 1);
+      h.processElement(click("u1", "zz", 10), 10);
+      assertArrayEquals(new String[] {"a", "b"}, recs(h).get(0).items, "top-2");
+      // version 2 moves c to the top and withdraws a; b did not move, so it has no record
+      h.processBroadcastElement(item(2, "c", 9, 0), 2);
+      h.processElement(click("u1", "zy", 11), 11);
+      assertArrayEquals(new String[] {"a", "b"}, recs(h).get(1).items, "nothing of version 2 before its COMMIT");
+      h.processBroadcastElement(delta(2, 1, 1, "a"), 2);
+      h.processElement(click("u1", "zx", 12), 12);
+      RecommendationOut r = recs(h).get(2);
+      assertEquals(2, r.version);
+      assertArrayEquals(new String[] {"c", "b"}, r.items, "c moved up, b kept from version 1, a withdrawn");
+      // a delta whose base this task never had (here: on version 7) is not applied; version 2 stays
+      h.processBroadcastElement(item(8, "a", 100, 0), 3);
+      h.processBroadcastElement(delta(8, 7, 1), 3);
+      h.processElement(click("u1", "zw", 13), 13);
+      assertEquals(2, recs(h).get(3).version);
+    }
+  }
+
+  private static ModelUpdate delta(long v, long base, int items, String... removed) {
+    ModelUpdate m = commit(v, items);
+    m.baseVersion = base;
+    m.removed = removed;
+    return m;
   }
 
   /** The broadcast (operator) state of the snapshot is a few bytes per version, not a table. */

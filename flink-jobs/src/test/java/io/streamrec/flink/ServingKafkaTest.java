@@ -15,6 +15,7 @@ import io.streamrec.schemas.avro.InteractionEvent;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
 import io.streamrec.schemas.avro.ScoredItem;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +49,12 @@ class ServingKafkaTest {
     for (int j = 0; j < 10; j++) {
       float x = reversed ? -(10 - j) : 10 - j;
       out.add(record("i:i" + j, new EmbeddingRecord(EmbeddingKind.ITEM, "i" + j, v, List.of(x, 0f), 0L, 0L, 0, 0,
-          Instant.EPOCH, Instant.EPOCH, Map.of())));
+          Instant.EPOCH, Instant.EPOCH, Map.of(), ByteBuffer.allocate(0), 0L, List.of())));
     }
     out.add(record("u:u1", new EmbeddingRecord(EmbeddingKind.USER, "u1", v, List.of(1f, 0f), 0L, 0L, 0, 0,
-        Instant.EPOCH, Instant.EPOCH, Map.of())));
+        Instant.EPOCH, Instant.EPOCH, Map.of(), ByteBuffer.allocate(0), 0L, List.of())));
     out.add(record("commit", new EmbeddingRecord(EmbeddingKind.COMMIT, "", v, List.of(), v * 10, v, 1, 10,
-        Instant.ofEpochMilli(System.currentTimeMillis()), Instant.now(), Map.of())));
+        Instant.ofEpochMilli(System.currentTimeMillis()), Instant.now(), Map.of(), ByteBuffer.allocate(0), 0L, List.of())));
     return out;
   }
 

@@ -10,6 +10,7 @@ import io.streamrec.kafka.KafkaClients;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
 import io.streamrec.serving.VectorMath;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -231,6 +233,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       r.put("jvm_heap_used_bytes", heap);
       r.put("jvm_rss_bytes", rss);
       r.put("events_before_measuring", produced);
+      r.set("versions", versions(json, loop.bootstrap(), topics));
       LOG.info("Size {} items x {} users: {}", items, users, r);
       window[2] = 1;
       reader.join(5_000);
@@ -238,6 +241,42 @@ public final class ScaleBenchmark implements Callable<Integer> {
       loop.close();
     }
     return r;
+  }
+
+  /** Each published version as its COMMIT describes it: full or delta, what it carried against what it holds, training figures. */
+  private static ArrayNode versions(ObjectMapper json, String bootstrap, Topics topics) {
+    AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
+    ArrayNode out = json.createArrayNode();
+    List<EmbeddingRecord> commits = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
+      List<TopicPartition> parts = KafkaClients.partitions(c, topics.embeddings());
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+          if (rec.value() != null && "commit".equals(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+            commits.add(codec.decode(rec.value()));
+          }
+        }
+      }
+    }
+    for (EmbeddingRecord c : commits) {
+      ObjectNode v = out.addObject();
+      v.put("version", c.getModelVersion());
+      v.put("base_version", c.getBaseVersion());
+      v.put("user_records", c.getUsers());
+      v.put("item_records", c.getItems());
+      for (String k : List.of("version_users", "version_items", "published_bytes", "new_edges", "steps", "steps_wanted", "loss",
+          "loss_new", "loss_replay", "seconds")) {
+        Double x = c.getMetrics().get(k);
+        if (x != null) {
+          v.put(k, Math.round(x * 10000) / 10000.0);
+        }
+      }
+    }
+    return out;
   }
 
   private static long endOffsets(String bootstrap, String topic) {

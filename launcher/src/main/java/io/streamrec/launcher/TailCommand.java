@@ -2,9 +2,9 @@ package io.streamrec.launcher;
 
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.DeadLetter;
-import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
@@ -114,12 +114,13 @@ public final class TailCommand implements Callable<Integer> {
         AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
         return r -> {
           EmbeddingRecord e = codec.decode(r.value());
-          if (e.getKind() != EmbeddingKind.COMMIT) {
+          if (!EmbeddingRecords.isCommit(e)) {
             return null;
           }
-          return String.format(Locale.ROOT, "%s  version %d through seq %d (trigger %d): %d users, %d items  %s",
-              e.getCreatedTime(), e.getModelVersion(), e.getThroughSeq(), e.getTriggerId(), e.getUsers(), e.getItems(),
-              e.getMetrics());
+          return String.format(Locale.ROOT, "%s  version %d (%s) through seq %d (trigger %d): %d users, %d items%s  %s",
+              e.getCreatedTime(), e.getModelVersion(), e.getBaseVersion() == 0 ? "full" : "delta on " + e.getBaseVersion(),
+              e.getThroughSeq(), e.getTriggerId(), e.getUsers(), e.getItems(),
+              e.getRemovedItems().isEmpty() ? "" : ", " + e.getRemovedItems().size() + " withdrawn", e.getMetrics());
         };
       }
       default: {

@@ -174,7 +174,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private static final Map<String, Integer> CURRENT = Map.ofEntries(
         Map.entry("InteractionEvent", 1), Map.entry("ItemEvent", 1), Map.entry("GraphChange", 1),
         Map.entry("TrainingTrigger", 1), Map.entry("Recommendation", 1), Map.entry("MetricPoint", 1),
-        Map.entry("DeadLetter", 1), Map.entry("EmbeddingRecord", 1));
+        Map.entry("DeadLetter", 1), Map.entry("EmbeddingRecord", 2));
   }
 
   @Override

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamrec.schemas.avro.DeadLetter;
+import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.InteractionEvent;
@@ -115,5 +117,52 @@ class AvroCodecTest {
     byte[] v1bytes = codec.encode(event());
     assertTrue(assertThrows(MalformedRecordException.class, () -> v3.decode(v1bytes)).getMessage()
         .contains("version 1 is unknown"));
+  }
+
+  /** EmbeddingRecord v2 (packed vectors, delta versions): v2 readers read v1 records; v1 readers refuse v2 records by name. */
+  @Test
+  void embeddingRecordVersion2AgainstVersion1Readers() throws Exception {
+    Schema v1;
+    try (var in = AvroCodec.class.getResourceAsStream("/io/streamrec/schemas/history/EmbeddingRecord.v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    AvroCodec<EmbeddingRecord> current = AvroCodec.of(EmbeddingRecord.class);
+    assertEquals(2, current.version());
+    // a version-1 model server's record: a float array, read by the current reader through the history schema
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("kind", new GenericData.EnumSymbol(v1.getField("kind").schema(), "ITEM"));
+    old.put("entity_id", "i1");
+    old.put("model_version", 3L);
+    old.put("vector", java.util.List.of(0.5f, -2f));
+    old.put("through_seq", 0L);
+    old.put("trigger_id", 0L);
+    old.put("users", 0);
+    old.put("items", 0);
+    old.put("trigger_time", 0L);
+    old.put("created_time", 0L);
+    old.put("metrics", Map.of());
+    EmbeddingRecord read = current.decode(writeGeneric(v1, 1, old));
+    assertTrue(EmbeddingRecords.isItem(read));
+    assertArrayEquals(new float[] {0.5f, -2f}, EmbeddingRecords.vector(read));
+    assertEquals(0, read.getBaseVersion(), "a version-1 COMMIT is a full version");
+    // a version-2 record, packed: exact floats back, and a version-1 reader refuses it (an unknown kind) rather than
+    // reading an empty vector
+    float[] v = {1.25f, -0f, Float.MIN_VALUE, 3e38f};
+    byte[] packed = current.encode(EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, "i2", 4, v).build());
+    assertArrayEquals(v, EmbeddingRecords.vector(current.decode(packed)));
+    AvroCodec<EmbeddingRecord> v1Reader = new AvroCodec<>(EmbeddingRecord.class, v1, 1, Map.of());
+    MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> v1Reader.decode(packed));
+    assertTrue(e.getMessage().contains("EmbeddingRecord"), e.getMessage());
+    byte[] commit = current.encode(EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", 4, new float[0]).setBaseVersion(3)
+        .setRemovedItems(java.util.List.of("i9")).build());
+    assertThrows(MalformedRecordException.class, () -> v1Reader.decode(commit), "nor applies a delta as a full version");
+    EmbeddingRecord c = current.decode(commit);
+    assertEquals(3, c.getBaseVersion());
+    assertEquals(java.util.List.of("i9"), c.getRemovedItems().stream().map(Object::toString).toList());
+    // a bad packed length names the record
+    EmbeddingRecord bad = EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, "u7", 4, new float[] {1}).build();
+    bad.setPacked(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> EmbeddingRecords.vector(bad));
+    assertTrue(b.getMessage().contains("u7") && b.getMessage().contains("3 bytes"), b.getMessage());
   }
 }

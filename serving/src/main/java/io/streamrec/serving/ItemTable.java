@@ -197,6 +197,25 @@ public final class ItemTable {
       return this;
     }
 
+    /**
+     * Adds every item of {@code base} this builder does not have and {@code removed} does not name
+     * (applying a delta version to its base).
+     *
+     * @throws IllegalArgumentException when the base's dimension differs from this version's
+     */
+    public Builder putMissing(ItemTable base, java.util.Set<String> removed) {
+      if (dim >= 0 && base.size() > 0 && base.dim() != dim) {
+        throw new IllegalArgumentException("version " + version + " has " + dim + " dimensions, its base version " + base.version()
+            + " " + base.dim());
+      }
+      for (int r = 0; r < base.size(); r++) {
+        if (index.get(base.key(r)) < 0 && !removed.contains(base.id(r))) {
+          put(base.id(r), base.vector(r));
+        }
+      }
+      return this;
+    }
+
     /** The version's mean user vector (null or empty: none; then the centroid stands in). */
     public Builder coldUser(float[] v) {
       this.coldUser = v == null || v.length == 0 ? null : v.clone();

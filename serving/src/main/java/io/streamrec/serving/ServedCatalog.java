@@ -40,6 +40,8 @@ public final class ServedCatalog {
   private int users;
   private ItemTable.Builder pending;
   private long newestCommitted;
+  /** The newest committed table (live, or its index still being built): what a delta applies to. */
+  private ItemTable newestTable;
   private volatile ItemTable[] served;
   private ExecutorService builder;
   private boolean released;
@@ -68,6 +70,7 @@ public final class ServedCatalog {
           if (builder != null) {
             builder.shutdownNow();
           }
+          newestTable = null;
         }
       }
     }
@@ -103,18 +106,44 @@ public final class ServedCatalog {
   /**
    * A version's COMMIT: its table is built and goes live (after its index is built, when it needs
    * one), with the version's mean user vector (where users without items are placed; null: none).
+   * A delta ({@code baseVersion > 0}) applies to the newest committed table, which must be {@code
+   * baseVersion}: its items, with the version's records added or replacing, less {@code removed}.
+   * {@link Commit#MISSING} when the version's records, or its base, are not here (read from the
+   * middle of the topic): rebuild from the topic then.
    */
-  public synchronized Commit commit(long version, long triggerTime, int expectedItems, float[] coldUser) {
+  public synchronized Commit commit(long version, long triggerTime, int expectedItems, float[] coldUser, long baseVersion,
+      String[] removed) {
     if (version <= newestCommitted) {
       return Commit.ALREADY;
     }
-    if (pending == null || pending.version() != version) {
-      return Commit.MISSING;
+    ItemTable.Builder b = pending != null && pending.version() == version ? pending : null;
+    if (baseVersion > 0) {
+      if (newestTable == null || newestTable.version() != baseVersion) {
+        LOG.warn("Model version {} is a delta on version {}, but the newest table here is {}", version, baseVersion,
+            newestTable == null ? "none" : newestTable.version());
+        return Commit.MISSING;
+      }
+      if (b == null) {
+        b = ItemTable.builder(version); // nothing moved beyond the tolerance: the base's items as they were
+      }
+      if (b.size() < expectedItems) {
+        LOG.warn("Model version {} (a delta) committed with {} of its {} item vectors", version, b.size(), expectedItems);
+      }
+      try {
+        b.putMissing(newestTable, java.util.Set.of(removed));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("Model version {} cannot apply to version {}: {}", version, baseVersion, e.getMessage());
+        return Commit.MISSING;
+      }
+    } else {
+      if (b == null) {
+        return Commit.MISSING;
+      }
+      if (b.size() < expectedItems) {
+        LOG.warn("Model version {} committed with {} of its {} item vectors", version, b.size(), expectedItems);
+      }
     }
-    if (pending.size() < expectedItems) {
-      LOG.warn("Model version {} committed with {} of its {} item vectors", version, pending.size(), expectedItems);
-    }
-    ItemTable t = pending.triggerTime(triggerTime).coldUser(coldUser).build();
+    ItemTable t = b.triggerTime(triggerTime).coldUser(coldUser).build();
     pending = null;
     install(t);
     return Commit.COMMITTED;
@@ -133,6 +162,7 @@ public final class ServedCatalog {
 
   private void install(ItemTable t) {
     newestCommitted = t.version();
+    newestTable = t;
     if (t.size() < settings.annMinItems() || t.size() == 0) {
       goLive(t, 0);
       return;

@@ -39,12 +39,16 @@ public final class UserState {
     return newest != null;
   }
 
-  /** The user's vector of {@code version}, or null. */
+  /**
+   * The user's vector in {@code version}: the newest one published at or before it (a delta version
+   * publishes only the users that moved, so a user without a record in it keeps its earlier vector);
+   * null when none of the kept vectors is that old.
+   */
   public float[] vector(long version) {
-    if (version == newestVersion && newest != null) {
+    if (newest != null && newestVersion <= version) {
       return newest;
     }
-    return version == olderVersion ? older : null;
+    return older != null && olderVersion <= version ? older : null;
   }
 
   /** Records a new edge to {@code key}; {@code table}, when not null, is the table the last placement was for. */

@@ -301,18 +301,18 @@ class ServingCoreTest {
     ServedCatalog c = ServedCatalog.acquire("test-" + System.nanoTime(), new ServedCatalog.Settings(100, AnnIndex.Settings.defaults()));
     try {
       assertNull(c.served());
-      assertEquals(ServedCatalog.Commit.MISSING, c.commit(1, 0, 1, null));
+      assertEquals(ServedCatalog.Commit.MISSING, c.commit(1, 0, 1, null, 0, new String[0]));
       c.put(1, "a", new float[] {1, 0});
       c.put(1, "a", new float[] {1, 0}); // the other task's copy of the same record
       c.put(1, "b", new float[] {0, 1});
       assertNull(c.served(), "nothing is live before the COMMIT");
-      assertEquals(ServedCatalog.Commit.COMMITTED, c.commit(1, 0, 2, null));
-      assertEquals(ServedCatalog.Commit.ALREADY, c.commit(1, 0, 2, null));
+      assertEquals(ServedCatalog.Commit.COMMITTED, c.commit(1, 0, 2, null, 0, new String[0]));
+      assertEquals(ServedCatalog.Commit.ALREADY, c.commit(1, 0, 2, null, 0, new String[0]));
       assertEquals(2, c.served()[0].size());
       c.put(1, "late", new float[] {1, 1}); // a task behind on the topic
       c.put(2, "a", new float[] {0, 1});
       assertEquals(1, c.served()[0].version(), "v2 is not live until its COMMIT");
-      c.commit(2, 0, 1, null);
+      c.commit(2, 0, 1, null, 0, new String[0]);
       assertEquals(2, c.served()[0].version());
       assertEquals(1, c.served()[1].version());
       assertEquals(2, c.served()[1].size(), "v1 kept whole, the late record ignored");
@@ -320,7 +320,7 @@ class ServingCoreTest {
       for (int i = 0; i < 150; i++) {
         c.put(3, "i" + i, new float[] {i, 1});
       }
-      c.commit(3, 0, 150, null);
+      c.commit(3, 0, 150, null, 0, new String[0]);
       long deadline = System.currentTimeMillis() + 30_000;
       while (c.served()[0].version() != 3 && System.currentTimeMillis() < deadline) {
         Thread.sleep(10);

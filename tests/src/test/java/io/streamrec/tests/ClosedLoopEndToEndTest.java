@@ -10,8 +10,8 @@ import io.streamrec.kafka.KafkaClients;
 import io.streamrec.kafka.world.SyntheticWorld;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.InteractionDecoder;
-import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
@@ -168,7 +168,7 @@ class ClosedLoopEndToEndTest {
   private static List<EmbeddingRecord> commits(List<ConsumerRecord<byte[], byte[]>> records) {
     AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
     return records.stream().filter(r -> r.value() != null).map(r -> codec.decode(r.value()))
-        .filter(e -> e.getKind() == EmbeddingKind.COMMIT).toList();
+        .filter(EmbeddingRecords::isCommit).toList();
   }
 
   private static List<EmbeddingRecord> awaitCommits(String bootstrap, int n, Duration timeout, Path log) {

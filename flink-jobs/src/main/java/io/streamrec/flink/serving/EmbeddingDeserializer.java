@@ -1,9 +1,8 @@
 package io.streamrec.flink.serving;
 
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingRecord;
-import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -44,15 +43,14 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
 
   /** One embeddings record as serving reads it (also what a rebuild from the topic reads). */
   public static ModelUpdate toUpdate(EmbeddingRecord r) {
-    byte kind = r.getKind() == EmbeddingKind.USER ? ModelUpdate.USER
-        : r.getKind() == EmbeddingKind.ITEM ? ModelUpdate.ITEM : ModelUpdate.COMMIT;
-    List<Float> v = r.getVector();
-    float[] vector = new float[v.size()];
-    for (int i = 0; i < vector.length; i++) {
-      vector[i] = v.get(i);
+    byte kind = EmbeddingRecords.isUser(r) ? ModelUpdate.USER : EmbeddingRecords.isItem(r) ? ModelUpdate.ITEM : ModelUpdate.COMMIT;
+    ModelUpdate u = new ModelUpdate(kind, r.getEntityId(), r.getModelVersion(), EmbeddingRecords.vector(r),
+        r.getTriggerTime().toEpochMilli(), r.getItems(), r.getThroughSeq());
+    if (kind == ModelUpdate.COMMIT) {
+      u.baseVersion = r.getBaseVersion();
+      u.removed = r.getRemovedItems().toArray(new String[0]);
     }
-    return new ModelUpdate(kind, r.getEntityId(), r.getModelVersion(), vector, r.getTriggerTime().toEpochMilli(),
-        r.getItems(), r.getThroughSeq());
+    return u;
   }
 
   @Override

@@ -18,6 +18,10 @@ public class ModelUpdate {
   /** COMMIT: how many item records the version has. */
   public int items;
   public long throughSeq;
+  /** COMMIT: 0 for a full version; else the version this one is a delta on. */
+  public long baseVersion;
+  /** COMMIT of a delta: items withdrawn since the base version (never null). */
+  public String[] removed = new String[0];
   /** Where the record is in the embeddings topic (-1 when not read from Kafka). */
   public long offset = -1;
 

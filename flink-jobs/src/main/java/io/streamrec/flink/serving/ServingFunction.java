@@ -291,11 +291,26 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     if (m.kind != ModelUpdate.COMMIT) {
       return; // users come keyed
     }
-    ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items, m.vector);
+    ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items, m.vector, m.baseVersion, m.removed);
     boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    if (c == ServedCatalog.Commit.MISSING && replay != null) {
+      // read from the middle of the topic, or a delta whose base is not here: the topic (compacted: the
+      // newest vector of every item) holds this version, committed before its COMMIT could be read
+      synchronized (catalog) {
+        if (catalog.newestCommitted() < m.version) {
+          ItemTable t = replay.newest();
+          if (t != null && t.version() >= m.version) {
+            catalog.restore(t);
+            c = ServedCatalog.Commit.COMMITTED;
+          }
+        } else {
+          c = ServedCatalog.Commit.ALREADY;
+        }
+      }
+    }
     if (c == ServedCatalog.Commit.MISSING && first) {
-      LOG.warn("Model version {} committed without its item vectors (read from the middle of the embeddings topic?); "
-          + "still serving the previous version", m.version);
+      LOG.warn("Model version {} committed without its item vectors or its base version {} (read from the middle of the "
+          + "embeddings topic?); still serving the previous version", m.version, m.baseVersion);
     }
     if (c != ServedCatalog.Commit.MISSING && !state.contains(m.version)) {
       state.put(m.version, m.offset);

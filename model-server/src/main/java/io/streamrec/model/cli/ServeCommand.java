@@ -57,6 +57,19 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Pass a cut without training when more changelog records than this are already waiting behind it (default: ${DEFAULT-VALUE}).")
   long maxBacklog;
 
+  @Option(names = "--full-every", defaultValue = "10",
+      description = "Publish a full version (every user and item) every this many versions; the others are deltas (default: ${DEFAULT-VALUE}).")
+  int fullEvery;
+
+  @Option(names = "--delta-tolerance", defaultValue = "0.01",
+      description = "A delta version publishes the users and items whose embedding moved by more than this share of its last published "
+          + "norm (relative L2), plus new and withdrawn ones; 0 publishes every entity that changed at all (default: ${DEFAULT-VALUE}).")
+  double deltaTolerance;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+      description = "Extra Kafka client property for the model server's consumers, producer and admin (repeatable), e.g. security.protocol=SSL.")
+  java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
   @Option(names = "--text", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "Encode item text with MiniLM (default: ${DEFAULT-VALUE}).")
   boolean encodeText;
@@ -94,7 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
       };
     }
     ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, new Topics(prefix), stateDir, maxBacklog,
-        "streamrec-model-server-" + prefix), model, text);
+        "streamrec-model-server-" + prefix, fullEvery, deltaTolerance, kafkaProperties), model, text);
     com.sun.net.httpserver.HttpServer httpServer = null;
     if (!http.equalsIgnoreCase("off")) {
       int c = http.lastIndexOf(':');
@@ -102,7 +115,19 @@ public final class ServeCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--http must be HOST:PORT or off, got '" + http + "'");
       }
       httpServer = server.metrics().serve(http.substring(0, c), Integer.parseInt(http.substring(c + 1)));
-      LOG.info("Health and metrics on http://{}/health and /metrics", http);
+      httpServer.createContext("/publish-full", ex -> {
+        boolean post = "POST".equals(ex.getRequestMethod());
+        if (post) {
+          server.requestFullVersion();
+        }
+        byte[] body = (post ? "the next version will be full\n" : "POST to request a full next version\n").getBytes(
+            java.nio.charset.StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(post ? 202 : 405, body.length);
+        try (var out = ex.getResponseBody()) {
+          out.write(body);
+        }
+      });
+      LOG.info("Health and metrics on http://{}/health and /metrics; POST /publish-full makes the next version full", http);
     }
     // SIGTERM/Ctrl-C: finish the step in hand, close the clients, then let the JVM exit. The hook
     // waits for the clean-up, not for the main thread (main then calls System.exit, which blocks

@@ -4,6 +4,7 @@ import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.MalformedRecordException;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.EmbeddingKind;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
@@ -47,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * versions coalesce rather than queue.
  *
  * <p>Publishing: each version is one Kafka transaction on the single-partition embeddings topic:
- * every user and item vector, then a COMMIT record (EmbeddingRecord.avsc). The snapshot is
+ * packed user and item vectors, then a COMMIT record (EmbeddingRecord.avsc, docs/SCHEMAS.md). A
+ * full version carries every user and live item; a delta (most versions) only what moved beyond
+ * the tolerance since it was last published, new entities and withdrawals ({@link
+ * PublishedVectors}); a full one comes every {@code fullEvery} versions, first after a start, and
+ * on {@link #requestFullVersion}. The snapshot is
  * written after the transaction commits and records the changelog position after the cut; on
  * restart the server loads it, continues the changelog from there, and numbers versions after
  * the last COMMIT it finds on the topic, so versions only grow.
@@ -56,7 +61,21 @@ public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
   /** Service settings. */
-  public record Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId) {}
+  public record Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId, int fullEvery,
+      double deltaTolerance, Map<String, String> kafkaProperties) {
+    public Settings {
+      if (fullEvery < 1 || !(deltaTolerance >= 0)) {
+        throw new IllegalArgumentException("a full version every >= 1 versions and a delta tolerance >= 0 expected, got " + fullEvery
+            + " and " + deltaTolerance);
+      }
+      kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Delta versions (tolerance 1%, a full one every 10), no extra Kafka properties. */
+    public Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId) {
+      this(bootstrap, topics, stateDir, maxBacklog, transactionalId, 10, 0.01, Map.of());
+    }
+  }
 
   /** Turns item text into one vector (MiniLM in production); null disables text. */
   public interface TextVectors extends AutoCloseable {
@@ -78,6 +97,8 @@ public final class ModelServer implements AutoCloseable {
   /** Items whose latest catalog record says deleted: left out of every published version. */
   private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
   private long publishedVersion;
+  private PublishedVectors published;
+  private final AtomicBoolean fullRequested = new AtomicBoolean();
   private final Map<String, String> pendingText = new LinkedHashMap<>();
 
   public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
@@ -88,6 +109,12 @@ public final class ModelServer implements AutoCloseable {
 
   public ServerMetrics metrics() {
     return metrics;
+  }
+
+  /** Makes the next version a full one (every entity published), e.g. to compact readers' history. */
+  public void requestFullVersion() {
+    fullRequested.set(true);
+    LOG.info("A full version was requested: the next version publishes every user and item");
   }
 
   /** Asks {@link #run} to return after the current step. */
@@ -273,32 +300,47 @@ public final class ModelServer implements AutoCloseable {
     ModelVersion v = model.fineTune(cut.getSeq());
     long number = Math.max(v.version(), publishedVersion + 1);
     String topic = settings.topics().embeddings();
+    if (published == null) {
+      published = new PublishedVectors(v.dim());
+    }
+    PublishedVectors.Plan plan = published.plan(v, number, withdrawn, fullRequested.getAndSet(false), settings.fullEvery(),
+        settings.deltaTolerance());
+    long bytes = 0;
     producer.beginTransaction();
     try {
-      for (int k = 0; k < v.userIds().size(); k++) {
-        send(producer, topic, "u:" + v.userIds().get(k), record(EmbeddingKind.USER, v.userIds().get(k), number, v.row(v.userVectors(), k)));
+      for (int k : plan.userRows()) {
+        String id = v.userIds().get(k);
+        bytes += send(producer, topic, "u:" + id, EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, id, number, v.row(v.userVectors(), k))
+            .build());
       }
-      int published = 0;
-      for (int k = 0; k < v.itemIds().size(); k++) {
-        if (!withdrawn.contains(v.itemIds().get(k))) {
-          send(producer, topic, "i:" + v.itemIds().get(k), record(EmbeddingKind.ITEM, v.itemIds().get(k), number, v.row(v.itemVectors(), k)));
-          published++;
-        } else { // a tombstone: compaction drops the item's last vector from the topic
-          producer.send(new ProducerRecord<>(topic, 0, ("i:" + v.itemIds().get(k)).getBytes(StandardCharsets.UTF_8), null));
-        }
+      for (int k : plan.itemRows()) {
+        String id = v.itemIds().get(k);
+        bytes += send(producer, topic, "i:" + id, EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, id, number, v.row(v.itemVectors(), k))
+            .build());
       }
-      EmbeddingRecord commit = record(EmbeddingKind.COMMIT, "", number, v.meanUserVector());
+      // tombstones, so compaction drops a withdrawn item's last vector: all of them in a full version, the new ones in a delta
+      for (String id : plan.full() ? withdrawn : new java.util.HashSet<>(plan.removed())) {
+        producer.send(new ProducerRecord<>(topic, 0, ("i:" + id).getBytes(StandardCharsets.UTF_8), null));
+      }
+      EmbeddingRecord commit = EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", number, v.meanUserVector()).build();
       commit.setThroughSeq(v.throughSeq());
       commit.setTriggerId(cut.getTriggerId());
-      commit.setUsers(v.userIds().size());
-      commit.setItems(published);
+      commit.setUsers(plan.userRows().length);
+      commit.setItems(plan.itemRows().length);
       commit.setTriggerTime(cut.getEventTime());
+      commit.setBaseVersion(plan.baseVersion());
+      commit.setRemovedItems(new ArrayList<>(plan.removed()));
       Map<String, Double> m = new LinkedHashMap<>();
       v.metrics().forEach((k, val) -> {
         if (val instanceof Number n) {
           m.put(k, n.doubleValue());
         }
       });
+      m.put("published_users", (double) plan.userRows().length);
+      m.put("published_items", (double) plan.itemRows().length);
+      m.put("version_users", (double) plan.users());
+      m.put("version_items", (double) plan.items());
+      m.put("published_bytes", (double) bytes);
       commit.setMetrics(m);
       send(producer, topic, "commit", commit);
       producer.commitTransaction();
@@ -306,6 +348,7 @@ public final class ModelServer implements AutoCloseable {
       producer.abortTransaction();
       throw e;
     }
+    published.applied(plan, v);
     publishedVersion = number;
     Properties p = new Properties();
     positions.forEach((tp, off) -> p.setProperty(tp.topic() + ":" + tp.partition(), Long.toString(off)));
@@ -313,22 +356,24 @@ public final class ModelServer implements AutoCloseable {
     metrics.version.set(number);
     metrics.versions.incrementAndGet();
     metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
-    LOG.info("Published version {} through seq {} (trigger {}): {} users, {} items, {} edges, loss {}, {} s", number, v.throughSeq(),
-        cut.getTriggerId(), v.userIds().size(), v.itemIds().size(), v.metrics().get("edges"), v.metrics().get("loss"),
-        v.metrics().get("seconds"));
+    LOG.info("Published version {} ({}) through seq {} (trigger {}): {} of {} users, {} of {} items{}, {} KB; {} edges ({} new), "
+        + "{} steps, loss {} (new edges {}, replayed {}), {} s", number, plan.full() ? "full" : "delta on " + plan.baseVersion(),
+        v.throughSeq(), cut.getTriggerId(), plan.userRows().length, plan.users(), plan.itemRows().length, plan.items(),
+        plan.removed().isEmpty() ? "" : ", " + plan.removed().size() + " withdrawn", bytes >> 10, v.metrics().get("edges"),
+        v.metrics().getOrDefault("new_edges", "all"), v.metrics().get("steps"), fmt(v.metrics().get("loss")),
+        fmt(v.metrics().get("loss_new")), fmt(v.metrics().get("loss_replay")), fmt(v.metrics().get("seconds")));
   }
 
-  private EmbeddingRecord record(EmbeddingKind kind, String id, long version, float[] vector) {
-    List<Float> list = new ArrayList<>(vector.length);
-    for (float x : vector) {
-      list.add(x);
-    }
-    return EmbeddingRecord.newBuilder().setKind(kind).setEntityId(id).setModelVersion(version).setVector(list)
-        .setCreatedTime(java.time.Instant.now()).build();
+  private static String fmt(Object x) {
+    return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : String.valueOf(x);
   }
 
-  private void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
-    producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), embeddingCodec.encode(r)));
+  /** Sends one record; returns its size in bytes (key and value). */
+  private int send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    byte[] value = embeddingCodec.encode(r);
+    producer.send(new ProducerRecord<>(topic, 0, k, value));
+    return k.length + value.length;
   }
 
   /** The highest COMMIT version on the embeddings topic (0 if none). */
@@ -378,6 +423,7 @@ public final class ModelServer implements AutoCloseable {
   private void ensureEmbeddingsTopic() {
     Properties p = new Properties();
     p.put("bootstrap.servers", settings.bootstrap());
+    p.putAll(settings.kafkaProperties());
     try (Admin admin = Admin.create(p)) {
       String name = settings.topics().embeddings();
       if (!admin.listTopics().names().get().contains(name)) {
@@ -418,6 +464,7 @@ public final class ModelServer implements AutoCloseable {
     p.put("isolation.level", "read_committed");
     p.put("enable.auto.commit", "false");
     p.put("max.poll.records", "5000");
+    p.putAll(settings.kafkaProperties());
     return new KafkaConsumer<>(p);
   }
 
@@ -432,6 +479,7 @@ public final class ModelServer implements AutoCloseable {
     p.put("batch.size", String.valueOf(256 * 1024));
     p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
     p.put("transaction.timeout.ms", "600000");
+    p.putAll(settings.kafkaProperties());
     return new KafkaProducer<>(p);
   }
 

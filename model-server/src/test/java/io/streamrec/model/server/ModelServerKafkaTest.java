@@ -8,6 +8,7 @@ import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
@@ -137,7 +138,10 @@ class ModelServerKafkaTest {
       assertEquals(60, c.get(0).getUsers(), "version 1 has seen exactly the edges before the first cut");
       assertEquals(2, c.get(1).getModelVersion());
       assertEquals(first.size() + second.size(), c.get(1).getThroughSeq());
-      assertEquals(100, c.get(1).getUsers());
+      assertEquals(0, c.get(0).getBaseVersion(), "the first version of a model server is full");
+      assertEquals(1, c.get(1).getBaseVersion(), "the second is a delta on the first");
+      assertEquals(100.0, c.get(1).getMetrics().get("version_users"));
+      assertTrue(c.get(1).getUsers() >= 40 && c.get(1).getUsers() <= 100, "at least the 40 new users: " + c.get(1).getUsers());
       assertEquals((double) (first.size() + second.size()), c.get(1).getMetrics().get("edges"));
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getAddress().getPort()
           + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -149,10 +153,13 @@ class ModelServerKafkaTest {
           Duration.ofSeconds(1)).stream().filter(x -> x.value() != null).toList();
       Map<Long, List<EmbeddingRecord>> byVersion = all.stream().map(x -> embeddings.decode(x.value()))
           .collect(Collectors.groupingBy(EmbeddingRecord::getModelVersion));
-      assertEquals(100 + 81 + 1, byVersion.get(2L).size(), "100 users, 80 items + the fresh one, and the COMMIT");
-      assertEquals(EmbeddingKind.COMMIT, byVersion.get(2L).get(byVersion.get(2L).size() - 1).getKind());
-      assertTrue(byVersion.get(2L).stream().anyMatch(x -> x.getKind() == EmbeddingKind.ITEM && x.getEntityId().equals("fresh")
-          && x.getVector().size() == 16));
+      assertEquals(100 + 81 + 1, byVersion.get(1L).size() + 40, "version 1: 60 users, 80 items + the fresh one, and the COMMIT");
+      assertEquals(c.get(1).getUsers() + c.get(1).getItems() + 1, byVersion.get(2L).size(), "version 2: what moved, and the COMMIT");
+      assertEquals(EmbeddingKind.COMMIT_PACKED, byVersion.get(2L).get(byVersion.get(2L).size() - 1).getKind());
+      assertTrue(byVersion.get(2L).stream().allMatch(x -> x.getKind() != EmbeddingKind.USER && x.getKind() != EmbeddingKind.ITEM
+          && x.getVector().isEmpty()), "version 2 writes packed records only");
+      assertTrue(byVersion.get(1L).stream().anyMatch(x -> EmbeddingRecords.isItem(x) && x.getEntityId().equals("fresh")
+          && EmbeddingRecords.vector(x).length == 16), "the fresh item is served from its content");
 
       // stop the server; edges and a cut arrive meanwhile; a new process resumes from the snapshot
       server.stop();
@@ -180,7 +187,8 @@ class ModelServerKafkaTest {
           Duration.ofSeconds(1)).stream().filter(x -> x.value() != null).map(x -> embeddings.decode(x.value()))
           .filter(x -> x.getModelVersion() == 3).toList();
       assertTrue(v3records.stream().noneMatch(x -> x.getEntityId().equals("i5")), "no vector of the withdrawn item in version 3");
-      assertEquals(130 + 80 + 1, v3records.size());
+      assertEquals(130 + 80 + 1, v3records.size(), "after a restart, the first version is full");
+      assertEquals(0, v3.getBaseVersion());
     }
   }
 
