@@ -18,6 +18,7 @@ public final class ItemTable {
   private final float[] centroid;
   private final float[] coldUser;
   private final long triggerTime;
+  private final boolean delta;
   private final KeyIndex index;
   private volatile AnnIndex ann;
 
@@ -35,6 +36,7 @@ public final class ItemTable {
     }
     this.index = b.index;
     this.triggerTime = b.triggerTime;
+    this.delta = b.delta;
     this.centroid = new float[dim];
     for (int r = 0; r < size; r++) {
       for (int c = 0; c < dim; c++) {
@@ -57,6 +59,14 @@ public final class ItemTable {
 
   public int dim() {
     return dim;
+  }
+
+  /**
+   * Whether users may hold vectors of earlier versions for it: a delta version (only the users that
+   * moved have a record of it), or a table rebuilt from the compacted topic (each entity's latest).
+   */
+  public boolean delta() {
+    return delta;
   }
 
   public int size() {
@@ -144,6 +154,7 @@ public final class ItemTable {
     private final KeyIndex index = new KeyIndex(16);
     private long triggerTime;
     private float[] coldUser;
+    private boolean delta;
 
     private Builder(long version) {
       this.version = version;
@@ -224,6 +235,12 @@ public final class ItemTable {
 
     public Builder triggerTime(long t) {
       this.triggerTime = t;
+      return this;
+    }
+
+    /** Marks the table as {@link ItemTable#delta}. */
+    public Builder delta(boolean d) {
+      this.delta = d;
       return this;
     }
 

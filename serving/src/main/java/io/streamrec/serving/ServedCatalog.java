@@ -143,7 +143,7 @@ public final class ServedCatalog {
         LOG.warn("Model version {} committed with {} of its {} item vectors", version, b.size(), expectedItems);
       }
     }
-    ItemTable t = b.triggerTime(triggerTime).coldUser(coldUser).build();
+    ItemTable t = b.triggerTime(triggerTime).coldUser(coldUser).delta(baseVersion > 0).build();
     pending = null;
     install(t);
     return Commit.COMMITTED;

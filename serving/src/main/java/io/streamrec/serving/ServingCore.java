@@ -9,7 +9,8 @@ import org.apache.lucene.util.Bits;
  *
  * <ul>
  *   <li>{@link #place}: which served version scores a user, and the user's vector in it. A user with
- *       a vector of a served version is scored by the newest such version, with the items taken
+ *       a vector of a served version (of a delta version: a vector of it or of an earlier version,
+ *       since a delta carries only the users that moved) is scored by the newest such version, with the items taken
  *       since its newest vector arrived folded in ({@link FoldIn}). A user no served version knows is
  *       placed at the mean of its items' vectors in the newest version; a user with none of those
  *       (no items, or only items the version does not have) at the version's mean user vector
@@ -34,7 +35,7 @@ public final class ServingCore {
    */
   public static Placement place(UserState u, ItemTable[] served) {
     for (ItemTable t : served) {
-      float[] v = u.vector(t.version());
+      float[] v = t.delta() ? u.vectorAtOrBefore(t.version()) : u.vector(t.version());
       if (v != null) {
         return new Placement(t, foldIn(u, t, v, t.version()), true);
       }

@@ -39,12 +39,20 @@ public final class UserState {
     return newest != null;
   }
 
-  /**
-   * The user's vector in {@code version}: the newest one published at or before it (a delta version
-   * publishes only the users that moved, so a user without a record in it keeps its earlier vector);
-   * null when none of the kept vectors is that old.
-   */
+  /** The user's vector of exactly {@code version}, or null. */
   public float[] vector(long version) {
+    if (version == newestVersion && newest != null) {
+      return newest;
+    }
+    return version == olderVersion ? older : null;
+  }
+
+  /**
+   * The user's vector in a delta {@code version}: the newest one published at or before it (a delta
+   * publishes only the users that moved, so a user without a record in it keeps its earlier
+   * vector); null when none of the kept vectors is that old.
+   */
+  public float[] vectorAtOrBefore(long version) {
     if (newest != null && newestVersion <= version) {
       return newest;
     }

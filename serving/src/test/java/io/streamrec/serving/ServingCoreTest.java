@@ -272,6 +272,11 @@ class ServingCoreTest {
     ServingCore.Placement p = ServingCore.place(u, new ItemTable[] {v2, v1});
     assertEquals(2, p.table().version());
     assertArrayEquals(new float[] {7}, p.vector());
+    // a delta version 4 (only the users that moved have a record of it): this user kept its version-3 vector
+    ItemTable v4 = ItemTable.builder(4).put("a", new float[] {2}).delta(true).build();
+    ServingCore.Placement q = ServingCore.place(u, new ItemTable[] {v4, v2});
+    assertEquals(4, q.table().version());
+    assertArrayEquals(new float[] {9}, q.vector());
   }
 
   @Test

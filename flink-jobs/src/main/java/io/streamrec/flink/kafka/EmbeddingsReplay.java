@@ -93,7 +93,7 @@ public final class EmbeddingsReplay implements CatalogReplay {
     if (newest == 0) {
       return null;
     }
-    ItemTable.Builder b = ItemTable.builder(newest).triggerTime(triggerTime).coldUser(coldUser);
+    ItemTable.Builder b = ItemTable.builder(newest).triggerTime(triggerTime).coldUser(coldUser).delta(true); // each entity's latest
     for (Map.Entry<String, float[]> en : items.entrySet()) {
       try {
         b.put(en.getKey(), en.getValue());

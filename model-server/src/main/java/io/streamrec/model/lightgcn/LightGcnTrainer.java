@@ -233,6 +233,60 @@ public final class LightGcnTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Adam's moments of E⁽⁰⁾ as plain arrays, so they can outlive one trainer: the incremental model
+     * keeps them across versions (rows of new users and items start at zero). The update is DJL's
+     * Adam's (β₁ 0.9, β₂ 0.999, ε 1e-8, bias-corrected step size), element-wise on the table.
+     */
+    public static final class AdamState {
+        private static final double BETA1 = 0.9;
+        private static final double BETA2 = 0.999;
+        private static final float EPSILON = 1e-8f;
+        public final float[] m;
+        public final float[] v;
+        public long t;
+
+        public AdamState(float[] m, float[] v, long t) {
+            if (m.length != v.length) {
+                throw new IllegalArgumentException("Adam moments of different lengths: " + m.length + " and " + v.length);
+            }
+            this.m = m;
+            this.v = v;
+            this.t = t;
+        }
+
+        void update(float[] w, float[] g, float lr) {
+            t++;
+            float step = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
+            float b1 = (float) BETA1;
+            float b2 = (float) BETA2;
+            for (int k = 0; k < w.length; k++) {
+                float gk = g[k];
+                float mk = b1 * m[k] + (1 - b1) * gk;
+                float vk = b2 * v[k] + (1 - b2) * gk * gk;
+                m[k] = mk;
+                v[k] = vk;
+                w[k] -= step * mk / ((float) Math.sqrt(vk) + EPSILON);
+            }
+        }
+    }
+
+    private AdamState adamState;
+
+    /**
+     * Steps update E⁽⁰⁾ with these moments (continued, not restarted) instead of a fresh DJL Adam. CSR
+     * backend only; the state's arrays are updated in place.
+     */
+    public void useAdamState(AdamState s) {
+        if (!csr) {
+            throw new IllegalStateException("carried Adam state needs the csr backend");
+        }
+        if (s.m.length != numNodes * dim) {
+            throw new IllegalArgumentException("Adam state has " + s.m.length + " values, the table " + numNodes * dim);
+        }
+        this.adamState = s;
+    }
+
     /** One optimisation step on the first {@code b} triples; returns the batch loss. */
     public float step(int[] users, int[] pos, int[] neg, int b) {
         steps++;
@@ -405,9 +459,14 @@ public final class LightGcnTrainer implements AutoCloseable {
             }
         }
         lossValue += (float) (config.lambda() * reg / b);
-        gradView.put(0, gradE0);
-        adam.update(PARAM, weight, gradArray);
-        weightView.get(0, e0);
+        if (adamState != null) {
+            adamState.update(e0, gradE0, (float) config.learningRate());
+            weightView.put(0, e0);
+        } else {
+            gradView.put(0, gradE0);
+            adam.update(PARAM, weight, gradArray);
+            weightView.get(0, e0);
+        }
         updateFusion();
         return lossValue;
     }

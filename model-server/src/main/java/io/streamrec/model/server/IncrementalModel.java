@@ -37,7 +37,8 @@ import java.util.TreeMap;
  *       against forgetting); negatives uniform over items. How many steps follows the change
  *       ({@link Budget}): enough for {@code passesOverNew} passes over the new edges, at least
  *       {@code minSteps}, at most {@code maxSteps}, and no more than {@code seconds} of stepping.
- *       Adam's moments start afresh each version. The version reports the loss of its final
+ *       Adam's moments carry over from version to version (the CSR backend; new rows start at zero;
+ *       a restart from a snapshot starts them afresh). The version reports the loss of its final
  *       embeddings on (a sample of) its new edges and on (a sample of) all edges, separately.
  *   <li>Items without any edge are published at their content's place: a ridge map from content to
  *       the new version's final item embeddings, fitted on the items with edges (BENCHMARKS.md §6:
@@ -96,6 +97,7 @@ public final class IncrementalModel {
   private int recentCount;
   private long edges;
   private float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
+  private LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
   private int lastUsers;
   private int lastItems;
   private long version;
@@ -226,6 +228,10 @@ public final class IncrementalModel {
     float[] fin;
     float[] e0;
     try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
+      LightGcnTrainer.AdamState carried = trainer.usesCsrBackend() ? carryAdam(nu, ni) : null;
+      if (carried != null) {
+        trainer.useAdamState(carried);
+      }
       double loss = 0;
       long steps = 0;
       if (initial == null) {
@@ -265,6 +271,8 @@ public final class IncrementalModel {
       }
       e0 = trainer.table();
       fin = trainer.finalEmbeddings(e0);
+      adam = carried;
+      metrics.put("adam_steps", carried == null ? 0 : carried.t);
       metrics.put("loss", loss);
       metrics.put("steps", steps);
       if (initial != null) {
@@ -331,6 +339,24 @@ public final class IncrementalModel {
       out[k] = edges[(int) ((long) k * n / take)];
     }
     return out;
+  }
+
+  /**
+   * The previous version's Adam moments laid out for this version's rows (users first: the item rows
+   * move by the number of new users; new rows start at zero), or fresh ones for a first version.
+   */
+  private LightGcnTrainer.AdamState carryAdam(int nu, int ni) {
+    int dim = settings.dim();
+    float[] m = new float[(nu + ni) * dim];
+    float[] v = new float[(nu + ni) * dim];
+    if (adam == null || table == null) {
+      return new LightGcnTrainer.AdamState(m, v, 0);
+    }
+    System.arraycopy(adam.m, 0, m, 0, lastUsers * dim);
+    System.arraycopy(adam.v, 0, v, 0, lastUsers * dim);
+    System.arraycopy(adam.m, lastUsers * dim, m, nu * dim, lastItems * dim);
+    System.arraycopy(adam.v, lastUsers * dim, v, nu * dim, lastItems * dim);
+    return new LightGcnTrainer.AdamState(m, v, adam.t);
   }
 
   private static int countWarmWithContent(boolean[] warm, List<ModalityVectors> modalities) {

@@ -99,7 +99,10 @@ public final class ModelServer implements AutoCloseable {
   private long publishedVersion;
   private PublishedVectors published;
   private final AtomicBoolean fullRequested = new AtomicBoolean();
-  private final Map<String, String> pendingText = new LinkedHashMap<>();
+  /** The background encoder of item texts (null without text). */
+  private BackgroundText textQueue;
+  /** Content arrived (encoded texts) since the last version: a cut then publishes even without new edges. */
+  private boolean contentChanged;
 
   public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
     this.settings = settings;
@@ -159,6 +162,9 @@ public final class ModelServer implements AutoCloseable {
       items.assign(itemParts);
       items.seekToBeginning(itemParts); // compacted: the latest record per item
       Map<TopicPartition, Long> itemsEnd = items.endOffsets(itemParts);
+      if (text != null) {
+        textQueue = new BackgroundText(text, metrics);
+      }
       int catalog = 0;
       while (running.get() && itemParts.stream().anyMatch(tp -> items.position(tp) < itemsEnd.get(tp))) { // the catalog first
         for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ofMillis(200))) {
@@ -173,6 +179,7 @@ public final class ModelServer implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ZERO)) {
           applyItem(r);
         }
+        drainText();
         for (ConsumerRecord<byte[], byte[]> r : edges.poll(Duration.ofMillis(200))) {
           TopicPartition tp = new TopicPartition(r.topic(), r.partition());
           if (atCut.containsKey(tp)) {
@@ -189,11 +196,12 @@ public final class ModelServer implements AutoCloseable {
             positions.put(tp, h == null || h.isEmpty() ? edges.position(tp) : h.peek().offset());
           }
           long backlog = backlog(edges, parts, positions);
+          drainText(); // content encoded while the cut was read counts for this cut
           if (backlog > settings.maxBacklog()) {
             LOG.info("Cut of trigger {} (seq {}) passed without training: {} changelog records behind", cut.getTriggerId(), cut.getSeq(),
                 backlog);
             metrics.coalesced.incrementAndGet();
-          } else if (model.pendingEdges() > 0 || model.version() == 0 && model.edges() > 0 || !pendingText.isEmpty()) {
+          } else if (model.pendingEdges() > 0 || model.version() == 0 && model.edges() > 0 || contentChanged) {
             publish(producer, cut, positions);
           }
           atCut.clear();
@@ -208,6 +216,11 @@ public final class ModelServer implements AutoCloseable {
             }
           }
         }
+      }
+    } finally {
+      if (textQueue != null) {
+        textQueue.close();
+        textQueue = null;
       }
     }
   }
@@ -250,7 +263,9 @@ public final class ModelServer implements AutoCloseable {
     String id = e.getItemId().toString();
     if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
       withdrawn.add(id);
-      pendingText.remove(id);
+      if (textQueue != null) {
+        textQueue.withdraw(id);
+      }
       return;
     }
     withdrawn.remove(id);
@@ -268,35 +283,37 @@ public final class ModelServer implements AutoCloseable {
         }
       }
     }
-    if (text != null && !e.getText().isEmpty()) {
+    if (textQueue != null && !e.getText().isEmpty()) {
       StringBuilder b = new StringBuilder();
       new java.util.TreeMap<>(e.getText()).forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
       if (!b.toString().isBlank()) {
-        pendingText.put(id, b.toString());
+        textQueue.submit(id, b.toString());
       }
     }
   }
 
-  private void encodePendingText() {
-    if (pendingText.isEmpty()) {
+  /** Takes the texts encoded so far into the model (this thread owns the model; the encoder never waits for it). */
+  private void drainText() {
+    if (textQueue == null) {
       return;
     }
-    List<String> ids = new ArrayList<>(pendingText.keySet());
-    float[][] vectors = text.encode(new ArrayList<>(pendingText.values()));
-    for (int k = 0; k < ids.size(); k++) {
-      if (vectors[k] != null) {
-        model.setContent(ids.get(k), "text", vectors[k]);
+    int n = textQueue.drain((id, v) -> {
+      try {
+        model.setContent(id, "text", v);
+      } catch (IllegalArgumentException ex) {
+        metrics.badRecords.incrementAndGet();
+        LOG.warn("Text vector of item {} rejected: {}", id, ex.getMessage());
       }
-    }
-    LOG.info("Encoded the text of {} items", ids.size());
-    pendingText.clear();
+    });
+    contentChanged |= n > 0;
   }
 
   private void publish(KafkaProducer<byte[], byte[]> producer, GraphChange cut, Map<TopicPartition, Long> positions) throws IOException {
-    encodePendingText();
+    drainText(); // whatever is encoded by now; the rest of the catalog's texts come in later versions
     if (model.edges() == 0) {
       return;
     }
+    contentChanged = false;
     ModelVersion v = model.fineTune(cut.getSeq());
     long number = Math.max(v.version(), publishedVersion + 1);
     String topic = settings.topics().embeddings();
@@ -365,7 +382,7 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private static String fmt(Object x) {
-    return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : String.valueOf(x);
+    return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : "-";
   }
 
   /** Sends one record; returns its size in bytes (key and value). */

@@ -17,6 +17,9 @@ public final class ServerMetrics {
   final AtomicLong coalesced = new AtomicLong();
   final AtomicLong badRecords = new AtomicLong();
   final AtomicReference<Double> lastTrainingSeconds = new AtomicReference<>(0.0);
+  final AtomicLong textWaiting = new AtomicLong();
+  final AtomicLong textEncoded = new AtomicLong();
+  final AtomicReference<Double> textPerSecond = new AtomicReference<>(0.0);
   private final long started = System.currentTimeMillis();
 
   public long version() {
@@ -37,12 +40,16 @@ public final class ServerMetrics {
     counter(b, "streamrec_model_cuts_coalesced_total", "Cuts passed without training because of backlog", coalesced.get());
     counter(b, "streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get());
     gauge(b, "streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get());
+    gauge(b, "streamrec_model_text_waiting", "Item texts waiting for the encoder", textWaiting.get());
+    counter(b, "streamrec_model_text_encoded_total", "Item texts encoded by this process", textEncoded.get());
+    gauge(b, "streamrec_model_text_per_second", "Texts per second of the encoder's last chunk", textPerSecond.get());
     return b.toString();
   }
 
   /** Health as JSON. */
   public String health() {
-    return "{\"status\":\"UP\",\"version\":" + version.get() + ",\"changelog_seq\":" + lastSeq.get() + ",\"uptime_ms\":"
+    return "{\"status\":\"UP\",\"version\":" + version.get() + ",\"changelog_seq\":" + lastSeq.get() + ",\"text_waiting\":"
+        + textWaiting.get() + ",\"uptime_ms\":"
         + (System.currentTimeMillis() - started) + "}";
   }
 

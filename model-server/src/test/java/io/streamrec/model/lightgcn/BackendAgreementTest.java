@@ -90,6 +90,39 @@ class BackendAgreementTest {
         }
     }
 
+    /** The carried Adam state (plain arrays, what the incremental model keeps across versions) steps as DJL's Adam does. */
+    @Test
+    void carriedAdamStateStepsAsDjlsAdam() {
+        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(16).optBatchSize(64).optSeed(5).optThreads(2)
+                .optBackend(LightGcnConfig.Backend.CSR).build();
+        int nodes = DATA.numUsers() + DATA.numItems();
+        float[][] tables = new float[2][];
+        LightGcnTrainer.AdamState state = new LightGcnTrainer.AdamState(new float[nodes * 16], new float[nodes * 16], 0);
+        for (int k = 0; k < 2; k++) {
+            try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+                if (k == 1) {
+                    t.useAdamState(state);
+                }
+                BprSampler s = new BprSampler(DATA.numItems(), DATA.train(), cfg.negatives(), 11);
+                s.startEpoch();
+                int[] u = new int[64];
+                int[] p = new int[64];
+                int[] q = new int[64];
+                for (int step = 0; step < 20; step++) {
+                    t.step(u, p, q, s.next(u, p, q));
+                }
+                tables[k] = t.table();
+            }
+        }
+        assertArrayEquals(tables[0], tables[1], 1e-5f, "E0 after 20 steps: DJL's Adam and the carried state");
+        assertEquals(20, state.t);
+        float m = 0;
+        for (float x : state.m) {
+            m = Math.max(m, Math.abs(x));
+        }
+        assertTrue(m > 0, "the moments are the trainer's, in place");
+    }
+
     /** Every fusion variant: the CSR backend's hand-propagated gradient against PyTorch autograd through propagation (DJL). */
     @Test
     void lateFusionStepsAgreeBetweenBackends() {

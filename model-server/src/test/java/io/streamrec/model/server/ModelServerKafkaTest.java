@@ -192,6 +192,68 @@ class ModelServerKafkaTest {
     }
   }
 
+  @Test
+  void anEncodingBacklogDoesNotBlockAVersion(@TempDir Path dir) throws Exception {
+    Random r = new Random(5);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        Admin admin = KafkaClients.admin(kafka.bootstrapServers());
+        KafkaProducer<byte[], byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
+      String bootstrap = kafka.bootstrapServers();
+      admin.createTopics(List.of(new NewTopic(TOPICS.graphEdges(), 2, (short) 1), new NewTopic(TOPICS.items(), 1, (short) 1))).all().get();
+      AvroCodec<ItemEvent> items = AvroCodec.of(ItemEvent.class);
+      for (int i = 0; i < 80; i++) { // text only: the encoder must place them
+        p.send(new ProducerRecord<>(TOPICS.items(), ("i" + i).getBytes(StandardCharsets.UTF_8), items.encode(ItemEvent.newBuilder()
+            .setItemId("i" + i).setText(Map.of("title", "group" + (i / 20))).setVectors(null).setEventTime(Instant.now()).build())));
+      }
+      p.send(new ProducerRecord<>(TOPICS.items(), "textonly".getBytes(StandardCharsets.UTF_8), items.encode(ItemEvent.newBuilder()
+          .setItemId("textonly").setText(Map.of("title", "group2")).setVectors(null).setEventTime(Instant.now()).build())));
+      edges(p, world(r, 0, 60));
+      cut(p);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      ModelServer.TextVectors blocked = texts -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        float[][] out = new float[texts.size()][];
+        for (int k = 0; k < out.length; k++) { // one axis per group, like a sentence encoder would separate them
+          out[k] = new float[4];
+          out[k][texts.get(k).charAt(texts.get(k).length() - 1) - '0'] = 1;
+        }
+        return out;
+      };
+      ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-text"),
+          new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 5, IncrementalModel.Budget.fixed(10), 0.5, 3, Device.cpu()), blocked);
+      var http = server.metrics().serve("127.0.0.1", 0);
+      Thread t = start(server);
+      List<EmbeddingRecord> c = commits(bootstrap, 1);
+      assertEquals(1, c.size(), "version 1 is published while the encoder is still busy");
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getAddress().getPort()
+          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      // the encoder holds its first chunk (it woke at the first text, so 0 to 80 of the 81 still wait behind it)
+      assertTrue(metrics.contains("streamrec_model_text_encoded_total 0\n") && metrics.matches("(?s).*streamrec_model_text_waiting \\d+\n.*"),
+          "the backlog shows: " + metrics);
+      release.countDown();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (server.metrics().prometheus().contains("streamrec_model_text_encoded_total 0\n") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      cut(p); // no new edge: the newly encoded content alone makes a version
+      c = commits(bootstrap, 2);
+      assertEquals(2, c.size(), "the encoded content made a version");
+      server.stop();
+      t.join(60_000);
+      http.stop(0);
+      List<EmbeddingRecord> records = KafkaClients.readAll(bootstrap, TOPICS.embeddings(), x -> true, Duration.ofSeconds(5),
+          Duration.ofSeconds(1)).stream().filter(x -> x.value() != null).map(x -> embeddings.decode(x.value())).toList();
+      assertTrue(records.stream().noneMatch(x -> x.getModelVersion() == 1 && x.getEntityId().equals("textonly")),
+          "version 1 could not place the text-only item: its text was not encoded yet");
+      assertTrue(records.stream().anyMatch(x -> x.getModelVersion() == 2 && x.getEntityId().equals("textonly")),
+          "version 2 places it from its text");
+    }
+  }
+
   @SafeVarargs
   private static List<String[]> concat(List<String[]>... lists) {
     List<String[]> all = new ArrayList<>();
