@@ -112,7 +112,7 @@ public final class AnnBenchmark implements Callable<Integer> {
       double luceneUs = median(rounds, () -> {
         found[0] = 0;
         for (int i = 0; i < queries; i++) {
-          found[0] += overlap(hits, ann.searchWithLucene(qs[i], k, hits), truth[i]);
+          found[0] += overlap(hits, ann.searchWithLucene(qs[i], k, null, hits), truth[i]);
         }
       }) / queries;
       double oursUs = median(rounds, () -> {

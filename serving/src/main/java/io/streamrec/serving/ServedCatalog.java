@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class ServedCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(ServedCatalog.class);
   private static final Map<String, ServedCatalog> SHARED = new HashMap<>();
+  /** Each index's search beam is raised until this recall@10 on probe items (at most 16 × the configured ef). */
+  static final double CALIBRATION_RECALL = 0.97;
 
   /** How tables are indexed. */
   public record Settings(int annMinItems, AnnIndex.Settings ann) {
@@ -177,6 +179,11 @@ public final class ServedCatalog {
     builder.execute(() -> {
       try {
         AnnIndex a = AnnIndex.build(t, settings.ann());
+        double recall = a.calibrate(CALIBRATION_RECALL, 10, 200, 16 * settings.ann().efSearch());
+        if (a.ef() != settings.ann().efSearch() || recall < CALIBRATION_RECALL) {
+          LOG.info("Model version {}: HNSW ef {} -> {} for recall@10 {} on 200 probe items (target {})", t.version(),
+              settings.ann().efSearch(), a.ef(), String.format("%.3f", recall), CALIBRATION_RECALL);
+        }
         t.attach(a);
         synchronized (this) {
           goLive(t, a.buildSeconds());

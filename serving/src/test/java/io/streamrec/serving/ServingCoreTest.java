@@ -136,7 +136,7 @@ class ServingCoreTest {
       for (int i = 1; i < 10; i++) {
         assertTrue(scores[i - 1] >= scores[i], "best first");
       }
-      int n = a.searchWithLucene(q, 10, lucene);
+      int n = a.searchWithLucene(q, 10, null, lucene);
       Set<Integer> theirs = new HashSet<>();
       for (int i = 0; i < n; i++) {
         theirs.add(lucene[i]);
@@ -148,6 +148,33 @@ class ServingCoreTest {
     // the same walk (greedy descent, then a beam of ef on layer 0): it ends where Lucene's does,
     // up to ties in the order candidates of equal score are taken
     assertTrue(agree >= 0.99 * queries * 10, "agreement with Lucene's search " + agree + " / " + queries * 10);
+  }
+
+  @Test
+  void calibrationRaisesTheBeamWhereTheCatalogIsHardToSearch() {
+    // isotropic random vectors (a barely trained model): the hardest case for HNSW
+    ItemTable t = randomTable(1, 20_000, 64, 21);
+    AnnIndex a = AnnIndex.build(t, AnnIndex.Settings.defaults());
+    double recall = a.calibrate(0.97, 10, 200, 640);
+    assertTrue(a.ef() > 40, "ef raised from 40: " + a.ef());
+    assertTrue(recall >= 0.97 || a.ef() == 640, "recall on the probes " + recall + " at ef " + a.ef());
+    // clustered vectors: the default beam already does
+    Random r = new Random(22);
+    float[][] centres = new float[20][];
+    for (int c = 0; c < centres.length; c++) {
+      centres[c] = randomVector(32, r);
+    }
+    ItemTable.Builder b = ItemTable.builder(2);
+    for (int i = 0; i < 5_000; i++) {
+      float[] v = randomVector(32, r);
+      for (int d = 0; d < 32; d++) {
+        v[d] = centres[i % centres.length][d] + 0.3f * v[d];
+      }
+      b.put("c" + i, v);
+    }
+    AnnIndex easy = AnnIndex.build(b.build(), AnnIndex.Settings.defaults());
+    assertTrue(easy.calibrate(0.97, 10, 200, 640) >= 0.97);
+    assertEquals(40, easy.ef(), "no need to widen");
   }
 
   @Test

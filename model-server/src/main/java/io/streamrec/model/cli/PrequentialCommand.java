@@ -244,7 +244,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     setup.put("replay_seconds", TrainCommand.round(replaySeconds));
     setup.put("protocol", "the serving core's (ServingCore, as the graph job serves): each event is ranked among the items its user "
         + "has not interacted with, by the version served at that moment, before it is learned; repeats are not scored; a user the "
-        + "version does not know is the mean of its items' vectors, with none of those the mean of all items; a known user's items since "
+        + "version does not know is the mean of its items' vectors, with none of those the version's mean user vector; a known user's items since "
         + "the version are folded into its vector (FoldIn, when fold_in); an item the version does not know is a miss");
     setup.put("command", System.getProperty("streamrec.command", "streamrec bench-prequential"));
     r.put("setup", setup);
