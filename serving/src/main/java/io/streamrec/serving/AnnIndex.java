@@ -63,6 +63,15 @@ public final class AnnIndex {
   /** The search beam width in use: the settings' ef, or what {@link #calibrate} raised it to. */
   private volatile int ef;
 
+  /** Graph nodes (the rows of the table the graph was built on). */
+  private final int nodes;
+  /** Each node's item key (to map the graph onto a later version's table). */
+  private final long[] nodeKeys;
+  /** Node → row of {@link #table}, -1 for an item the table no longer has; null: the identity (a built index). */
+  private final int[] rowOfNode;
+  /** Rows of {@link #table} not in the graph (items new since it was built), scanned exactly. */
+  private final int[] fresh;
+
   private AnnIndex(ItemTable table, float[] rows, OnHeapHnswGraph graph, Settings settings, double buildSeconds) {
     this.table = table;
     this.rows = rows;
@@ -82,6 +91,13 @@ public final class AnnIndex {
       degree[i] = na.size();
       System.arraycopy(na.nodes(), 0, layer0, i * widest, na.size());
     }
+    this.nodes = n;
+    this.nodeKeys = new long[n];
+    for (int i = 0; i < n; i++) {
+      nodeKeys[i] = table.key(i);
+    }
+    this.rowOfNode = null;
+    this.fresh = new int[0];
     this.buildSeconds = buildSeconds;
     this.ef = settings.efSearch();
   }
@@ -103,12 +119,87 @@ public final class AnnIndex {
     }
   }
 
+  /** {@link #reuse}: the old index's graph with {@code table}'s vectors. */
+  private AnnIndex(ItemTable table, float[] rows, AnnIndex old, int[] rowOfNode, int[] fresh, double seconds) {
+    this.table = table;
+    this.rows = rows;
+    this.dim = table.dim();
+    this.graph = old.graph;
+    this.layer0 = old.layer0;
+    this.stride = old.stride;
+    this.degree = old.degree;
+    this.settings = old.settings;
+    this.nodes = old.nodes;
+    this.nodeKeys = old.nodeKeys;
+    this.rowOfNode = rowOfNode;
+    this.fresh = fresh;
+    this.buildSeconds = seconds;
+    this.ef = settings.efSearch();
+  }
+
+  /**
+   * An index for {@code table} made at once from an earlier version's index: its graph, walked with
+   * {@code table}'s vectors (a fine-tuned version moves vectors a little, so the old neighbourhoods
+   * still lead to the new best items); items gone since are walked through but never returned, and
+   * items new since ({@link #freshRows}) are scanned exactly and merged in. What serving uses while
+   * the version's own graph is built; recall is then measured like any index's ({@link #calibrate},
+   * the rolling {@code ann_recall} metric). Null when the tables' dimensions differ or more than
+   * {@code maxFresh} of {@code table}'s items are new.
+   */
+  public static AnnIndex reuse(ItemTable table, AnnIndex old, double maxFresh) {
+    long t0 = System.nanoTime();
+    int d = table.dim();
+    if (old == null || d != old.dim || table.size() == 0) {
+      return null;
+    }
+    float[] rows = new float[old.nodes * d];
+    int[] rowOfNode = new int[old.nodes];
+    boolean[] covered = new boolean[table.size()];
+    for (int node = 0; node < old.nodes; node++) {
+      int r = table.row(old.nodeKeys[node]);
+      rowOfNode[node] = r;
+      if (r >= 0) {
+        System.arraycopy(table.vector(r), 0, rows, node * d, d);
+        covered[r] = true;
+      } else { // gone: keeps its old place in the walk
+        System.arraycopy(old.rows, node * d, rows, node * d, d);
+      }
+    }
+    int n = 0;
+    int[] fresh = new int[table.size()];
+    for (int r = 0; r < covered.length; r++) {
+      if (!covered[r]) {
+        fresh[n++] = r;
+      }
+    }
+    if (n > maxFresh * table.size()) {
+      return null;
+    }
+    return new AnnIndex(table, rows, old, rowOfNode, Arrays.copyOf(fresh, n), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Whether this index walks an earlier version's graph ({@link #reuse}). */
+  public boolean reused() {
+    return rowOfNode != null;
+  }
+
+  /** How many of the table's items are not in the graph (scanned exactly). */
+  public int freshRows() {
+    return fresh.length;
+  }
+
   public double buildSeconds() {
     return buildSeconds;
   }
 
   public long bytes() {
-    return graph.ramBytesUsed() + rows.length * 4L + layer0.length * 4L + degree.length * 4L;
+    long own = rows.length * 4L + (rowOfNode == null ? 0 : rowOfNode.length * 4L) + fresh.length * 4L;
+    return rowOfNode != null ? own : own + graph.ramBytesUsed() + layer0.length * 4L + degree.length * 4L + nodeKeys.length * 8L;
+  }
+
+  private boolean accepted(int node, Bits excluded) {
+    int row = rowOfNode == null ? node : rowOfNode[node];
+    return row >= 0 && (excluded == null || !excluded.get(row));
   }
 
   /**
@@ -119,11 +210,10 @@ public final class AnnIndex {
    * @return how many rows were written to {@code out}
    */
   public int search(float[] user, int k, Bits excluded, int[] out, float[] scores) {
-    int n = table.size();
-    if (n == 0 || k <= 0) {
+    if (table.size() == 0 || k <= 0) {
       return 0;
     }
-    Scratch w = SCRATCH.get().begin(n);
+    Scratch w = SCRATCH.get().begin(nodes);
     int ef = Math.max(k, this.ef);
     // upper layers: greedy descent to the node closest to the query
     int ep = graph.entryNode();
@@ -155,7 +245,7 @@ public final class AnnIndex {
     w.mark[ep] = w.epoch;
     long e = Scratch.encode(best, ep);
     w.pushCandidate(e);
-    if (excluded == null || !excluded.get(ep)) {
+    if (accepted(ep, excluded)) {
       w.pushResult(e);
     }
     while (w.nc > 0) {
@@ -175,7 +265,7 @@ public final class AnnIndex {
           continue;
         }
         w.pushCandidate(ex);
-        if (excluded == null || !excluded.get(x)) {
+        if (accepted(x, excluded)) {
           if (w.nr >= ef) {
             w.popResult();
           }
@@ -183,15 +273,37 @@ public final class AnnIndex {
         }
       }
     }
-    // results come off the min-heap worst first
+    // results come off the min-heap worst first; as rows, with the raw inner products the exact path reports
     int m = w.nr;
     long[] sorted = Arrays.copyOf(w.res, m);
     Arrays.sort(sorted);
-    int taken = Math.min(k, m);
+    if (fresh.length == 0) {
+      int taken = Math.min(k, m);
+      for (int i = 0; i < taken; i++) {
+        int row = rowOfNode == null ? (int) sorted[m - 1 - i] : rowOfNode[(int) sorted[m - 1 - i]];
+        out[i] = row;
+        scores[i] = table.score(row, user);
+      }
+      return taken;
+    }
+    // items new since the graph was built: scored exactly, merged with the walk's best
+    long[] all = new long[Math.min(k, m) + fresh.length];
+    int a = 0;
+    for (int i = 0; i < Math.min(k, m); i++) {
+      int row = rowOfNode[(int) sorted[m - 1 - i]];
+      all[a++] = Scratch.encode(table.score(row, user), row);
+    }
+    for (int row : fresh) {
+      if (excluded == null || !excluded.get(row)) {
+        all[a++] = Scratch.encode(table.score(row, user), row);
+      }
+    }
+    Arrays.sort(all, 0, a);
+    int taken = Math.min(k, a);
     for (int i = 0; i < taken; i++) {
-      int row = (int) sorted[m - 1 - i];
-      out[i] = row;
-      scores[i] = table.score(row, user); // the raw inner product, as the exact path reports it
+      long x = all[a - 1 - i];
+      out[i] = (int) x;
+      scores[i] = table.score((int) x, user);
     }
     return taken;
   }
@@ -256,6 +368,9 @@ public final class AnnIndex {
    * reference {@code bench-ann} measures {@link #search} against, not used in serving.
    */
   public int searchWithLucene(float[] user, int k, Bits excluded, int[] out) {
+    if (rowOfNode != null) {
+      throw new IllegalStateException("Lucene's search walks built indexes only, not a reused graph");
+    }
     try {
       RandomVectorScorer scorer = scorer(new Supplier(rows, dim, table.size()).values, rows, dim, user);
       Bits accept = excluded == null ? null : new Bits() {

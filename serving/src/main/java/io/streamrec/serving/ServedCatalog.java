@@ -11,7 +11,11 @@ import org.slf4j.LoggerFactory;
  * The served item tables, held once per JVM (per TaskManager) and shared by every serving task in
  * it: the version being read, and the two newest committed versions. A committed version goes live
  * once its table (and, at or above {@code annMinItems} items, its HNSW index) is built; the index is
- * built on a background thread, so serving keeps the previous version meanwhile and never stalls.
+ * built on a background thread, so serving never stalls. A version whose items are mostly the
+ * previous version's goes live at once on the previous version's graph walked with its own vectors
+ * ({@link AnnIndex#reuse}; its new items scanned exactly), and its own graph replaces that when
+ * built; otherwise serving keeps the previous version until the new index is built. Every index's
+ * search beam is calibrated for recall first ({@link AnnIndex#calibrate}).
  * Every task feeds the same records (item vectors are broadcast), so puts are idempotent and a
  * version is committed once, by whichever task reads its COMMIT first.
  */
@@ -20,6 +24,8 @@ public final class ServedCatalog {
   private static final Map<String, ServedCatalog> SHARED = new HashMap<>();
   /** Each index's search beam is raised until this recall@10 on probe items (at most 16 × the configured ef). */
   static final double CALIBRATION_RECALL = 0.97;
+  /** A version reuses the previous version's graph at once when at most this share of its items is new. */
+  static final double MAX_FRESH_TO_REUSE = 0.1;
 
   /** How tables are indexed. */
   public record Settings(int annMinItems, AnnIndex.Settings ann) {
@@ -163,6 +169,7 @@ public final class ServedCatalog {
   }
 
   private void install(ItemTable t) {
+    ItemTable previous = newestTable;
     newestCommitted = t.version();
     newestTable = t;
     if (t.size() < settings.annMinItems() || t.size() == 0) {
@@ -176,8 +183,26 @@ public final class ServedCatalog {
         return th;
       });
     }
+    AnnIndex before = previous == null ? null : previous.ann();
     builder.execute(() -> {
       try {
+        // at once: the previous version's graph walked with this version's vectors, while its own is built
+        AnnIndex quick = AnnIndex.reuse(t, before, MAX_FRESH_TO_REUSE);
+        if (quick != null) {
+          double recall = quick.calibrate(CALIBRATION_RECALL, 10, 200, 16 * settings.ann().efSearch());
+          t.attach(quick);
+          LOG.info("Model version {}: serving from version {}'s HNSW graph ({} new items scanned exactly, ef {}, recall@10 {} on "
+              + "200 probe items) while its own is built", t.version(), previous.version(), quick.freshRows(), quick.ef(),
+              String.format("%.3f", recall));
+          synchronized (this) {
+            goLive(t, quick.buildSeconds());
+          }
+        }
+        synchronized (this) {
+          if (newestCommitted > t.version() && quick != null) {
+            return; // superseded while waiting: the next version's build replaces this one anyway
+          }
+        }
         AnnIndex a = AnnIndex.build(t, settings.ann());
         double recall = a.calibrate(CALIBRATION_RECALL, 10, 200, 16 * settings.ann().efSearch());
         if (a.ef() != settings.ann().efSearch() || recall < CALIBRATION_RECALL) {
@@ -186,7 +211,11 @@ public final class ServedCatalog {
         }
         t.attach(a);
         synchronized (this) {
-          goLive(t, a.buildSeconds());
+          if (quick == null) {
+            goLive(t, a.buildSeconds());
+          } else {
+            LOG.info("Model version {}: its own HNSW graph built in {} s", t.version(), String.format("%.1f", a.buildSeconds()));
+          }
         }
       } catch (RuntimeException e) {
         LOG.error("Building the HNSW index of model version {} failed; serving it with exact top-K", t.version(), e);

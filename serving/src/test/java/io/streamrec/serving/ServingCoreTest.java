@@ -178,6 +178,58 @@ class ServingCoreTest {
   }
 
   @Test
+  void aReusedGraphServesTheNextVersionWithItsOwnVectors() {
+    Random r = new Random(31);
+    ItemTable.Builder b1 = ItemTable.builder(1);
+    float[][] v = new float[400][];
+    for (int i = 0; i < 400; i++) {
+      v[i] = randomVector(16, r);
+      b1.put("i" + i, v[i]);
+    }
+    ItemTable t1 = b1.build();
+    AnnIndex a1 = AnnIndex.build(t1, new AnnIndex.Settings(16, 200, 400, 42));
+    // version 2: every vector moved a little, i0..i4 gone, 20 new items
+    ItemTable.Builder b2 = ItemTable.builder(2);
+    for (int i = 5; i < 400; i++) {
+      float[] x = v[i].clone();
+      float[] noise = randomVector(16, r);
+      for (int c = 0; c < 16; c++) {
+        x[c] += 0.2f * noise[c];
+      }
+      b2.put("i" + i, x);
+    }
+    for (int i = 0; i < 20; i++) {
+      b2.put("new" + i, randomVector(16, r));
+    }
+    ItemTable t2 = b2.build();
+    assertEquals(null, AnnIndex.reuse(t2, a1, 0.01), "more than 1% new: not reused");
+    AnnIndex a2 = AnnIndex.reuse(t2, a1, 0.1);
+    assertTrue(a2.reused());
+    assertEquals(20, a2.freshRows());
+    t2.attach(a2);
+    ServingCore.TopK exact = new ServingCore.TopK(10);
+    ServingCore.TopK ann = new ServingCore.TopK(10);
+    int sawNew = 0;
+    for (int trial = 0; trial < 40; trial++) {
+      float[] q = randomVector(16, r);
+      Set<Integer> seen = new HashSet<>();
+      for (int k = 0; k < 15; k++) {
+        seen.add(r.nextInt(t2.size()));
+      }
+      UserState u = userWith(seen, t2);
+      ServingCore.exact(t2, q, -1, u, exact);
+      ServingCore.topK(t2, q, u, ann);
+      assertArrayEquals(exact.rows, ann.rows, "ef >= catalog: the reused walk plus the new items is exact (trial " + trial + ")");
+      for (int i = 0; i < ann.size; i++) {
+        assertFalse(seen.contains(ann.rows[i]));
+        assertFalse(t2.id(ann.rows[i]).matches("i[0-4]"), "a gone item is never returned");
+        sawNew += t2.id(ann.rows[i]).startsWith("new") ? 1 : 0;
+      }
+    }
+    assertTrue(sawNew > 0, "new items are found (scanned exactly)");
+  }
+
+  @Test
   void concurrentSearchesOfOneIndexAgreeWithSequentialOnes() throws Exception {
     ItemTable t = randomTable(1, 3000, 32, 8);
     t.attach(AnnIndex.build(t, AnnIndex.Settings.defaults()));
