@@ -21,6 +21,7 @@ public final class ItemTable {
   private final boolean delta;
   private final KeyIndex index;
   private volatile AnnIndex ann;
+  private volatile long liveAt;
 
   private ItemTable(Builder b) {
     this.version = b.version;
@@ -130,6 +131,15 @@ public final class ItemTable {
   }
 
   /** The approximate index, or null (then top-K is an exact scan). */
+  /** When the catalog made this table live (epoch ms; 0: not yet). */
+  public long liveAt() {
+    return liveAt;
+  }
+
+  void markLive(long epochMs) {
+    this.liveAt = epochMs;
+  }
+
   public AnnIndex ann() {
     return ann;
   }

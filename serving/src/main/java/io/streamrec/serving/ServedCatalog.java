@@ -23,7 +23,7 @@ public final class ServedCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(ServedCatalog.class);
   private static final Map<String, ServedCatalog> SHARED = new HashMap<>();
   /** Each index's search beam is raised until this recall@10 on probe items (at most 16 × the configured ef). */
-  static final double CALIBRATION_RECALL = 0.97;
+  static final double CALIBRATION_RECALL = 0.95;
   /** A version reuses the previous version's graph at once when at most this share of its items is new. */
   static final double MAX_FRESH_TO_REUSE = 0.1;
 
@@ -188,12 +188,23 @@ public final class ServedCatalog {
       try {
         // at once: the previous version's graph walked with this version's vectors, while its own is built
         AnnIndex quick = AnnIndex.reuse(t, before, MAX_FRESH_TO_REUSE);
+        double quickRecall = 0;
         if (quick != null) {
-          double recall = quick.calibrate(CALIBRATION_RECALL, 10, 200, 16 * settings.ann().efSearch());
+          // worth it only when the old graph still fits the new vectors: at most twice the beam for the recall target
+          double recall = quick.calibrate(CALIBRATION_RECALL, 10, 200, 2 * settings.ann().efSearch());
+          if (recall < CALIBRATION_RECALL) {
+            LOG.info("Model version {}: version {}'s HNSW graph no longer fits its vectors (recall@10 {} at ef {} on 200 probe "
+                + "items); building its own before it goes live", t.version(), previous.version(), String.format("%.3f", recall),
+                quick.ef());
+            quick = null;
+          }
+          quickRecall = recall;
+        }
+        if (quick != null) {
           t.attach(quick);
           LOG.info("Model version {}: serving from version {}'s HNSW graph ({} new items scanned exactly, ef {}, recall@10 {} on "
               + "200 probe items) while its own is built", t.version(), previous.version(), quick.freshRows(), quick.ef(),
-              String.format("%.3f", recall));
+              String.format("%.3f", quickRecall));
           synchronized (this) {
             goLive(t, quick.buildSeconds());
           }
@@ -234,6 +245,7 @@ public final class ServedCatalog {
     if (now != null && now[0].version() >= t.version()) {
       return; // a newer version went live first
     }
+    t.markLive(System.currentTimeMillis());
     served = now == null ? new ItemTable[] {t} : new ItemTable[] {t, now[0]};
     long age = t.triggerTime() > 0 ? System.currentTimeMillis() - t.triggerTime() : -1;
     LOG.info("Serving model version {} ({} items, dim {}, {}{}, {} MB){}", t.version(), t.size(), t.dim(),

@@ -277,7 +277,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       return null;
     }
     long now = System.currentTimeMillis();
-    return new MetricOut("version_live_seconds", (now - s[0].triggerTime()) / 1000.0, s[0].version(), "version", s[0].size(), now);
+    // when the catalog made it live, not when this task noticed (an idle task notices at its next record)
+    long live = s[0].liveAt() > 0 ? s[0].liveAt() : now;
+    return new MetricOut("version_live_seconds", (live - s[0].triggerTime()) / 1000.0, s[0].version(), "version", s[0].size(), now);
   }
 
   @Override
