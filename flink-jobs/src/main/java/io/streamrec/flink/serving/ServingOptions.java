@@ -43,7 +43,8 @@ public final class ServingOptions {
   int hnswBeamWidth;
 
   @Option(names = "--hnsw-ef", defaultValue = "40",
-      description = "HNSW search beam width: candidates kept per query, seen items skipped. Default: ${DEFAULT-VALUE}.")
+      description = "HNSW search beam width to start from: candidates kept per query, seen items skipped; each version's index "
+          + "doubles it (up to 16x) until recall@10 >= 0.95 on probe items. Default: ${DEFAULT-VALUE}.")
   int hnswEf;
 
   public ServingConfig config() {
