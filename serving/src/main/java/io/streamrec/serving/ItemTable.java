@@ -130,7 +130,6 @@ public final class ItemTable {
     return coldUser.clone();
   }
 
-  /** The approximate index, or null (then top-K is an exact scan). */
   /** When the catalog made this table live (epoch ms; 0: not yet). */
   public long liveAt() {
     return liveAt;
@@ -140,6 +139,7 @@ public final class ItemTable {
     this.liveAt = epochMs;
   }
 
+  /** The approximate index, or null (then top-K is an exact scan). */
   public AnnIndex ann() {
     return ann;
   }

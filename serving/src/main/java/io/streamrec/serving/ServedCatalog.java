@@ -131,11 +131,14 @@ public final class ServedCatalog {
             newestTable == null ? "none" : newestTable.version());
         return Commit.MISSING;
       }
-      if (b == null) {
+      if (b == null && expectedItems == 0) {
         b = ItemTable.builder(version); // nothing moved beyond the tolerance: the base's items as they were
       }
-      if (b.size() < expectedItems) {
-        LOG.warn("Model version {} (a delta) committed with {} of its {} item vectors", version, b.size(), expectedItems);
+      if (b == null || b.size() < expectedItems) {
+        // the base would fill the gaps with stale vectors: the topic holds the whole version instead
+        LOG.warn("Model version {} (a delta) committed with {} of its {} item vectors", version, b == null ? 0 : b.size(),
+            expectedItems);
+        return Commit.MISSING;
       }
       try {
         b.putMissing(newestTable, java.util.Set.of(removed));
@@ -183,11 +186,12 @@ public final class ServedCatalog {
         return th;
       });
     }
-    AnnIndex before = previous == null ? null : previous.ann();
     builder.execute(() -> {
+      AnnIndex quick = null;
       try {
-        // at once: the previous version's graph walked with this version's vectors, while its own is built
-        AnnIndex quick = AnnIndex.reuse(t, before, MAX_FRESH_TO_REUSE);
+        // at once: the previous version's graph (as attached now, its own if built by now) walked with this
+        // version's vectors, while this version's own is built
+        quick = AnnIndex.reuse(t, previous == null ? null : previous.ann(), MAX_FRESH_TO_REUSE);
         double quickRecall = 0;
         if (quick != null) {
           // worth it only when the old graph still fits the new vectors: at most twice the beam for the recall target
@@ -229,7 +233,12 @@ public final class ServedCatalog {
           }
         }
       } catch (RuntimeException e) {
-        LOG.error("Building the HNSW index of model version {} failed; serving it with exact top-K", t.version(), e);
+        if (t.ann() != null) {
+          LOG.error("Building the HNSW index of model version {} failed; it keeps serving on the previous version's graph",
+              t.version(), e);
+        } else {
+          LOG.error("Building the HNSW index of model version {} failed; serving it with exact top-K", t.version(), e);
+        }
         synchronized (this) {
           goLive(t, 0);
         }

@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * ranked events add one exact scan of the catalog.
  *
  * <p>Versions are applied atomically (a version goes live in the catalog only when its COMMIT has
- * been read and its index built) and a user is always scored with one version: the newest live
- * version for which the user's vector has arrived, else the newest live version with the user
- * placed by {@link ServingCore#place}.
+ * been read and its index is ready: its own, or the previous version's graph walked with its
+ * vectors while its own is built) and a user is always scored with one version: the newest live
+ * version for which the user's vector has arrived (for a delta version, a vector of it or of an
+ * earlier version), else the newest live version with the user placed by {@link ServingCore#place}.
  */
 public final class ServingFunction extends KeyedBroadcastProcessFunction<String, UserInput, ModelUpdate, EdgeChange> {
   private static final long serialVersionUID = 1L;

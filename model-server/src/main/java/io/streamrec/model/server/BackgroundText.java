@@ -99,19 +99,21 @@ final class BackgroundText implements AutoCloseable {
         return;
       }
       long t0 = System.nanoTime();
-      float[][] vectors;
       try {
-        vectors = encoder.encode(texts);
+        float[][] vectors = encoder.encode(texts);
+        if (vectors.length != ids.size()) {
+          throw new IllegalStateException("the encoder returned " + vectors.length + " vectors for " + ids.size() + " texts");
+        }
+        for (int k = 0; k < ids.size(); k++) {
+          if (vectors[k] != null) {
+            done.add(new Object[] {ids.get(k), vectors[k]});
+          }
+        }
       } catch (RuntimeException e) {
         LOG.error("Encoding {} item texts failed; those items stay without text content", ids.size(), e);
         continue;
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      for (int k = 0; k < ids.size(); k++) {
-        if (vectors[k] != null) {
-          done.add(new Object[] {ids.get(k), vectors[k]});
-        }
-      }
       encodedTotal += ids.size();
       sinceLog += ids.size();
       metrics.textEncoded.set(encodedTotal);

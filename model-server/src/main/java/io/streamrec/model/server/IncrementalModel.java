@@ -227,8 +227,9 @@ public final class IncrementalModel {
     long[] all = null;
     float[] fin;
     float[] e0;
+    LightGcnTrainer.AdamState carried;
     try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
-      LightGcnTrainer.AdamState carried = trainer.usesCsrBackend() ? carryAdam(nu, ni) : null;
+      carried = trainer.usesCsrBackend() ? carryAdam(nu, ni) : null;
       if (carried != null) {
         trainer.useAdamState(carried);
       }
@@ -271,7 +272,6 @@ public final class IncrementalModel {
       }
       e0 = trainer.table();
       fin = trainer.finalEmbeddings(e0);
-      adam = carried;
       metrics.put("adam_steps", carried == null ? 0 : carried.t);
       metrics.put("loss", loss);
       metrics.put("steps", steps);
@@ -300,6 +300,7 @@ public final class IncrementalModel {
       }
     }
     table = e0;
+    adam = carried; // with the table: the same rows
     lastUsers = nu;
     lastItems = ni;
     recentCount = 0;
