@@ -98,27 +98,29 @@ public final class AnnBenchmark implements Callable<Integer> {
       AnnIndex ann = AnnIndex.build(table, new AnnIndex.Settings(m, beamWidth, ef, 42));
       UserState nobody = new UserState();
       // exact top-K of every query: the recall reference (and the exact scan's cost)
-      int[][] truth = new int[queries][];
-      ServingCore.TopK exact = new ServingCore.TopK(k);
+      ServingCore.TopK[] truth = new ServingCore.TopK[queries];
+      for (int i = 0; i < queries; i++) {
+        truth[i] = new ServingCore.TopK(k);
+      }
       double exactUs = median(rounds, () -> {
         for (int i = 0; i < queries; i++) {
-          ServingCore.exact(table, qs[i], -1, nobody, exact);
-          truth[i] = java.util.Arrays.copyOf(exact.rows, exact.size);
+          ServingCore.exact(table, qs[i], -1, nobody, truth[i]);
         }
       }) / queries;
-      int[] hits = new int[k];
-      float[] scores = new float[k];
+      ServingCore.TopK hits = new ServingCore.TopK(k);
       long[] found = new long[2];
       double luceneUs = median(rounds, () -> {
         found[0] = 0;
         for (int i = 0; i < queries; i++) {
-          found[0] += overlap(hits, ann.searchWithLucene(qs[i], k, null, hits), truth[i]);
+          hits.size = ann.searchWithLucene(qs[i], k, null, hits.rows);
+          found[0] += hits.overlap(truth[i]);
         }
       }) / queries;
       double oursUs = median(rounds, () -> {
         found[1] = 0;
         for (int i = 0; i < queries; i++) {
-          found[1] += overlap(hits, ann.search(qs[i], k, null, hits, scores), truth[i]);
+          hits.size = ann.search(qs[i], k, null, hits.rows, hits.scores);
+          found[1] += hits.overlap(truth[i]);
         }
       }) / queries;
       double total = (double) queries * k;
@@ -147,19 +149,6 @@ public final class AnnBenchmark implements Callable<Integer> {
     }
     java.util.Arrays.sort(t);
     return t[rounds / 2];
-  }
-
-  private static int overlap(int[] rows, int n, int[] truth) {
-    int hit = 0;
-    for (int i = 0; i < n; i++) {
-      for (int t : truth) {
-        if (rows[i] == t) {
-          hit++;
-          break;
-        }
-      }
-    }
-    return hit;
   }
 
   private static double round(double x, int digits) {

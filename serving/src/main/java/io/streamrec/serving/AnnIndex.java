@@ -329,33 +329,23 @@ public final class AnnIndex {
     }
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(settings.seed() ^ n);
     float[][] qs = new float[probes][];
-    int[][] truth = new int[probes][];
+    ServingCore.TopK[] truth = new ServingCore.TopK[probes];
     UserState nobody = new UserState();
-    ServingCore.TopK exact = new ServingCore.TopK(k);
     for (int p = 0; p < probes; p++) {
       qs[p] = table.vector(rnd.nextInt(n));
-      ServingCore.exact(table, qs[p], -1, nobody, exact);
-      truth[p] = Arrays.copyOf(exact.rows, exact.size);
+      truth[p] = new ServingCore.TopK(k);
+      ServingCore.exact(table, qs[p], -1, nobody, truth[p]);
     }
-    int[] out = new int[k];
-    float[] scores = new float[k];
-    double recall;
+    ServingCore.TopK found = new ServingCore.TopK(k);
     while (true) {
-      long found = 0;
+      long hits = 0;
       long total = 0;
       for (int p = 0; p < probes; p++) {
-        int m = search(qs[p], k, null, out, scores);
-        for (int i = 0; i < m; i++) {
-          for (int t : truth[p]) {
-            if (out[i] == t) {
-              found++;
-              break;
-            }
-          }
-        }
-        total += truth[p].length;
+        found.size = search(qs[p], k, null, found.rows, found.scores);
+        hits += found.overlap(truth[p]);
+        total += truth[p].size;
       }
-      recall = total == 0 ? 1 : (double) found / total;
+      double recall = total == 0 ? 1 : (double) hits / total;
       if (recall >= target || ef >= maxEf) {
         return recall;
       }

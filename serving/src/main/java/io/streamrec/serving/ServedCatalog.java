@@ -24,6 +24,7 @@ public final class ServedCatalog {
   private static final Map<String, ServedCatalog> SHARED = new HashMap<>();
   /** Each index's search beam is raised until this recall@10 on probe items (at most 16 × the configured ef). */
   static final double CALIBRATION_RECALL = 0.95;
+  private static final int PROBES = 200;
   /** A version reuses the previous version's graph at once when at most this share of its items is new. */
   static final double MAX_FRESH_TO_REUSE = 0.1;
 
@@ -195,11 +196,11 @@ public final class ServedCatalog {
         double quickRecall = 0;
         if (quick != null) {
           // worth it only when the old graph still fits the new vectors: at most twice the beam for the recall target
-          double recall = quick.calibrate(CALIBRATION_RECALL, 10, 200, 2 * settings.ann().efSearch());
+          double recall = calibrate(quick, 2);
           if (recall < CALIBRATION_RECALL) {
-            LOG.info("Model version {}: version {}'s HNSW graph no longer fits its vectors (recall@10 {} at ef {} on 200 probe "
+            LOG.info("Model version {}: version {}'s HNSW graph no longer fits its vectors (recall@10 {} at ef {} on {} probe "
                 + "items); building its own before it goes live", t.version(), previous.version(), String.format("%.3f", recall),
-                quick.ef());
+                quick.ef(), PROBES);
             quick = null;
           }
           quickRecall = recall;
@@ -207,8 +208,8 @@ public final class ServedCatalog {
         if (quick != null) {
           t.attach(quick);
           LOG.info("Model version {}: serving from version {}'s HNSW graph ({} new items scanned exactly, ef {}, recall@10 {} on "
-              + "200 probe items) while its own is built", t.version(), previous.version(), quick.freshRows(), quick.ef(),
-              String.format("%.3f", quickRecall));
+              + "{} probe items) while its own is built", t.version(), previous.version(), quick.freshRows(), quick.ef(),
+              String.format("%.3f", quickRecall), PROBES);
           synchronized (this) {
             goLive(t, quick.buildSeconds());
           }
@@ -219,10 +220,10 @@ public final class ServedCatalog {
           }
         }
         AnnIndex a = AnnIndex.build(t, settings.ann());
-        double recall = a.calibrate(CALIBRATION_RECALL, 10, 200, 16 * settings.ann().efSearch());
+        double recall = calibrate(a, 16);
         if (a.ef() != settings.ann().efSearch() || recall < CALIBRATION_RECALL) {
-          LOG.info("Model version {}: HNSW ef {} -> {} for recall@10 {} on 200 probe items (target {})", t.version(),
-              settings.ann().efSearch(), a.ef(), String.format("%.3f", recall), CALIBRATION_RECALL);
+          LOG.info("Model version {}: HNSW ef {} -> {} for recall@10 {} on {} probe items (target {})", t.version(),
+              settings.ann().efSearch(), a.ef(), String.format("%.3f", recall), PROBES, CALIBRATION_RECALL);
         }
         t.attach(a);
         synchronized (this) {
@@ -244,6 +245,11 @@ public final class ServedCatalog {
         }
       }
     });
+  }
+
+  /** {@link AnnIndex#calibrate} to the catalog's recall target, the beam allowed up to {@code widest} × the configured ef. */
+  private double calibrate(AnnIndex a, int widest) {
+    return a.calibrate(CALIBRATION_RECALL, 10, PROBES, widest * settings.ann().efSearch());
   }
 
   private void goLive(ItemTable t, double indexSeconds) {

@@ -151,18 +151,28 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     if (replay == null) {
       return;
     }
+    long newest = rebuildFromTopic(1);
+    if (restored > 0 && newest < restored) {
+      LOG.warn("Checkpoint served model version {}, but the embeddings topic's newest is {}; serving resumes from the topic",
+          restored, newest == 0 ? "none" : newest);
+    }
+  }
+
+  /**
+   * When this JVM's catalog has nothing as new as {@code version} (a start, or a version read from the
+   * middle of the topic), rebuilds it from the compacted topic (the newest vector of every item, up
+   * to the newest COMMIT); another task of the JVM may have done so already. Returns the newest
+   * committed version afterwards.
+   */
+  private long rebuildFromTopic(long version) throws Exception {
     synchronized (catalog) {
-      if (catalog.newestCommitted() > 0) {
-        return; // another task of this JVM rebuilt it, or versions arrived
+      if (catalog.newestCommitted() < version) {
+        ItemTable t = replay.newest();
+        if (t != null) {
+          catalog.restore(t);
+        }
       }
-      ItemTable t = replay.newest();
-      if (t != null) {
-        catalog.restore(t);
-      }
-      if (restored > 0 && (t == null || t.version() < restored)) {
-        LOG.warn("Checkpoint served model version {}, but the embeddings topic's newest is {}; serving resumes from the topic",
-            restored, t == null ? "none" : t.version());
-      }
+      return catalog.newestCommitted();
     }
   }
 
@@ -296,20 +306,10 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     }
     ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items, m.vector, m.baseVersion, m.removed);
     boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-    if (c == ServedCatalog.Commit.MISSING && replay != null) {
-      // read from the middle of the topic, or a delta whose base is not here: the topic (compacted: the
-      // newest vector of every item) holds this version, committed before its COMMIT could be read
-      synchronized (catalog) {
-        if (catalog.newestCommitted() < m.version) {
-          ItemTable t = replay.newest();
-          if (t != null && t.version() >= m.version) {
-            catalog.restore(t);
-            c = ServedCatalog.Commit.COMMITTED;
-          }
-        } else {
-          c = ServedCatalog.Commit.ALREADY;
-        }
-      }
+    if (c == ServedCatalog.Commit.MISSING && replay != null && rebuildFromTopic(m.version) >= m.version) {
+      // read from the middle of the topic, or a delta whose base is not here: the topic holds this version,
+      // committed before its COMMIT could be read
+      c = ServedCatalog.Commit.COMMITTED;
     }
     if (c == ServedCatalog.Commit.MISSING && first) {
       LOG.warn("Model version {} committed without its item vectors or its base version {} (read from the middle of the "

@@ -119,19 +119,8 @@ public final class ServeCommand implements Callable<Integer> {
       if (c < 0) {
         throw new IllegalArgumentException("--http must be HOST:PORT or off, got '" + http + "'");
       }
-      httpServer = server.metrics().serve(http.substring(0, c), Integer.parseInt(http.substring(c + 1)));
-      httpServer.createContext("/publish-full", ex -> {
-        boolean post = "POST".equals(ex.getRequestMethod());
-        if (post) {
-          server.requestFullVersion();
-        }
-        byte[] body = (post ? "the next version will be full\n" : "POST to request a full next version\n").getBytes(
-            java.nio.charset.StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(post ? 202 : 405, body.length);
-        try (var out = ex.getResponseBody()) {
-          out.write(body);
-        }
-      });
+      httpServer = server.metrics().serve(http.substring(0, c), Integer.parseInt(http.substring(c + 1)),
+          server::requestFullVersion);
       LOG.info("Health and metrics on http://{}/health and /metrics; POST /publish-full makes the next version full", http);
     }
     // SIGTERM/Ctrl-C: finish the step in hand, close the clients, then let the JVM exit. The hook

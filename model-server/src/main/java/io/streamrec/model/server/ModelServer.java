@@ -336,7 +336,7 @@ public final class ModelServer implements AutoCloseable {
             .build());
       }
       // tombstones, so compaction drops a withdrawn item's last vector: all of them in a full version, the new ones in a delta
-      for (String id : plan.full() ? withdrawn : new java.util.HashSet<>(plan.removed())) {
+      for (String id : plan.full() ? withdrawn : plan.removed()) {
         producer.send(new ProducerRecord<>(topic, 0, ("i:" + id).getBytes(StandardCharsets.UTF_8), null));
       }
       EmbeddingRecord commit = EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", number, v.meanUserVector()).build();

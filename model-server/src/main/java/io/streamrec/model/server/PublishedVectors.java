@@ -35,11 +35,6 @@ public final class PublishedVectors {
     this.dim = dim;
   }
 
-  /** The last published version's number (0: none since this model server started). */
-  public long lastNumber() {
-    return lastNumber;
-  }
-
   /**
    * @param full publish everything (also forced when nothing was published yet, or {@code fullEvery}
    *     versions have passed since the last full one; {@code fullEvery} 1 makes every version full)

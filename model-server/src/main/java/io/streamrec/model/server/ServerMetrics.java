@@ -65,17 +65,36 @@ public final class ServerMetrics {
 
   /** Serves /health and /metrics on {@code host:port} (port 0: any free one); returns the server, started. */
   public HttpServer serve(String host, int port) throws IOException {
+    return serve(host, port, null);
+  }
+
+  /** ...and, when {@code requestFull} is given, {@code POST /publish-full}, which runs it (the next version is full). */
+  public HttpServer serve(String host, int port, Runnable requestFull) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
     http.createContext("/health", ex -> respond(ex, "application/json", health()));
     http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", prometheus()));
+    if (requestFull != null) {
+      http.createContext("/publish-full", ex -> {
+        if ("POST".equals(ex.getRequestMethod())) {
+          requestFull.run();
+          respond(ex, 202, "text/plain", "the next version will be full\n");
+        } else {
+          respond(ex, 405, "text/plain", "POST to request a full next version\n");
+        }
+      });
+    }
     http.start();
     return http;
   }
 
   private static void respond(com.sun.net.httpserver.HttpExchange ex, String type, String body) throws IOException {
+    respond(ex, 200, type, body);
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String type, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(200, bytes.length);
+    ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);
     }

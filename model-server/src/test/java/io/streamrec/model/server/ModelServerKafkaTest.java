@@ -225,7 +225,7 @@ class ModelServerKafkaTest {
       };
       ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-text"),
           new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 5, IncrementalModel.Budget.fixed(10), 0.5, 3, Device.cpu()), blocked);
-      var http = server.metrics().serve("127.0.0.1", 0);
+      var http = server.metrics().serve("127.0.0.1", 0, server::requestFullVersion);
       Thread t = start(server);
       List<EmbeddingRecord> c = commits(bootstrap, 1);
       assertEquals(1, c.size(), "version 1 is published while the encoder is still busy");
@@ -239,9 +239,14 @@ class ModelServerKafkaTest {
       while (server.metrics().prometheus().contains("streamrec_model_text_encoded_total 0\n") && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
+      HttpResponse<String> full = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + http.getAddress().getPort() + "/publish-full")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(202, full.statusCode());
       cut(p); // no new edge: the newly encoded content alone makes a version
       c = commits(bootstrap, 2);
       assertEquals(2, c.size(), "the encoded content made a version");
+      assertEquals(0, c.get(1).getBaseVersion(), "full, as requested over HTTP");
       server.stop();
       t.join(60_000);
       http.stop(0);
