@@ -21,11 +21,22 @@ public final class BudgetOptions {
       description = "Stop a version's steps after this many seconds (at least one step; 0: no limit) (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--subgraph-crossover", defaultValue = "" + IncrementalModel.Budget.DEFAULT_SUBGRAPH_CROSSOVER,
+      description = "A step propagates over its batch's K-hop neighbourhood instead of the whole graph when that visits at most this "
+          + "share of a full step's non-zeros; 0: always the whole graph (default: ${DEFAULT-VALUE}).")
+  double subgraphCrossover;
+
+  @Option(names = "--fanout", defaultValue = "" + IncrementalModel.Budget.DEFAULT_FANOUT,
+      description = "In a neighbourhood step, a node propagates from at most this many sampled neighbours per hop (weighted so the "
+          + "layer stays unbiased); 0: all of them, exact (default: ${DEFAULT-VALUE}).")
+  int fanout;
+
   IncrementalModel.Budget budget() {
     try {
-      return new IncrementalModel.Budget(minSteps, passes, maxSteps, seconds);
+      return new IncrementalModel.Budget(minSteps, passes, maxSteps, seconds, subgraphCrossover, fanout);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--min-steps, --max-steps, --passes-over-new, --version-seconds: " + e.getMessage());
+      throw new IllegalArgumentException("--min-steps, --max-steps, --passes-over-new, --version-seconds, --subgraph-crossover, --fanout: "
+          + e.getMessage());
     }
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = {"streamrec: streaming, incremental, multimodal recommender.",
             "Every option can also be given as an environment variable: --batch-size = STREAMREC_BATCH_SIZE."},
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
-            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, CommandLine.HelpCommand.class},
+            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, IncrementalBenchCommand.class, StepBenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
             "  pipeline         The whole loop on this machine: Kafka, Flink (graph job + serving), model server, synthetic world",
             "  world            The synthetic world as a producer against any Kafka",

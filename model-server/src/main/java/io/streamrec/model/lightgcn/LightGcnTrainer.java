@@ -15,6 +15,7 @@ import ai.djl.training.tracker.Tracker;
 import io.streamrec.model.graph.CooAdjacency;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
+import io.streamrec.model.graph.SubgraphPropagation;
 import io.streamrec.model.multimodal.LateFusion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -79,8 +80,8 @@ public final class LightGcnTrainer implements AutoCloseable {
     private FloatBuffer gradView;
     private NDArray gradArray;
 
-    // Both backends: the parameter as libtorch sees it.
-    private final NDArray weight;
+    // Both backends: the parameter as libtorch sees it (CSR backend: made when DJL's Adam first runs).
+    private NDArray weight;
     // DJL backend: Â as sparse COO.
     private NDArray cooAdjacency;
     private NDManager cooManager;
@@ -124,18 +125,7 @@ public final class LightGcnTrainer implements AutoCloseable {
 
         float[] table = initialTable != null ? checkTable(initialTable) : xavierUniform(numNodes, dim, config.seed());
         if (csr) {
-            ByteBuffer wb = ByteBuffer.allocateDirect(numNodes * dim * Float.BYTES).order(ByteOrder.nativeOrder());
-            ByteBuffer gb = ByteBuffer.allocateDirect(numNodes * dim * Float.BYTES).order(ByteOrder.nativeOrder());
-            weightView = wb.asFloatBuffer();
-            gradView = gb.asFloatBuffer();
-            weightView.put(0, table);
-            weight = manager.create(wb, new Shape(numNodes, dim), DataType.FLOAT32);
-            gradArray = manager.create(gb, new Shape(numNodes, dim), DataType.FLOAT32);
-            e0 = table;
-            fin = new float[numNodes * dim];
-            grad = new float[numNodes * dim];
-            gradE0 = new float[numNodes * dim];
-            checkSharedMemory();
+            e0 = table; // the full-step buffers and DJL's view of the table are made on first use
         } else {
             weight = manager.create(table, new Shape(numNodes, dim));
             weight.setRequiresGradient(true);
@@ -267,6 +257,26 @@ public final class LightGcnTrainer implements AutoCloseable {
                 m[k] = mk;
                 v[k] = vk;
                 w[k] -= step * mk / ((float) Math.sqrt(vk) + EPSILON);
+            }
+        }
+
+        /** Lazy Adam: one step counted, applied only to the gathered neighbourhood's rows (their gradient in {@code g}, local order). */
+        void updateRows(float[] w, float[] g, SubgraphPropagation rows, int d, float lr) {
+            t++;
+            float step = (float) (lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
+            float b1 = (float) BETA1;
+            float b2 = (float) BETA2;
+            for (int r = 0, n = rows.size(); r < n; r++) {
+                int o = rows.node(r) * d;
+                int lo = r * d;
+                for (int j = 0; j < d; j++) {
+                    float gk = g[lo + j];
+                    float mk = b1 * m[o + j] + (1 - b1) * gk;
+                    float vk = b2 * v[o + j] + (1 - b2) * gk * gk;
+                    m[o + j] = mk;
+                    v[o + j] = vk;
+                    w[o + j] -= step * mk / ((float) Math.sqrt(vk) + EPSILON);
+                }
             }
         }
     }
@@ -407,11 +417,68 @@ public final class LightGcnTrainer implements AutoCloseable {
         return into;
     }
 
+    /**
+     * Lets a step propagate over its batch's K-hop neighbourhood alone ({@link SubgraphPropagation})
+     * when that costs less than {@code crossover} × the full graph's propagation, counted in non-zeros
+     * visited; 0 turns it off. With every neighbour kept, such a step is exact for the batch's loss and gradient; its Adam update
+     * is lazy (only the rows with a gradient move, as PyTorch's SparseAdam), so its cost follows the
+     * neighbourhood, not the table. With {@code fanout} > 0 a node propagates from at most that many
+     * sampled neighbours ({@link SubgraphPropagation}), which bounds the neighbourhood whatever the
+     * hubs' degrees; 0 keeps every neighbour (exact). Needs the CSR backend with carried Adam state
+     * ({@link #useAdamState}), no fusion and no edge dropout; otherwise every step is a full one.
+     */
+    public void useSubgraphSteps(double crossover, int fanout) {
+        if (!(crossover >= 0)) {
+            throw new IllegalArgumentException("subgraph crossover must be >= 0, got " + crossover);
+        }
+        boolean able = csr && adamState != null && fusion == null && earlyPad == null && config.edgeDropout() == 0;
+        if (crossover > 0 && !able) {
+            throw new IllegalStateException("subgraph steps need the csr backend, carried Adam state, no fusion and no edge dropout");
+        }
+        this.subgraphCrossover = crossover;
+        this.subgraph = crossover > 0
+                ? new SubgraphPropagation(adjacency, dim, config.layers(), config.layerScale(), fanout, config.seed() ^ 0x5AB6L) : null;
+    }
+
+    private SubgraphPropagation subgraph;
+    private double subgraphCrossover;
+    private long subgraphSteps;
+    private float[] seedFin = new float[0];
+    private float[] seedGrad = new float[0];
+
+    /** Steps so far that propagated over their batch's neighbourhood instead of the full graph. */
+    public long subgraphSteps() {
+        return subgraphSteps;
+    }
+
+    /** Non-zeros the last step visited if it was a subgraph step, else 0. */
+    public long lastSubgraphWork() {
+        return lastSubgraphWork;
+    }
+
+    private long lastSubgraphWork;
+
+    /** Non-zeros one full-graph step visits: K layers forward and K backward. */
+    public long fullStepWork() {
+        return 2L * config.layers() * adjacency.nnz();
+    }
+
     private float csrStep(int[] users, int[] pos, int[] neg, int b) {
+        int distinct = distinctNodes(users, pos, neg, b);
+        if (subgraph != null && subgraph.gather(batchNodes, distinct, (long) (subgraphCrossover * fullStepWork()))) {
+            subgraphSteps++;
+            lastSubgraphWork = subgraph.work();
+            return subgraphStep(users, pos, neg, b, distinct);
+        }
+        lastSubgraphWork = 0;
+        if (fin == null) {
+            fin = new float[numNodes * dim];
+            grad = new float[numNodes * dim];
+            gradE0 = new float[numNodes * dim];
+        }
         trainPropagation.propagate(layer0(e0, layer0), fin);
         float lossValue;
         float[][] grads = new float[3][];
-        int distinct = distinctNodes(users, pos, neg, b);
         try (NDManager sub = manager.newSubManager()) {
             NDList leaves = new NDList(rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b),
                     rowsArray(sub, 2, fin, neg, numUsers, b));
@@ -461,14 +528,94 @@ public final class LightGcnTrainer implements AutoCloseable {
         lossValue += (float) (config.lambda() * reg / b);
         if (adamState != null) {
             adamState.update(e0, gradE0, (float) config.learningRate());
-            weightView.put(0, e0);
         } else {
+            djlTable();
+            weightView.put(0, e0);
             gradView.put(0, gradE0);
             adam.update(PARAM, weight, gradArray);
             weightView.get(0, e0);
         }
         updateFusion();
         return lossValue;
+    }
+
+    /** A step over the gathered neighbourhood: the same loss and gradient as {@link #csrStep}'s full one, then lazy Adam. */
+    private float subgraphStep(int[] users, int[] pos, int[] neg, int b, int distinct) {
+        if (seedFin.length < distinct * dim) {
+            seedFin = new float[Math.max(distinct * dim, 2 * seedFin.length)];
+            seedGrad = new float[seedFin.length];
+        }
+        subgraph.forward(e0, seedFin);
+        // local ids: seed k is batchNodes[k]; users, positives and negatives as local rows of seedFin
+        int[] lu = localIds(0, users, 0, b);
+        int[] lp = localIds(1, pos, numUsers, b);
+        int[] ln = localIds(2, neg, numUsers, b);
+        float lossValue;
+        float[][] grads = new float[3][];
+        try (NDManager sub = manager.newSubManager()) {
+            NDList leaves = new NDList(rowsArray(sub, 0, seedFin, lu, 0, b), rowsArray(sub, 1, seedFin, lp, 0, b),
+                    rowsArray(sub, 2, seedFin, ln, 0, b));
+            for (NDArray a : leaves) {
+                a.setRequiresGradient(true);
+            }
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = BprLoss.ranking(leaves.get(0), leaves.get(1), leaves.get(2));
+                collector.backward(loss);
+                lossValue = loss.getFloat();
+            }
+            for (int k = 0; k < 3; k++) {
+                try (NDArray g = leaves.get(k).getGradient()) {
+                    grads[k] = g.toFloatArray();
+                }
+            }
+        }
+        java.util.Arrays.fill(seedGrad, 0, distinct * dim, 0f);
+        scatterAdd(seedGrad, lu, 0, b, grads[0]);
+        scatterAdd(seedGrad, lp, 0, b, grads[1]);
+        scatterAdd(seedGrad, ln, 0, b, grads[2]);
+        float[] g = subgraph.backward(seedGrad);
+        double reg = 0;
+        float coef = (float) (2 * config.lambda() / b);
+        for (int k = 0; k < distinct; k++) {
+            int o = batchNodes[k] * dim;
+            int lo = k * dim;
+            for (int j = 0; j < dim; j++) {
+                float v = e0[o + j];
+                reg += (double) v * v;
+                g[lo + j] += coef * v;
+            }
+        }
+        lossValue += (float) (config.lambda() * reg / b);
+        adamState.updateRows(e0, g, subgraph, dim, (float) config.learningRate());
+        return lossValue;
+    }
+
+    private final int[][] localIdBuffers = new int[3][];
+
+    private int[] localIds(int slot, int[] ids, int offset, int b) {
+        int[] out = localIdBuffers[slot];
+        if (out == null || out.length < b) {
+            out = localIdBuffers[slot] = new int[Math.max(b, config.batchSize())];
+        }
+        for (int k = 0; k < b; k++) {
+            out[k] = subgraph.local(ids[k] + offset);
+        }
+        return out;
+    }
+
+    /** DJL's view of E⁽⁰⁾ and of its gradient (CSR backend, DJL's Adam): direct buffers shared with libtorch, made once. */
+    private void djlTable() {
+        if (weight != null) {
+            return;
+        }
+        ByteBuffer wb = ByteBuffer.allocateDirect(numNodes * dim * Float.BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer gb = ByteBuffer.allocateDirect(numNodes * dim * Float.BYTES).order(ByteOrder.nativeOrder());
+        weightView = wb.asFloatBuffer();
+        gradView = gb.asFloatBuffer();
+        weightView.put(0, e0);
+        weight = manager.create(wb, new Shape(numNodes, dim), DataType.FLOAT32);
+        gradArray = manager.create(gb, new Shape(numNodes, dim), DataType.FLOAT32);
+        checkSharedMemory();
     }
 
     private void scatterAdd(float[] target, int[] ids, int offset, int b, float[] rows) {

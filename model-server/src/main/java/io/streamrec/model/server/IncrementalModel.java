@@ -31,14 +31,16 @@ import java.util.TreeMap;
  *   <li>Every later version warm-starts from the previous E⁽⁰⁾. A new user starts from the mean
  *       of the previous rows of its items (Xavier if none is known); a new item from its content
  *       through a ridge map fitted on the previous version's items (Xavier without content).
- *   <li>Then BPR steps over the whole graph's propagation, each batch drawing {@code 1 −
+ *   <li>Then BPR steps, each propagating over the whole graph or, where that visits at most
+ *       {@link Budget#subgraphCrossover} of the non-zeros, over the batch's sampled K-hop
+ *       neighbourhood (so a step's cost follows the batch, not the graph), each batch drawing {@code 1 −
  *       replayFraction} of its positives from the edges added since the last version (still
  *       present: a removed edge is never a positive) and the rest uniformly from all edges (replay,
  *       against forgetting); negatives uniform over items. How many steps follows the change
  *       ({@link Budget}): enough for {@code passesOverNew} passes over the new edges, at least
  *       {@code minSteps}, at most {@code maxSteps}, and no more than {@code seconds} of stepping.
  *       Adam's moments carry over from version to version (the CSR backend; new rows start at zero;
- *       a restart from a snapshot starts them afresh). The version reports the loss of its final
+ *       the snapshot keeps them, so a restart continues them). The version reports the loss of its final
  *       embeddings on (a sample of) its new edges and on (a sample of) all edges, separately.
  *   <li>Items without any edge are published at their content's place: a ridge map from content to
  *       the new version's final item embeddings, fitted on the items with edges (BENCHMARKS.md §6:
@@ -60,9 +62,28 @@ public final class IncrementalModel {
    * takes {@code batchSize · (1 − replayFraction)} of them), clamped to [{@code minSteps}, {@code
    * maxSteps}]; stepping also stops after {@code seconds} (0: no time limit) once {@code minSteps}
    * are done... unless even those overrun it: the time limit wins, after at least one step.
+   *
+   * <p>A step propagates over its batch's K-hop neighbourhood instead of the whole graph when that
+   * visits at most {@code subgraphCrossover} × the non-zeros of a full-graph step (0: always the full
+   * graph); in it a node propagates from at most {@code fanout} sampled neighbours (0: all, exact).
+   * {@code bench-steps} measured where one becomes cheaper than the other (BENCHMARKS.md §10).
    */
-  public record Budget(int minSteps, double passesOverNew, int maxSteps, double seconds) {
+  public record Budget(int minSteps, double passesOverNew, int maxSteps, double seconds, double subgraphCrossover, int fanout) {
+    /** Work ratio below which a neighbourhood step is chosen: a measured crossover (BENCHMARKS.md §10). */
+    public static final double DEFAULT_SUBGRAPH_CROSSOVER = 0.05;
+
+    public Budget(int minSteps, double passesOverNew, int maxSteps, double seconds) {
+      this(minSteps, passesOverNew, maxSteps, seconds, DEFAULT_SUBGRAPH_CROSSOVER, DEFAULT_FANOUT);
+    }
+
+    /** Neighbours sampled per node and hop in a neighbourhood step. */
+    public static final int DEFAULT_FANOUT = 10;
+
     public Budget {
+      if (!(subgraphCrossover >= 0) || fanout < 0) {
+        throw new IllegalArgumentException("training budget: the subgraph crossover and the fanout must be >= 0, got " + subgraphCrossover
+            + " and " + fanout);
+      }
       if (minSteps < 0 || maxSteps < minSteps || !(passesOverNew >= 0) || !(seconds >= 0)) {
         throw new IllegalArgumentException("training budget: need 0 <= min steps <= max steps, passes over new edges >= 0 and "
             + "seconds >= 0; got min " + minSteps + ", max " + maxSteps + ", passes " + passesOverNew + ", seconds " + seconds);
@@ -249,6 +270,9 @@ public final class IncrementalModel {
         int[] bn = new int[b];
         double sum = 0;
         Budget budget = settings.budget();
+        if (carried != null && budget.subgraphCrossover() > 0) {
+          trainer.useSubgraphSteps(budget.subgraphCrossover(), budget.fanout());
+        }
         long target = budget.steps(fresh, b, settings.replayFraction());
         long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
         for (long s = 0; s < target && all.length > 0; s++) {
@@ -267,6 +291,7 @@ public final class IncrementalModel {
           steps++;
         }
         metrics.put("steps_wanted", target);
+        metrics.put("subgraph_steps", trainer.subgraphSteps());
         metrics.put("new_edges", fresh);
         loss = steps == 0 ? Double.NaN : sum / steps;
       }
@@ -437,7 +462,8 @@ public final class IncrementalModel {
     return init;
   }
 
-  private static final int SNAPSHOT_FORMAT = 1;
+  /** 2: Adam's moments follow the table (1: none; read as moments starting afresh). */
+  private static final int SNAPSHOT_FORMAT = 2;
 
   /**
    * Writes the state to {@code dir} atomically (a temporary directory renamed into place; the
@@ -495,6 +521,17 @@ public final class IncrementalModel {
       for (int k = 0; k < rows; k++) {
         out.writeFloat(table[k]);
       }
+      boolean withAdam = adam != null && table != null && adam.m.length == rows;
+      out.writeBoolean(withAdam);
+      if (withAdam) {
+        out.writeLong(adam.t);
+        for (int k = 0; k < rows; k++) {
+          out.writeFloat(adam.m[k]);
+        }
+        for (int k = 0; k < rows; k++) {
+          out.writeFloat(adam.v[k]);
+        }
+      }
     }
     Path old = null;
     if (Files.exists(dir)) {
@@ -516,8 +553,8 @@ public final class IncrementalModel {
     }
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       int format = in.readInt();
-      if (format != SNAPSHOT_FORMAT) {
-        throw new IOException(file + ": snapshot format " + format + ", this build reads " + SNAPSHOT_FORMAT);
+      if (format != SNAPSHOT_FORMAT && format != 1) {
+        throw new IOException(file + ": snapshot format " + format + ", this build reads 1 to " + SNAPSHOT_FORMAT);
       }
       long version = in.readLong();
       long through = in.readLong();
@@ -571,6 +608,18 @@ public final class IncrementalModel {
       m.table = rows == 0 ? null : new float[rows];
       for (int k = 0; k < rows; k++) {
         m.table[k] = in.readFloat();
+      }
+      if (format >= 2 && in.readBoolean()) {
+        long t = in.readLong();
+        float[] am = new float[rows];
+        float[] av = new float[rows];
+        for (int k = 0; k < rows; k++) {
+          am[k] = in.readFloat();
+        }
+        for (int k = 0; k < rows; k++) {
+          av[k] = in.readFloat();
+        }
+        m.adam = new LightGcnTrainer.AdamState(am, av, t);
       }
       m.edges = edges;
       m.version = version;

@@ -169,6 +169,8 @@ class IncrementalModelTest {
     assertTrue(restored.addEdge("u0", "i-new"));
     ModelVersion next = restored.fineTune(train.size() + 1);
     assertEquals(5, next.version());
+    long adamBefore = ((Number) last.metrics().get("adam_steps")).longValue();
+    assertEquals(adamBefore + 60, ((Number) next.metrics().get("adam_steps")).longValue(), "Adam's moments continue from the snapshot");
     assertTrue(ndcg(next, train, split[1]) > stale + 0.05);
   }
 
@@ -282,5 +284,32 @@ class IncrementalModelTest {
     assertEquals(1L, v.metrics().get("steps"));
     assertEquals(1, v.metrics().get("stopped_by_time"));
     assertEquals(500L, v.metrics().get("steps_wanted"));
+  }
+
+  /** On a sparse graph a version's steps propagate over their batches' neighbourhoods; with the crossover at 0, over the whole graph. */
+  @Test
+  void sparseGraphsTakeNeighbourhoodSteps() {
+    for (double crossover : new double[] {0, 0.5}) {
+      IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 16, 1e-4, 1,
+          new IncrementalModel.Budget(20, 0, 20, 0, crossover, 0), 0.5, 5, Device.cpu()));
+      Random r = new Random(3);
+      for (int u = 0; u < 3000; u++) {
+        m.addEdge("u" + u, "i" + r.nextInt(3000));
+        m.addEdge("u" + u, "i" + r.nextInt(3000));
+      }
+      m.fineTune(1);
+      for (int u = 0; u < 50; u++) {
+        m.addEdge("u" + u, "i" + r.nextInt(3000));
+      }
+      ModelVersion v = m.fineTune(2);
+      assertEquals(20L, ((Number) v.metrics().get("steps")).longValue());
+      long sub = ((Number) v.metrics().get("subgraph_steps")).longValue();
+      if (crossover == 0) {
+        assertEquals(0, sub);
+      } else {
+        assertEquals(20, sub, "a 16-triple batch reaches a small part of a 6,000-node graph in 2 hops");
+      }
+      assertTrue(Double.isFinite(((Number) v.metrics().get("loss")).doubleValue()));
+    }
   }
 }
