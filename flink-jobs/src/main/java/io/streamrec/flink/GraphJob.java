@@ -1,6 +1,6 @@
 package io.streamrec.flink;
 
-import io.streamrec.flink.serving.CatalogReplay;
+import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.MetricOut;
 import io.streamrec.flink.serving.ModelUpdate;
 import io.streamrec.flink.serving.RecommendationOut;
@@ -25,8 +25,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * source ─► decode+validate ─► router ─┬─► dead letters ─► dlq sink
  *                                      └─► keyBy(user): [score ─►] adjacency (RocksDB) [─► top-K]
- *                                            │      ▲ user vectors (keyed)  ▲ item vectors (broadcast, into the
- *                                            │      └──── embeddings source ┘  TaskManager's shared catalog)
+ *                                            │      ▲ user vectors (keyed)  ▲ COMMITs (broadcast)
+ *                                            │      └──── embeddings source ┘
+ *                                            │   item vectors: each TaskManager's catalog feed, on its own thread
  *                                            ├─► per task: sum scores ─► keyBy(version): rolling NDCG/HR ─► metrics sink
  *                                            ├─► recommendations sink
  *                                            ├─► [keyBy(item): degree, with itemDegrees]
@@ -65,10 +66,11 @@ public final class GraphJob {
 
   /**
    * The job; serving is on when {@code cfg.serving().enabled()} and an embeddings source is given.
-   * {@code replay} is where a TaskManager rebuilds its served items on a start (null: none).
+   * {@code feed} is where each TaskManager's served item tables come from (null: from the embeddings
+   * source, broadcast; with a feed that source needs to deliver only user vectors and COMMITs).
    */
   public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source,
-      Source<ModelUpdate, ?, ?> embeddings, CatalogReplay replay, Sinks sinks) {
+      Source<ModelUpdate, ?, ?> embeddings, CatalogFeed feed, Sinks sinks) {
     DataStream<Parsed> parsed = env.fromSource(source, WatermarkStrategy.noWatermarks(), "interactions")
         .uid("interactions-source");
     SingleOutputStreamOperator<Interaction> accepted = parsed.process(new DeadLetterRouter())
@@ -80,14 +82,16 @@ public final class GraphJob {
     if (serving.enabled() && embeddings != null) {
       DataStream<ModelUpdate> updates = env.fromSource(embeddings, WatermarkStrategy.noWatermarks(), "embeddings")
           .uid("embeddings-source").setParallelism(1);
+      boolean itemsBroadcast = feed == null;
       DataStream<UserInput> userInputs = accepted.map(UserInput::of).uid("user-events").name("user events")
           .union(updates.filter(u -> u.kind == ModelUpdate.USER).uid("user-vectors").name("user vectors").setParallelism(1)
               .map(UserInput::of).uid("user-vector-inputs").name("user vector inputs").setParallelism(1));
       userStage = userInputs.keyBy(UserInput::user, TypeInformation.of(String.class))
-          .connect(updates.filter(u -> u.kind != ModelUpdate.USER).uid("item-vectors").name("item vectors")
+          .connect(updates.filter(u -> u.kind == ModelUpdate.COMMIT || u.kind == ModelUpdate.ITEM && itemsBroadcast)
+              .uid("item-vectors").name(itemsBroadcast ? "item vectors" : "commits")
               .setParallelism(1) // chained to the source: a version's items stay in order before its COMMIT
               .broadcast(ServingFunction.VERSIONS_SERVED))
-          .process(new ServingFunction(cfg.stateTtl(), serving, cfg.topics().embeddings(), replay)).uid("user-adjacency")
+          .process(new ServingFunction(cfg.stateTtl(), serving, cfg.topics().embeddings(), feed)).uid("user-adjacency")
           .name("score, adjacency, top-K");
       userStage.getSideOutput(ServingFunction.RECOMMENDATIONS).sinkTo(sinks.recommendations())
           .uid("recommendations-sink").name("recommendations");

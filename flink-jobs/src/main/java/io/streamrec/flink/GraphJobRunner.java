@@ -1,6 +1,6 @@
 package io.streamrec.flink;
 
-import io.streamrec.flink.kafka.EmbeddingsReplay;
+import io.streamrec.flink.kafka.EmbeddingsFeed;
 import io.streamrec.flink.kafka.KafkaGraphIo;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -61,7 +61,7 @@ public final class GraphJobRunner {
     env.getConfig().enableObjectReuse(); // no function keeps a record it received or emitted
     GraphJob.build(env, cfg, KafkaGraphIo.source(cfg),
         cfg.serving().enabled() ? KafkaGraphIo.embeddingsSource(cfg) : null,
-        new EmbeddingsReplay(cfg.bootstrapServers(), cfg.topics().embeddings(), cfg.kafkaProperties()), KafkaGraphIo.sinks(cfg));
+        new EmbeddingsFeed(cfg.bootstrapServers(), cfg.topics().embeddings(), cfg.kafkaProperties()), KafkaGraphIo.sinks(cfg));
     JobClient client = env.executeAsync(JOB_NAME);
     LOG.info("Started {} ({}): {} -> {} ({} partitions), checkpoints every {} in {}{}", JOB_NAME, client.getJobID(),
         cfg.topics().interactions(), cfg.topics().graphEdges(), cfg.edgesPartitions(), cfg.checkpointInterval(),

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamrec.flink.kafka.EmbeddingsReplay;
+import io.streamrec.flink.kafka.EmbeddingsFeed;
 import io.streamrec.flink.kafka.TopicProvisioner;
-import io.streamrec.flink.serving.CatalogReplay;
+import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.ModelUpdate;
 import io.streamrec.flink.serving.PartialScores;
 import io.streamrec.flink.serving.RecommendationOut;
@@ -46,7 +46,7 @@ class ServingHarnessTest {
   private static final ServingConfig SERVING = new ServingConfig(true, 2, 1, Duration.ofHours(1)).withRankSampleRate(1.0);
 
   private static KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> harness(String scope,
-      CatalogReplay replay) throws Exception {
+      CatalogFeed replay) throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
         new ServingFunction(Duration.ZERO, SERVING, scope, replay), UserInput::user, TypeInformation.of(String.class),
         ServingFunction.VERSIONS_SERVED);
@@ -54,7 +54,7 @@ class ServingHarnessTest {
 
   /** A harness not opened yet, to restore into. */
   private static KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> unopened(String scope,
-      CatalogReplay replay) throws Exception {
+      CatalogFeed replay) throws Exception {
     return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
         new ServingFunction(Duration.ZERO, SERVING, scope, replay), List.of(ServingFunction.VERSIONS_SERVED)), UserInput::user,
         TypeInformation.of(String.class), 1, 1, 0); // as ProcessFunctionTestHarnesses builds the first
@@ -182,7 +182,7 @@ class ServingHarnessTest {
       assertArrayEquals(new String[] {"c", "a"}, recs(h).get(0).items);
       snapshot = h.snapshot(1, 11);
     }
-    try (var h = unopened("after-" + System.nanoTime(), new EmbeddingsReplay(SharedBroker.bootstrap(), topics.embeddings(), Map.of()))) {
+    try (var h = unopened("after-" + System.nanoTime(), new EmbeddingsFeed(SharedBroker.bootstrap(), topics.embeddings(), Map.of()))) {
       h.setup();
       h.initializeState(snapshot);
       h.open();
@@ -192,6 +192,64 @@ class ServingHarnessTest {
       assertArrayEquals(new String[] {"d", "a"}, r.items, "b is still seen after the restore (user state); d added, c withdrawn");
     }
     assertTrue(snapshotHasNoVectors(snapshot), "the checkpoint holds versions and offsets, not item vectors");
+  }
+
+  /** Version {@code v}'s records as the model server writes them: packed item vectors, tombstones, then its COMMIT. */
+  private static List<byte[][]> version(long v, long base, String[] removed, Object... idAndVector) {
+    AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
+    List<byte[][]> records = new ArrayList<>();
+    for (int i = 0; i < idAndVector.length; i += 2) {
+      records.add(new byte[][] {("i:" + idAndVector[i]).getBytes(StandardCharsets.UTF_8),
+          codec.encode(EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, (String) idAndVector[i], v, (float[]) idAndVector[i + 1]).build())});
+    }
+    for (String id : removed) {
+      records.add(new byte[][] {("i:" + id).getBytes(StandardCharsets.UTF_8), null}); // a withdrawn item's tombstone
+    }
+    EmbeddingRecord c = EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", v, new float[0]).setItems(idAndVector.length / 2)
+        .setBaseVersion(base).setRemovedItems(List.of(removed)).setTriggerTime(Instant.ofEpochMilli(System.currentTimeMillis())).build();
+    records.add(new byte[][] {"commit".getBytes(StandardCharsets.UTF_8), codec.encode(c)});
+    return records;
+  }
+
+  /** Clicks {@code u} on fresh items until a recommendation comes from {@code version}; false if none within 20 s. */
+  private static boolean servedWithin(KeyedBroadcastOperatorTestHarness<String, UserInput, ModelUpdate, EdgeChange> h, String u,
+      long version) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    for (int i = 0; System.currentTimeMillis() < deadline; i++) {
+      h.processElement(click(u, "fresh-" + i, 100 + i), 100 + i);
+      List<RecommendationOut> r = recs(h);
+      if (!r.isEmpty() && r.get(r.size() - 1).version == version) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  @Test
+  void theFeedFollowsTheTopicWhileTheBroadcastInputCarriesNothing() throws Exception {
+    Topics topics = new Topics("feed-" + System.nanoTime() + ".");
+    TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, 1, (short) 1);
+    SharedBroker.produce(topics.embeddings(), version(1, 0, new String[0], "a", new float[] {3, 0}, "b", new float[] {2, 0},
+        "c", new float[] {1, 0}));
+    try (var h = harness("feed-" + System.nanoTime(), new EmbeddingsFeed(SharedBroker.bootstrap(), topics.embeddings(), Map.of()))) {
+      h.processElement(click("u1", "c", 10), 10);
+      assertEquals(1, recs(h).get(0).version, "the first record rebuilds version 1 from the topic");
+      assertArrayEquals(new String[] {"a", "b"}, recs(h).get(0).items);
+      // version 2, a delta on 1 (b moves to the top, a withdrawn), reaches serving only through the topic
+      SharedBroker.produce(topics.embeddings(), version(2, 1, new String[] {"a"}, "b", new float[] {9, 0}, "d", new float[] {5, 0}));
+      assertTrue(servedWithin(h, "u1", 2), "version 2 goes live from the topic alone");
+      RecommendationOut r = recs(h).get(recs(h).size() - 1);
+      assertArrayEquals(new String[] {"b", "d"}, r.items, "b moved up, d added, a withdrawn, c seen");
+      // the same version's COMMIT arriving later on the broadcast input changes nothing
+      h.processBroadcastElement(delta(2, 1, 2, "a"), 5);
+      assertTrue(servedWithin(h, "u1", 2));
+      // a delta on a version this catalog never had makes the feed rebuild from the topic: still exact
+      SharedBroker.produce(topics.embeddings(), version(4, 3, new String[0], "e", new float[] {20, 0}));
+      SharedBroker.produce(topics.embeddings(), version(5, 4, new String[0], "b", new float[] {30, 0}));
+      assertTrue(servedWithin(h, "u1", 5), "version 5 over the rebuilt version 4");
+      assertArrayEquals(new String[] {"b", "e"}, recs(h).get(recs(h).size() - 1).items);
+    }
   }
 
   @Test

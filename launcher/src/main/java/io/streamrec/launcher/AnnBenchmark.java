@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-ann", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Top-K query cost alone: exact scan, Lucene's HNSW search and streamrec's HNSW search over one graph, with "
-        + "recall@K. Writes JSON.")
+        + "recall@K, and the cost of extending a graph by a version's new items. Writes JSON.")
 public final class AnnBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AnnBenchmark.class);
 
@@ -55,11 +55,18 @@ public final class AnnBenchmark implements Callable<Integer> {
   @Option(names = "--hnsw-ef", defaultValue = "40", description = "HNSW search beam width. Default: ${DEFAULT-VALUE}.")
   int ef;
 
+  @Option(names = "--extend-share", defaultValue = "0.2", description = "Also time extending a graph built on the first "
+      + "(1 - share) of the items by the rest, as a version with that share of new items does (0: skip). Default: ${DEFAULT-VALUE}.")
+  double extendShare;
+
   @Option(names = "--out", defaultValue = "bench/results/ann.json", description = "Results file. Default: ${DEFAULT-VALUE}.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
+    if (extendShare < 0 || extendShare >= 1) {
+      throw new IllegalArgumentException("bench-ann: --extend-share must be in [0, 1), got " + extendShare);
+    }
     if (dim < 1 || queries < 1 || rounds < 1 || k < 1 || sizes.stream().anyMatch(n -> n < k)) {
       throw new IllegalArgumentException("bench-ann: --dim, --queries, --rounds, --top-k must be >= 1 and every --items >= --top-k");
     }
@@ -70,13 +77,16 @@ public final class AnnBenchmark implements Callable<Integer> {
     ArrayNode rows = result.putArray("sizes");
     for (int n : sizes) {
       SplittableRandom rnd = new SplittableRandom(7);
+      SplittableRandom moved = new SplittableRandom(11); // its own stream: the catalog and queries stay what they were
       float[][] centers = new float[32][dim];
       for (float[] c : centers) {
         for (int j = 0; j < dim; j++) {
           c[j] = (float) rnd.nextGaussian();
         }
       }
-      ItemTable.Builder b = ItemTable.builder(1);
+      ItemTable.Builder b = ItemTable.builder(2);
+      ItemTable.Builder older = ItemTable.builder(1);
+      int carried = (int) Math.round((1 - extendShare) * n);
       for (int i = 0; i < n; i++) {
         float[] c = centers[rnd.nextInt(centers.length)];
         float scale = (float) (0.3 + rnd.nextDouble() * 1.5);
@@ -85,6 +95,13 @@ public final class AnnBenchmark implements Callable<Integer> {
           v[j] = scale * (c[j] + 0.6f * (float) rnd.nextGaussian());
         }
         b.put("item-" + i, v);
+        if (i < carried) { // the earlier version's vector: where this one was before a fine-tune moved it a little
+          float[] was = new float[dim];
+          for (int j = 0; j < dim; j++) {
+            was[j] = v[j] + 0.05f * scale * (float) moved.nextGaussian();
+          }
+          older.put("item-" + i, was);
+        }
       }
       ItemTable table = b.build();
       float[][] qs = new float[queries][dim];
@@ -126,6 +143,20 @@ public final class AnnBenchmark implements Callable<Integer> {
       double total = (double) queries * k;
       ObjectNode row = rows.addObject();
       row.put("items", n).put("build_s", round(ann.buildSeconds(), 1)).put("index_bytes", ann.bytes());
+      if (extendShare > 0 && carried > 0 && carried < n) {
+        LOG.info("bench-ann: {} items, extending a graph of the first {} by the other {}...", n, carried, n - carried);
+        AnnIndex base = AnnIndex.build(older.build(), new AnnIndex.Settings(m, beamWidth, ef, 42));
+        AnnIndex extended = AnnIndex.extend(table, base, new AnnIndex.Settings(m, beamWidth, ef, 42));
+        long hit = 0;
+        for (int i = 0; i < queries; i++) {
+          hits.size = extended.search(qs[i], k, null, hits.rows, hits.scores);
+          hit += hits.overlap(truth[i]);
+        }
+        row.put("extend_new_items", n - carried).put("extend_s", round(extended.buildSeconds(), 1))
+            .put("extended_recall_at_k", round(hit / total, 4));
+        LOG.info("bench-ann: {} items: extended by {} new in {} s (a build afresh {} s), recall {}", n, n - carried,
+            row.get("extend_s"), row.get("build_s"), row.get("extended_recall_at_k"));
+      }
       row.put("exact_us", round(exactUs, 1)).put("lucene_search_us", round(luceneUs, 1)).put("streamrec_search_us", round(oursUs, 1));
       row.put("lucene_recall_at_k", round(found[0] / total, 4)).put("streamrec_recall_at_k", round(found[1] / total, 4));
       LOG.info("bench-ann: {} items: build {} s; per query exact {} µs, Lucene's search {} µs (recall {}), streamrec's {} µs (recall {})",

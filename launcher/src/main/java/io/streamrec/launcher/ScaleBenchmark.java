@@ -233,7 +233,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
       r.put("jvm_heap_used_bytes", heap);
       r.put("jvm_rss_bytes", rss);
       r.put("events_before_measuring", produced);
-      r.set("versions", versions(json, loop.bootstrap(), topics));
+      ArrayNode versions = versions(json, loop.bootstrap(), topics);
+      for (var v : versions) { // each version's own trigger -> live, as serving reported it
+        long number = v.get("version").asLong();
+        points.stream().filter(p -> p.getName().equals("version_live_seconds") && p.getModelVersion() == number).findFirst()
+            .ifPresent(p -> ((ObjectNode) v).put("trigger_to_live_s", Math.round(p.getValue() * 10) / 10.0));
+      }
+      r.set("versions", versions);
       LOG.info("Size {} items x {} users: {}", items, users, r);
       window[2] = 1;
       reader.join(5_000);
@@ -269,7 +275,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       v.put("user_records", c.getUsers());
       v.put("item_records", c.getItems());
       for (String k : List.of("version_users", "version_items", "published_bytes", "new_edges", "steps", "steps_wanted", "loss",
-          "loss_new", "loss_replay", "seconds")) {
+          "loss_new", "loss_replay", "subgraph_steps", "prepare_seconds", "steps_seconds", "seconds")) {
         Double x = c.getMetrics().get(k);
         if (x != null) {
           v.put(k, Math.round(x * 10000) / 10000.0);

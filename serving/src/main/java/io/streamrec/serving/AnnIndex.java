@@ -8,8 +8,10 @@ import java.util.List;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
 import org.apache.lucene.util.hnsw.NeighborArray;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
@@ -71,9 +73,12 @@ public final class AnnIndex {
   private final int[] rowOfNode;
   /** Rows of {@link #table} not in the graph (items new since it was built), scanned exactly. */
   private final int[] fresh;
+  /** Nodes taken over from an earlier version's graph ({@link #extend}); 0 for a graph built afresh. */
+  private final int carried;
 
-  private AnnIndex(ItemTable table, float[] rows, OnHeapHnswGraph graph, Settings settings, double buildSeconds) {
+  private AnnIndex(ItemTable table, float[] rows, OnHeapHnswGraph graph, Settings settings, double buildSeconds, int carried) {
     this.table = table;
+    this.carried = carried;
     this.rows = rows;
     this.dim = table.dim();
     this.graph = graph;
@@ -113,7 +118,45 @@ public final class AnnIndex {
         System.arraycopy(table.vector(r), 0, rows, r * d, d);
       }
       OnHeapHnswGraph g = HnswGraphBuilder.create(new Supplier(rows, d, n), s.maxConn(), s.beamWidth(), s.seed()).build(n);
-      return new AnnIndex(table, rows, g, s, (System.nanoTime() - t0) / 1e9);
+      return new AnnIndex(table, rows, g, s, (System.nanoTime() - t0) / 1e9, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Builds {@code table}'s own graph starting from an earlier version's: the old graph's nodes and
+   * neighbour lists carried over (renumbered to {@code table}'s rows, their neighbours rescored with the
+   * new vectors where the builder compares them), only the items new since inserted. Its cost follows
+   * the new items, not the catalog (Lucene's {@code InitializedHnswGraphBuilder}, as its segment merges
+   * use it). Null when there is nothing to start from: no old index, another dimension, or an item of
+   * the old graph that {@code table} no longer has (withdrawn: its node cannot be carried).
+   */
+  public static AnnIndex extend(ItemTable table, AnnIndex old, Settings s) {
+    if (old == null || old.dim != table.dim() || table.size() < old.nodes) {
+      return null;
+    }
+    long t0 = System.nanoTime();
+    int d = table.dim();
+    int n = table.size();
+    int[] newOrd = new int[old.nodes];
+    FixedBitSet carried = new FixedBitSet(n);
+    for (int node = 0; node < old.nodes; node++) {
+      int r = table.row(old.nodeKeys[node]);
+      if (r < 0) {
+        return null;
+      }
+      newOrd[node] = r;
+      carried.set(r);
+    }
+    float[] rows = new float[n * d];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(table.vector(r), 0, rows, r * d, d);
+    }
+    try {
+      OnHeapHnswGraph g = InitializedHnswGraphBuilder.fromGraph(new Supplier(rows, d, n), s.maxConn(), s.beamWidth(), s.seed(),
+          old.graph, newOrd, carried, n).build(n);
+      return new AnnIndex(table, rows, g, s, (System.nanoTime() - t0) / 1e9, old.nodes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -133,6 +176,7 @@ public final class AnnIndex {
     this.nodeKeys = old.nodeKeys;
     this.rowOfNode = rowOfNode;
     this.fresh = fresh;
+    this.carried = old.nodes;
     this.buildSeconds = seconds;
     this.ef = settings.efSearch();
   }
@@ -181,6 +225,11 @@ public final class AnnIndex {
   /** Whether this index walks an earlier version's graph ({@link #reuse}). */
   public boolean reused() {
     return rowOfNode != null;
+  }
+
+  /** How many of the graph's nodes were carried over from an earlier version's graph ({@link #extend}); 0 if built afresh. */
+  public int carriedNodes() {
+    return carried;
   }
 
   /** How many of the table's items are not in the graph (scanned exactly). */

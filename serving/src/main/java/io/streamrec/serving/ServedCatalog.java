@@ -14,10 +14,12 @@ import org.slf4j.LoggerFactory;
  * built on a background thread, so serving never stalls. A version whose items are mostly the
  * previous version's goes live at once on the previous version's graph walked with its own vectors
  * ({@link AnnIndex#reuse}; its new items scanned exactly), and its own graph replaces that when
- * built; otherwise serving keeps the previous version until the new index is built. Every index's
+ * built (the previous graph extended by the new items, {@link AnnIndex#extend}, or built afresh when
+ * that cannot be or misses the recall target); otherwise serving keeps the previous version until the new index is built. Every index's
  * search beam is calibrated for recall first ({@link AnnIndex#calibrate}).
- * Every task feeds the same records (item vectors are broadcast), so puts are idempotent and a
- * version is committed once, by whichever task reads its COMMIT first.
+ * Records come either from a {@link Feed} (one per catalog, on its own thread: what a job on Kafka
+ * does) or from every task (item vectors broadcast), so puts are idempotent and a version is
+ * committed once, by whichever reader sees its COMMIT first.
  */
 public final class ServedCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(ServedCatalog.class);
@@ -41,6 +43,17 @@ public final class ServedCatalog {
     }
   }
 
+  /** What feeds a catalog from outside serving's operator inputs (the embeddings topic, read by a thread of its own). */
+  @FunctionalInterface
+  public interface Feed {
+    /**
+     * Brings {@code catalog} up to the newest committed version before it returns (a rebuild from the
+     * topic), then keeps feeding it ({@link #put}, {@link #commit}, {@link #restore}) until the
+     * returned handle is closed.
+     */
+    AutoCloseable start(ServedCatalog catalog) throws Exception;
+  }
+
   /** What a COMMIT did. */
   public enum Commit { COMMITTED, ALREADY, MISSING }
 
@@ -53,6 +66,7 @@ public final class ServedCatalog {
   private ItemTable newestTable;
   private volatile ItemTable[] served;
   private ExecutorService builder;
+  private AutoCloseable feed;
   private boolean released;
 
   private ServedCatalog(String scope, Settings settings) {
@@ -71,6 +85,7 @@ public final class ServedCatalog {
 
   /** Drops this JVM's catalog when its last task lets go (a restart rebuilds it from the topic). */
   public void release() {
+    AutoCloseable stop = null;
     synchronized (SHARED) {
       if (--users == 0) {
         SHARED.remove(scope);
@@ -80,8 +95,27 @@ public final class ServedCatalog {
             builder.shutdownNow();
           }
           newestTable = null;
+          stop = feed;
+          feed = null;
         }
       }
+    }
+    if (stop != null) {
+      try {
+        stop.close(); // outside the lock: the feed's thread may be waiting for it
+      } catch (Exception e) {
+        LOG.warn("Stopping the feed of served items {}: {}", scope, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Starts {@code f} on this catalog unless a feed was started already (by another task of this
+   * JVM): returns when the catalog holds the newest committed version of the feed's source.
+   */
+  public synchronized void follow(Feed f) throws Exception {
+    if (feed == null && !released) {
+      feed = f.start(this);
     }
   }
 
@@ -219,8 +253,26 @@ public final class ServedCatalog {
             return; // superseded while waiting: the next version's build replaces this one anyway
           }
         }
-        AnnIndex a = AnnIndex.build(t, settings.ann());
-        double recall = calibrate(a, 16);
+        // its own graph: the previous graph extended by the items new since (cost follows them), unless that
+        // no longer fits (an item withdrawn, or recall wants more than twice the beam); then built afresh
+        AnnIndex a = AnnIndex.extend(t, previous == null ? null : previous.ann(), settings.ann());
+        double recall = 0;
+        if (a != null) {
+          recall = calibrate(a, 2);
+          if (recall < CALIBRATION_RECALL) {
+            LOG.info("Model version {}: the HNSW graph extended from version {}'s reaches recall@10 {} at ef {}; building "
+                + "its own afresh", t.version(), previous.version(), String.format("%.3f", recall), a.ef());
+            a = null;
+          } else {
+            LOG.info("Model version {}: HNSW graph extended from version {}'s in {} s ({} items carried, {} inserted)",
+                t.version(), previous.version(), String.format("%.1f", a.buildSeconds()), a.carriedNodes(),
+                t.size() - a.carriedNodes());
+          }
+        }
+        if (a == null) {
+          a = AnnIndex.build(t, settings.ann());
+          recall = calibrate(a, 16);
+        }
         if (a.ef() != settings.ann().efSearch() || recall < CALIBRATION_RECALL) {
           LOG.info("Model version {}: HNSW ef {} -> {} for recall@10 {} on {} probe items (target {})", t.version(),
               settings.ann().efSearch(), a.ef(), String.format("%.3f", recall), PROBES, CALIBRATION_RECALL);

@@ -229,6 +229,87 @@ class ServingCoreTest {
     assertTrue(sawNew > 0, "new items are found (scanned exactly)");
   }
 
+  /** {@code items} clustered vectors (50 centres, d = 32) named {@code prefix + i}, each moved by {@code noise}. */
+  private static float[][] clustered(int items, float[][] centres, Random r) {
+    float[][] v = new float[items][];
+    for (int i = 0; i < items; i++) {
+      float[] x = randomVector(centres[0].length, r);
+      float[] c = centres[r.nextInt(centres.length)];
+      for (int d = 0; d < x.length; d++) {
+        x[d] = c[d] + 0.5f * x[d];
+      }
+      v[i] = x;
+    }
+    return v;
+  }
+
+  private static double recallAt10(ItemTable t, AnnIndex a, float[][] centres, Random r) {
+    ServingCore.TopK exact = new ServingCore.TopK(10);
+    ServingCore.TopK ann = new ServingCore.TopK(10);
+    double recall = 0;
+    for (int k = 0; k < 200; k++) {
+      float[] q = clustered(1, centres, r)[0];
+      ServingCore.exact(t, q, -1, new UserState(), exact);
+      ann.size = a.search(q, 10, null, ann.rows, ann.scores);
+      recall += (double) ann.overlap(exact) / exact.size;
+    }
+    return recall / 200;
+  }
+
+  @Test
+  void anExtendedGraphFindsWhatAGraphBuiltAfreshFinds() {
+    Random r = new Random(17);
+    float[][] centres = new float[50][];
+    for (int c = 0; c < centres.length; c++) {
+      centres[c] = randomVector(32, r);
+    }
+    float[][] v = clustered(6000, centres, r);
+    ItemTable.Builder b1 = ItemTable.builder(1);
+    for (int i = 0; i < v.length; i++) {
+      b1.put("i" + i, v[i]);
+    }
+    ItemTable t1 = b1.build();
+    AnnIndex.Settings s = AnnIndex.Settings.defaults();
+    AnnIndex a1 = AnnIndex.build(t1, s);
+    // versions 2 and 3: every vector moved a little, 25% new items each time (more than reuse takes)
+    AnnIndex previous = a1;
+    ItemTable t = t1;
+    int next = v.length;
+    for (long version = 2; version <= 3; version++) {
+      ItemTable.Builder b = ItemTable.builder(version);
+      for (int row = 0; row < t.size(); row++) {
+        float[] x = t.vector(row).clone();
+        float[] noise = randomVector(32, r);
+        for (int d = 0; d < x.length; d++) {
+          x[d] += 0.05f * noise[d];
+        }
+        b.put(t.id(row), x);
+      }
+      for (float[] x : clustered(t.size() / 4, centres, r)) {
+        b.put("i" + next++, x);
+      }
+      ItemTable tv = b.build();
+      assertEquals(null, AnnIndex.reuse(tv, previous, ServedCatalog.MAX_FRESH_TO_REUSE), "too many new items to reuse");
+      AnnIndex extended = AnnIndex.extend(tv, previous, s);
+      assertFalse(extended.reused(), "an extended graph is the version's own");
+      assertEquals(0, extended.freshRows(), "every item is in the extended graph");
+      assertEquals(t.size(), extended.carriedNodes());
+      AnnIndex built = AnnIndex.build(tv, s);
+      double re = recallAt10(tv, extended, centres, new Random(version));
+      double rb = recallAt10(tv, built, centres, new Random(version));
+      assertTrue(re >= 0.95 && re >= rb - 0.02, "version " + version + ": recall@10 extended " + re + ", built afresh " + rb);
+      previous = extended;
+      t = tv;
+    }
+    // an item withdrawn: its node cannot be carried, so no extension (a build afresh follows)
+    ItemTable.Builder b4 = ItemTable.builder(4);
+    for (int row = 1; row < t.size(); row++) {
+      b4.put(t.id(row), t.vector(row));
+    }
+    assertEquals(null, AnnIndex.extend(b4.build(), previous, s));
+    assertEquals(null, AnnIndex.extend(t, null, s));
+  }
+
   @Test
   void concurrentSearchesOfOneIndexAgreeWithSequentialOnes() throws Exception {
     ItemTable t = randomTable(1, 3000, 32, 8);

@@ -51,7 +51,7 @@ public final class KafkaGraphIo {
         .setTopics(cfg.topics().embeddings())
         .setGroupId(cfg.groupId() + "-serving")
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new EmbeddingDeserializer())
+        .setDeserializer(new EmbeddingDeserializer(false)) // item vectors: read by each TaskManager's EmbeddingsFeed
         .setProperty("isolation.level", "read_committed")
         .setProperty("fetch.max.wait.ms", "50");
     cfg.kafkaProperties().forEach(b::setProperty);

@@ -3,6 +3,7 @@ package io.streamrec.flink.serving;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -19,7 +20,19 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddingDeserializer implements KafkaRecordDeserializationSchema<ModelUpdate> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingDeserializer.class);
+  private static final byte[] ITEM_KEY = "i:".getBytes(StandardCharsets.UTF_8);
+  private final boolean items;
   private transient AvroCodec<EmbeddingRecord> codec;
+
+  /** Every record. */
+  public EmbeddingDeserializer() {
+    this(true);
+  }
+
+  /** @param items false: item records are skipped undecoded (a {@link CatalogFeed} reads them) */
+  public EmbeddingDeserializer(boolean items) {
+    this.items = items;
+  }
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
@@ -31,6 +44,9 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
     if (record.value() == null) {
       return; // a tombstone
     }
+    if (!items && isItemKey(record.key())) {
+      return;
+    }
     try {
       ModelUpdate u = toUpdate(codec.decode(record.value()));
       u.offset = record.offset();
@@ -39,6 +55,10 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
       LOG.warn("Skipping undecodable embeddings record at {}-{}@{}: {}", record.topic(), record.partition(),
           record.offset(), e.toString());
     }
+  }
+
+  private static boolean isItemKey(byte[] key) {
+    return key != null && key.length >= ITEM_KEY.length && key[0] == ITEM_KEY[0] && key[1] == ITEM_KEY[1];
   }
 
   /** One embeddings record as serving reads it (also what a rebuild from the topic reads). */

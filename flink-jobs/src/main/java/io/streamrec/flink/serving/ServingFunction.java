@@ -36,9 +36,13 @@ import org.slf4j.LoggerFactory;
  * (RocksDB, the graph) and one serving value ({@link UserState}: seen-item keys, the user's vectors
  * of the two newest versions, fold-in keys and a running placement sum). Item vectors are not in
  * Flink state: they live once per TaskManager in a {@link ServedCatalog} shared by its serving
- * tasks, fed by the broadcast embeddings records and rebuilt from the compacted embeddings topic
- * ({@link CatalogReplay}) when a TaskManager starts without them. Broadcast state holds only which
- * versions were committed and at which embeddings offset.
+ * tasks. In a job on Kafka a {@link CatalogFeed} fills it: rebuilt from the compacted embeddings
+ * topic when the TaskManager starts (nothing of it is checkpointed), then fed by a thread of its own
+ * that follows the topic, so a version goes live while this operator's inputs are backpressured (an
+ * interactions backlog in front of the broadcast input would hold its item vectors for minutes);
+ * the broadcast input then carries only COMMITs. Without a feed (in-memory sources in tests) the
+ * broadcast input carries the item vectors. Broadcast state holds only which versions were
+ * committed and at which embeddings offset.
  *
  * <p>For every interaction that adds an edge, in this order: (1) score it with the served model,
  * before the model or the adjacency has seen it: the exact rank of the item among the items the
@@ -72,7 +76,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   private final Duration ttl;
   private final ServingConfig config;
   private final String scope;
-  private final CatalogReplay replay;
+  private final CatalogFeed feed;
   private transient MapState<String, Tuple2<Float, Long>> adjacency;
   private transient ValueState<UserState> users;
   private transient ServedCatalog catalog;
@@ -89,13 +93,14 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
 
   /**
    * @param scope names the catalog shared by this job's serving tasks in one JVM (job and topic)
-   * @param replay where a TaskManager without tables rebuilds them; null: no rebuild (tests with in-memory sources)
+   * @param feed where the TaskManager's tables come from; null: from the broadcast input alone (tests with in-memory
+   *     sources)
    */
-  public ServingFunction(Duration ttl, ServingConfig config, String scope, CatalogReplay replay) {
+  public ServingFunction(Duration ttl, ServingConfig config, String scope, CatalogFeed feed) {
     this.ttl = ttl;
     this.config = config;
     this.scope = scope;
-    this.replay = replay;
+    this.feed = feed;
   }
 
   public static ValueStateDescriptor<UserState> userDescriptor() {
@@ -137,7 +142,11 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     super.close();
   }
 
-  /** On the first record after a start: a TaskManager whose catalog is empty reads the newest version from the topic. */
+  /**
+   * On the first record after a start: the TaskManager's feed is started (by the first of its tasks to
+   * get here; it rebuilds the catalog from the topic before this returns), and a checkpoint that
+   * served a version the topic no longer has is logged.
+   */
   private void rebuildOnce(ReadOnlyBroadcastState<Long, Long> state) throws Exception {
     if (rebuilt) {
       return;
@@ -148,31 +157,14 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       restored = Math.max(restored, en.getKey());
     }
     reportedLive = restored;
-    if (replay == null) {
+    if (feed == null) {
       return;
     }
-    long newest = rebuildFromTopic(1);
+    catalog.follow(feed);
+    long newest = catalog.newestCommitted();
     if (restored > 0 && newest < restored) {
       LOG.warn("Checkpoint served model version {}, but the embeddings topic's newest is {}; serving resumes from the topic",
           restored, newest == 0 ? "none" : newest);
-    }
-  }
-
-  /**
-   * When this JVM's catalog has nothing as new as {@code version} (a start, or a version read from the
-   * middle of the topic), rebuilds it from the compacted topic (the newest vector of every item, up
-   * to the newest COMMIT); another task of the JVM may have done so already. Returns the newest
-   * committed version afterwards.
-   */
-  private long rebuildFromTopic(long version) throws Exception {
-    synchronized (catalog) {
-      if (catalog.newestCommitted() < version) {
-        ItemTable t = replay.newest();
-        if (t != null) {
-          catalog.restore(t);
-        }
-      }
-      return catalog.newestCommitted();
     }
   }
 
@@ -298,19 +290,18 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     BroadcastState<Long, Long> state = ctx.getBroadcastState(VERSIONS_SERVED);
     rebuildOnce(state);
     if (m.kind == ModelUpdate.ITEM) {
-      catalog.put(m.version, m.id, m.vector);
+      if (feed == null) {
+        catalog.put(m.version, m.id, m.vector);
+      }
       return;
     }
     if (m.kind != ModelUpdate.COMMIT) {
       return; // users come keyed
     }
-    ServedCatalog.Commit c = catalog.commit(m.version, m.triggerTime, m.items, m.vector, m.baseVersion, m.removed);
+    // with a feed the catalog is its business; the version is recorded as committed on the topic (the same in every task)
+    ServedCatalog.Commit c = feed != null ? ServedCatalog.Commit.COMMITTED
+        : catalog.commit(m.version, m.triggerTime, m.items, m.vector, m.baseVersion, m.removed);
     boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-    if (c == ServedCatalog.Commit.MISSING && replay != null && rebuildFromTopic(m.version) >= m.version) {
-      // read from the middle of the topic, or a delta whose base is not here: the topic holds this version,
-      // committed before its COMMIT could be read
-      c = ServedCatalog.Commit.COMMITTED;
-    }
     if (c == ServedCatalog.Commit.MISSING && first) {
       LOG.warn("Model version {} committed without its item vectors or its base version {} (read from the middle of the "
           + "embeddings topic?); still serving the previous version", m.version, m.baseVersion);

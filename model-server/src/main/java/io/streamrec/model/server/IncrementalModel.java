@@ -274,6 +274,8 @@ public final class IncrementalModel {
           trainer.useSubgraphSteps(budget.subgraphCrossover(), budget.fanout());
         }
         long target = budget.steps(fresh, b, settings.replayFraction());
+        long t1 = System.nanoTime();
+        metrics.put("prepare_seconds", (t1 - t0) / 1e9);
         long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
         for (long s = 0; s < target && all.length > 0; s++) {
           if (s > 0 && System.nanoTime() > deadline) {
@@ -290,6 +292,7 @@ public final class IncrementalModel {
           sum += trainer.step(bu, bp, bn, b);
           steps++;
         }
+        metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
         metrics.put("steps_wanted", target);
         metrics.put("subgraph_steps", trainer.subgraphSteps());
         metrics.put("new_edges", fresh);

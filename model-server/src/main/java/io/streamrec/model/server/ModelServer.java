@@ -314,7 +314,9 @@ public final class ModelServer implements AutoCloseable {
       return;
     }
     contentChanged = false;
+    long started = System.currentTimeMillis();
     ModelVersion v = model.fineTune(cut.getSeq());
+    long trained = System.currentTimeMillis();
     long number = Math.max(v.version(), publishedVersion + 1);
     String topic = settings.topics().embeddings();
     if (published == null) {
@@ -365,6 +367,7 @@ public final class ModelServer implements AutoCloseable {
       producer.abortTransaction();
       throw e;
     }
+    long committed = System.currentTimeMillis();
     published.applied(plan, v);
     publishedVersion = number;
     Properties p = new Properties();
@@ -374,11 +377,18 @@ public final class ModelServer implements AutoCloseable {
     metrics.versions.incrementAndGet();
     metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
     LOG.info("Published version {} ({}) through seq {} (trigger {}): {} of {} users, {} of {} items{}, {} KB; {} edges ({} new), "
-        + "{} steps, loss {} (new edges {}, replayed {}), {} s", number, plan.full() ? "full" : "delta on " + plan.baseVersion(),
+        + "{} steps, loss {} (new edges {}, replayed {}), {} s; {} s after its trigger (waited {} s, trained {} s, published {} s)",
+        number, plan.full() ? "full" : "delta on " + plan.baseVersion(),
         v.throughSeq(), cut.getTriggerId(), plan.userRows().length, plan.users(), plan.itemRows().length, plan.items(),
         plan.removed().isEmpty() ? "" : ", " + plan.removed().size() + " withdrawn", bytes >> 10, v.metrics().get("edges"),
         v.metrics().getOrDefault("new_edges", "all"), v.metrics().get("steps"), fmt(v.metrics().get("loss")),
-        fmt(v.metrics().get("loss_new")), fmt(v.metrics().get("loss_replay")), fmt(v.metrics().get("seconds")));
+        fmt(v.metrics().get("loss_new")), fmt(v.metrics().get("loss_replay")), fmt(v.metrics().get("seconds")),
+        seconds(committed - cut.getEventTime().toEpochMilli()), seconds(started - cut.getEventTime().toEpochMilli()), seconds(trained - started),
+        seconds(committed - trained));
+  }
+
+  private static String seconds(long ms) {
+    return String.format("%.1f", ms / 1000.0);
   }
 
   private static String fmt(Object x) {

