@@ -27,8 +27,12 @@ public final class ServedCatalog {
   /** Each index's search beam is raised until this recall@10 on probe items (at most 16 × the configured ef). */
   static final double CALIBRATION_RECALL = 0.95;
   private static final int PROBES = 200;
-  /** A version reuses the previous version's graph at once when at most this share of its items is new. */
-  static final double MAX_FRESH_TO_REUSE = 0.1;
+  /**
+   * A version reuses the previous version's graph at once when at most this share of its items is new
+   * (scanned exactly meanwhile: a query then costs the walk plus this share of an exact scan, for the
+   * seconds until its own graph, extended by the new items, replaces it).
+   */
+  static final double MAX_FRESH_TO_REUSE = 0.25;
 
   /** How tables are indexed. */
   public record Settings(int annMinItems, AnnIndex.Settings ann) {

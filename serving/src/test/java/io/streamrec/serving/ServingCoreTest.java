@@ -289,7 +289,7 @@ class ServingCoreTest {
         b.put("i" + next++, x);
       }
       ItemTable tv = b.build();
-      assertEquals(null, AnnIndex.reuse(tv, previous, ServedCatalog.MAX_FRESH_TO_REUSE), "too many new items to reuse");
+      assertEquals(null, AnnIndex.reuse(tv, previous, 0.1), "more new items than a reuse at 10% takes");
       AnnIndex extended = AnnIndex.extend(tv, previous, s);
       assertFalse(extended.reused(), "an extended graph is the version's own");
       assertEquals(0, extended.freshRows(), "every item is in the extended graph");
