@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * JSON form of {@link InteractionEvent}, for producers in any language:
@@ -64,8 +66,12 @@ public final class InteractionJson {
         throw undecodable("expected a JSON object");
       }
       JsonToken t;
+      Set<String> seen = new HashSet<>();
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String field = p.currentName();
+        if (!seen.add(field)) {
+          throw new MalformedRecordException(ReasonCode.DUPLICATE_KEY, "the JSON object names '" + field + "' twice");
+        }
         JsonToken v = p.nextToken();
         switch (field) {
           case "user_id": user = idText(p, v, field); break;
@@ -89,6 +95,9 @@ public final class InteractionJson {
                 JsonToken pv = p.nextToken();
                 if (pv == JsonToken.START_OBJECT || pv == JsonToken.START_ARRAY) {
                   throw undecodable("properties." + k + " must be a scalar");
+                }
+                if (properties.containsKey(k)) {
+                  throw new MalformedRecordException(ReasonCode.DUPLICATE_KEY, "properties names '" + k + "' twice");
                 }
                 properties.put(k, pv == JsonToken.VALUE_NULL ? "" : p.getText());
               }

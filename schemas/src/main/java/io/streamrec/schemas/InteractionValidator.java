@@ -4,6 +4,7 @@ import io.streamrec.schemas.avro.InteractionEvent;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Content rules for interactions, shared by the graph job and any producer that wants to check
@@ -55,6 +56,13 @@ public final class InteractionValidator implements Serializable {
   public EventType check(InteractionEvent e, long nowMs) {
     checkId("user_id", e.getUserId());
     checkId("item_id", e.getItemId());
+    checkUnicode("event_type", e.getEventType());
+    if (e.getProperties() != null) {
+      for (Map.Entry<String, String> p : e.getProperties().entrySet()) {
+        checkUnicode("properties key", p.getKey());
+        checkUnicode("properties." + p.getKey(), p.getValue());
+      }
+    }
     EventType type = EventType.parse(e.getEventType());
     if (type == null) {
       throw new MalformedRecordException(ReasonCode.UNKNOWN_EVENT_TYPE,
@@ -88,6 +96,33 @@ public final class InteractionValidator implements Serializable {
     if (id.length() > maxIdLength) {
       throw new MalformedRecordException(ReasonCode.ID_TOO_LONG,
           field + " has " + id.length() + " characters, the limit is " + maxIdLength);
+    }
+    if (id.isBlank()) {
+      throw new MalformedRecordException(ReasonCode.BLANK_ID, field + " is only whitespace (" + id.length() + " characters)");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new MalformedRecordException(ReasonCode.CONTROL_CHARACTER_IN_ID,
+            field + " holds the control character U+" + String.format("%04X", (int) c) + " at index " + i);
+      }
+    }
+    checkUnicode(field, id);
+  }
+
+  /** Rejects a string with an unpaired surrogate (not valid Unicode, not encodable as UTF-8). */
+  static void checkUnicode(String field, String s) {
+    if (s == null) {
+      return;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new MalformedRecordException(ReasonCode.INVALID_UNICODE,
+            field + " holds an unpaired surrogate U+" + String.format("%04X", (int) c) + " at index " + i);
+      }
     }
   }
 

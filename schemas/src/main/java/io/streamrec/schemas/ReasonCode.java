@@ -6,6 +6,14 @@ public enum ReasonCode {
   MISSING_ID,
   /** an id longer than the configured limit. */
   ID_TOO_LONG,
+  /** an id made only of whitespace. */
+  BLANK_ID,
+  /** an id holding a control character (U+0000-U+001F, U+007F-U+009F: NUL, tab, newline...). */
+  CONTROL_CHARACTER_IN_ID,
+  /** a string field holding invalid Unicode (an unpaired surrogate, e.g. the JSON escape \\uD800 alone). */
+  INVALID_UNICODE,
+  /** a JSON object that names the same key twice (which value wins would be undefined). */
+  DUPLICATE_KEY,
   /** event_type not one of {@link EventType}. */
   UNKNOWN_EVENT_TYPE,
   /** value is NaN or infinite. */

@@ -66,4 +66,22 @@ class InteractionJsonTest {
     assertEquals(ReasonCode.UNDECODABLE, rejected("{} {}"));
     assertEquals(ReasonCode.OVERSIZED, rejected("{\"user_id\":\"" + "u".repeat(2000) + "\"}"));
   }
+
+  /** The four kinds a held-out set of bad records got through as edges (issue 15), each with its own reason. */
+  @Test
+  void idsAndKeysThatLookValidButAreNot() {
+    assertEquals(ReasonCode.CONTROL_CHARACTER_IN_ID, rejected("{\"user_id\":\"u\\u0000x\",\"item_id\":\"i\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.CONTROL_CHARACTER_IN_ID, rejected("{\"user_id\":\"u\",\"item_id\":\"i\\n\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.BLANK_ID, rejected("{\"user_id\":\"   \",\"item_id\":\"i\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.BLANK_ID, rejected("{\"user_id\":\"u\",\"item_id\":\"\\u2003\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.INVALID_UNICODE, rejected("{\"user_id\":\"u\\ud800\",\"item_id\":\"i\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.INVALID_UNICODE, rejected("{\"user_id\":\"u\",\"item_id\":\"\\udc00i\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.INVALID_UNICODE, rejected("{\"user_id\":\"u\",\"item_id\":\"i\",\"event_type\":\"view\",\"event_time\":5,\"properties\":{\"d\":\"\\ud800\"}}"));
+    assertEquals(ReasonCode.DUPLICATE_KEY, rejected("{\"user_id\":\"u\",\"item_id\":\"i\",\"item_id\":\"j\",\"event_type\":\"view\",\"event_time\":5}"));
+    assertEquals(ReasonCode.DUPLICATE_KEY, rejected("{\"user_id\":\"u\",\"item_id\":\"i\",\"event_type\":\"view\",\"event_time\":5,\"properties\":{\"d\":\"a\",\"d\":\"b\"}}"));
+    // still accepted: a paired surrogate (an emoji), inner spaces, an integer id
+    InteractionEvent e = json("{\"user_id\":\"u \\ud83d\\ude00\",\"item_id\":7,\"event_type\":\"view\",\"event_time\":5}");
+    assertEquals("u \ud83d\ude00", e.getUserId());
+    assertEquals(EventType.VIEW, validator.check(e, NOW));
+  }
 }
