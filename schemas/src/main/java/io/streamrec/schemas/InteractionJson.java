@@ -10,9 +10,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * JSON form of {@link InteractionEvent}, for producers in any language:
@@ -29,6 +28,8 @@ public final class InteractionJson {
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1 << 20).build())
       .build();
+
+  private static final List<String> FIELDS = List.of("user_id", "item_id", "event_type", "value", "event_time", "properties");
 
   private InteractionJson() {}
 
@@ -66,11 +67,16 @@ public final class InteractionJson {
         throw undecodable("expected a JSON object");
       }
       JsonToken t;
-      Set<String> seen = new HashSet<>();
+      int seen = 0; // one bit per known field (an unknown one is skipped, so naming it twice changes nothing)
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String field = p.currentName();
-        if (!seen.add(field)) {
-          throw new MalformedRecordException(ReasonCode.DUPLICATE_KEY, "the JSON object names '" + field + "' twice");
+        int known = FIELDS.indexOf(field);
+        if (known >= 0) {
+          int bit = 1 << known;
+          if ((seen & bit) != 0) {
+            throw new MalformedRecordException(ReasonCode.DUPLICATE_KEY, "the JSON object names '" + field + "' twice");
+          }
+          seen |= bit;
         }
         JsonToken v = p.nextToken();
         switch (field) {
