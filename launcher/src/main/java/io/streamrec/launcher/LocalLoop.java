@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.StateLock;
 import io.streamrec.flink.Checkpoints;
 import io.streamrec.flink.GraphJobConfig;
 import io.streamrec.flink.GraphJobRunner;
@@ -9,7 +10,6 @@ import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +42,11 @@ final class LocalLoop implements AutoCloseable {
   final ModelServerProcess modelServer;
   final WorldState world;
   final WorldProducer generator;
+  private final StateLock lock;
 
-  private LocalLoop(EmbeddedKafka kafka, GraphJobConfig config, JobClient job, String restoredFrom,
+  private LocalLoop(StateLock lock, EmbeddedKafka kafka, GraphJobConfig config, JobClient job, String restoredFrom,
       ModelServerProcess modelServer, WorldState world, WorldProducer generator) {
+    this.lock = lock;
     this.kafka = kafka;
     this.config = config;
     this.job = job;
@@ -55,7 +57,18 @@ final class LocalLoop implements AutoCloseable {
   }
 
   static LocalLoop start(Settings s) throws Exception {
-    Files.createDirectories(s.dir());
+    // One loop per directory: a second one (or an orphan of a killed one) would share the broker's log,
+    // the checkpoints and the model server's snapshot. Fails here, before anything starts.
+    StateLock lock = StateLock.acquire(s.dir(), "./streamrec pipeline", "--dir");
+    try {
+      return start(s, lock);
+    } catch (Exception | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static LocalLoop start(Settings s, StateLock lock) throws Exception {
     if (s.modelArgs() != null) {
       System.setProperty(ModelServerProcess.CLASSPATH_PROPERTY, ModelServerProcess.classpath()); // fail before starting anything
     }
@@ -88,7 +101,7 @@ final class LocalLoop implements AutoCloseable {
       t.setDaemon(true);
       t.start();
     }
-    return new LocalLoop(kafka, cfg, job, restore, server, world, generator);
+    return new LocalLoop(lock, kafka, cfg, job, restore, server, world, generator);
   }
 
   String bootstrap() {
@@ -119,5 +132,10 @@ final class LocalLoop implements AutoCloseable {
       LOG.warn("Cancelling the graph job: {}", e.toString());
     }
     kafka.close();
+    try {
+      lock.close();
+    } catch (java.io.IOException e) {
+      LOG.warn("Releasing {}: {}", lock.file(), e.toString());
+    }
   }
 }

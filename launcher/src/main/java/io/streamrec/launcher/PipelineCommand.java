@@ -148,7 +148,8 @@ public final class PipelineCommand implements Callable<Integer> {
         next = System.nanoTime() + statusEvery.toNanos();
         loop.saveWorld();
         try {
-          LOG.info(status.line());
+          String gaveUp = loop.modelServer == null ? null : loop.modelServer.gaveUp();
+          LOG.info(status.line() + (gaveUp == null ? "" : "; MODEL SERVER STOPPED: " + gaveUp));
         } catch (Exception e) {
           LOG.debug("status: {}", e.toString());
         }

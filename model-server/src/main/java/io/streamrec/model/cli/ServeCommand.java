@@ -1,5 +1,7 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.ParentWatch;
+import io.streamrec.common.StateLock;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.server.IncrementalModel;
 import io.streamrec.model.server.ModelServer;
@@ -94,11 +96,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--parent-pid", defaultValue = "0", paramLabel = "PID",
+      description = "Stop when the process with this pid exits, however it exits (noticed within 5 s; the pipeline passes its own, "
+          + "so that an orphaned model server never keeps the port and the state directory); 0: none (default: ${DEFAULT-VALUE}).")
+  long parentPid;
+
   @Override
   public Integer call() throws Exception {
     if (!(replay >= 0 && replay <= 1) || initialEpochs < 1 || textBatch < 1) {
       throw new IllegalArgumentException("--replay-fraction must lie in [0, 1], --initial-epochs and --text-batch-size be >= 1");
     }
+    // One model server per state directory, taken before anything in it is read or written.
+    StateLock lock = StateLock.acquire(stateDir, "the model server (serve)", "--state-dir");
     IncrementalModel.Settings model = new IncrementalModel.Settings(dim, layers, lr, batchSize, 1e-4, initialEpochs, budget.budget(), replay, seed,
         DeviceSelection.resolve(device));
     ModelServer.TextVectors text = null;
@@ -141,9 +150,30 @@ public final class ServeCommand implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    if (parentPid > 0) {
+      ParentWatch.watch(parentPid, pid -> {
+        LOG.warn("The process that started this model server (pid {}) has exited: stopping", pid);
+        // Its broker may have gone with it, so closing the Kafka clients can stall: the clean stop
+        // gets 15 s, then the process ends anyway (the snapshot is written atomically, so a halt
+        // mid-way leaves the previous one).
+        Thread halt = new Thread(() -> {
+          try {
+            Thread.sleep(15_000);
+          } catch (InterruptedException e) {
+            return;
+          }
+          LOG.warn("Not stopped within 15 s of the parent's exit: halting");
+          Runtime.getRuntime().halt(3);
+        }, "parent-exit-halt");
+        halt.setDaemon(true);
+        halt.start();
+        System.exit(0);
+      });
+    }
     try {
       server.run();
     } finally {
+      lock.close();
       if (httpServer != null) {
         httpServer.stop(0);
       }
