@@ -55,6 +55,39 @@ public final class EmbeddingRecords {
     return v;
   }
 
+  /**
+   * The record's vector after the rules every reader applies (docs/SCHEMAS.md): a version from 1 up; a
+   * user or item record names a valid id and carries a non-empty vector; every component is finite (a
+   * NaN would corrupt every score it touches, silently).
+   *
+   * @throws MalformedRecordException naming the record and the rule it breaks
+   */
+  public static float[] checked(EmbeddingRecord r) {
+    if (r.getModelVersion() < 1) {
+      throw new MalformedRecordException(ReasonCode.UNDECODABLE, r.getKind() + " record with model_version " + r.getModelVersion());
+    }
+    float[] v;
+    try {
+      v = vector(r);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedRecordException(ReasonCode.BAD_VECTOR, e.getMessage());
+    }
+    if (!isCommit(r)) {
+      IdRules.check("entity_id", r.getEntityId(), Integer.MAX_VALUE);
+      if (v.length == 0) {
+        throw new MalformedRecordException(ReasonCode.BAD_VECTOR,
+            r.getKind() + " record of '" + r.getEntityId() + "' (version " + r.getModelVersion() + ") has an empty vector");
+      }
+    }
+    for (int c = 0; c < v.length; c++) {
+      if (!Float.isFinite(v[c])) {
+        throw new MalformedRecordException(ReasonCode.BAD_VECTOR, r.getKind() + " record of '" + r.getEntityId() + "' (version "
+            + r.getModelVersion() + "): component " + c + " is " + v[c]);
+      }
+    }
+    return v;
+  }
+
   /** {@code v} as little-endian float32 bytes. */
   public static ByteBuffer pack(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

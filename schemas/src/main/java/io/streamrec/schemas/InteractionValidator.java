@@ -90,40 +90,11 @@ public final class InteractionValidator implements Serializable {
   }
 
   private void checkId(String field, String id) {
-    if (id == null || id.isEmpty()) {
-      throw new MalformedRecordException(ReasonCode.MISSING_ID, field + " is " + (id == null ? "missing" : "empty"));
-    }
-    if (id.length() > maxIdLength) {
-      throw new MalformedRecordException(ReasonCode.ID_TOO_LONG,
-          field + " has " + id.length() + " characters, the limit is " + maxIdLength);
-    }
-    if (id.isBlank()) {
-      throw new MalformedRecordException(ReasonCode.BLANK_ID, field + " is only whitespace (" + id.length() + " characters)");
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw new MalformedRecordException(ReasonCode.CONTROL_CHARACTER_IN_ID,
-            field + " holds the control character U+" + String.format("%04X", (int) c) + " at index " + i);
-      }
-    }
-    checkUnicode(field, id);
+    IdRules.check(field, id, maxIdLength);
   }
 
-  /** Rejects a string with an unpaired surrogate (not valid Unicode, not encodable as UTF-8). */
-  static void checkUnicode(String field, String s) {
-    if (s == null) {
-      return;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new MalformedRecordException(ReasonCode.INVALID_UNICODE,
-            field + " holds an unpaired surrogate U+" + String.format("%04X", (int) c) + " at index " + i);
-      }
-    }
+  private static void checkUnicode(String field, String s) {
+    IdRules.checkUnicode(field, s);
   }
 
   private static String abbreviate(String s) {

@@ -25,5 +25,11 @@ public enum ReasonCode {
   /** neither streamrec Avro nor JSON of the right shape. */
   UNDECODABLE,
   /** the record value is larger than the configured limit. */
-  OVERSIZED
+  OVERSIZED,
+  /** an item's text fields hold more characters in all than the configured limit. */
+  TEXT_TOO_LONG,
+  /** an item's modality vector is empty, too long, non-finite, or of another dimension than the modality's others. */
+  BAD_VECTOR,
+  /** a text field or modality name that is empty, too long, only whitespace or holds control characters. */
+  BAD_FIELD_NAME
 }

@@ -36,7 +36,7 @@ public final class ServingCore {
   public static Placement place(UserState u, ItemTable[] served) {
     for (ItemTable t : served) {
       float[] v = t.delta() ? u.vectorAtOrBefore(t.version()) : u.vector(t.version());
-      if (v != null) {
+      if (v != null && v.length == t.dim()) { // a vector of another dimension than its version's items is not used
         return new Placement(t, foldIn(u, t, v, t.version()), true);
       }
     }

@@ -437,6 +437,12 @@ class ServingCoreTest {
     ServingCore.Placement q = ServingCore.place(u, new ItemTable[] {v4, v2});
     assertEquals(4, q.table().version());
     assertArrayEquals(new float[] {9}, q.vector());
+    // a user vector of another dimension than its version's items is not used: the older version, whole
+    u.vectorArrived(5, new float[] {1, 2});
+    ItemTable v5 = ItemTable.builder(5).put("a", new float[] {3}).build();
+    ServingCore.Placement r = ServingCore.place(u, new ItemTable[] {v5, v4});
+    assertEquals(4, r.table().version());
+    assertArrayEquals(new float[] {9}, r.vector());
   }
 
   @Test

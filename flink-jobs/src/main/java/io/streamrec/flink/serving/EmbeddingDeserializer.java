@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Embeddings topic records into {@link ModelUpdate}s. The model server is the topic's only writer;
- * a record that does not decode is skipped with a warning (the version it belongs to then fails
+ * a record that does not decode, or breaks {@link EmbeddingRecords#checked}'s rules, is skipped with a warning (the version it belongs to then fails
  * its item count check and is logged), never a reason to fail serving.
  */
 public final class EmbeddingDeserializer implements KafkaRecordDeserializationSchema<ModelUpdate> {
@@ -64,7 +64,8 @@ public final class EmbeddingDeserializer implements KafkaRecordDeserializationSc
   /** One embeddings record as serving reads it (also what a rebuild from the topic reads). */
   public static ModelUpdate toUpdate(EmbeddingRecord r) {
     byte kind = EmbeddingRecords.isUser(r) ? ModelUpdate.USER : EmbeddingRecords.isItem(r) ? ModelUpdate.ITEM : ModelUpdate.COMMIT;
-    ModelUpdate u = new ModelUpdate(kind, r.getEntityId(), r.getModelVersion(), EmbeddingRecords.vector(r),
+    float[] vector = EmbeddingRecords.checked(r);
+    ModelUpdate u = new ModelUpdate(kind, r.getEntityId(), r.getModelVersion(), vector,
         r.getTriggerTime().toEpochMilli(), r.getItems(), r.getThroughSeq());
     if (kind == ModelUpdate.COMMIT) {
       u.baseVersion = r.getBaseVersion();

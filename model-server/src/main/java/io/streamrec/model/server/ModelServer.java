@@ -1,7 +1,10 @@
 package io.streamrec.model.server;
 
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.IdRules;
+import io.streamrec.schemas.ItemEventValidator;
 import io.streamrec.schemas.MalformedRecordException;
+import io.streamrec.schemas.ReasonCode;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.EmbeddingRecords;
@@ -22,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -92,6 +96,9 @@ public final class ModelServer implements AutoCloseable {
   private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
   private final AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
   private final AvroCodec<EmbeddingRecord> embeddingCodec = AvroCodec.of(EmbeddingRecord.class);
+  private final ItemEventValidator itemRules = ItemEventValidator.defaults();
+  /** Rejected catalog records go to the dead-letter topic (made in {@link #run}). */
+  private DeadLetterSink deadLetters;
   private final ServerMetrics metrics = new ServerMetrics();
   private IncrementalModel model;
   /** Items whose latest catalog record says deleted: left out of every published version. */
@@ -147,7 +154,9 @@ public final class ModelServer implements AutoCloseable {
     publishedVersion = lastPublishedVersion();
     metrics.version.set(Math.max(model.version(), publishedVersion));
     try (KafkaConsumer<byte[], byte[]> edges = consumer(); KafkaConsumer<byte[], byte[]> items = consumer();
-        KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+        KafkaProducer<byte[], byte[]> producer = transactionalProducer();
+        DeadLetterSink dlq = new DeadLetterSink(settings.bootstrap(), settings.kafkaProperties(), topics.deadLetters())) {
+      deadLetters = dlq;
       producer.initTransactions();
       List<TopicPartition> parts = partitions(edges, topics.graphEdges());
       edges.assign(parts);
@@ -162,6 +171,11 @@ public final class ModelServer implements AutoCloseable {
       items.assign(itemParts);
       items.seekToBeginning(itemParts); // compacted: the latest record per item
       Map<TopicPartition, Long> itemsEnd = items.endOffsets(itemParts);
+      for (TopicPartition tp : itemParts) { // records before the snapshot's items position were dead-lettered by an earlier run
+        if (start.containsKey(tp)) {
+          dlq.sentBefore(Map.of(tp, start.get(tp)));
+        }
+      }
       if (text != null) {
         textQueue = new BackgroundText(text, metrics);
       }
@@ -196,6 +210,9 @@ public final class ModelServer implements AutoCloseable {
             positions.put(tp, h == null || h.isEmpty() ? edges.position(tp) : h.peek().offset());
           }
           long backlog = backlog(edges, parts, positions);
+          for (TopicPartition tp : itemParts) { // saved with the snapshot: how far the catalog's dead letters have been sent
+            positions.put(tp, items.position(tp));
+          }
           drainText(); // content encoded while the cut was read counts for this cut
           if (backlog > settings.maxBacklog()) {
             LOG.info("Cut of trigger {} (seq {}) passed without training: {} changelog records behind", cut.getTriggerId(), cut.getSeq(),
@@ -222,6 +239,7 @@ public final class ModelServer implements AutoCloseable {
         textQueue.close();
         textQueue = null;
       }
+      deadLetters = null;
     }
   }
 
@@ -240,8 +258,17 @@ public final class ModelServer implements AutoCloseable {
       edges.pause(List.of(tp));
       return;
     }
-    String user = c.getUserId().toString();
-    String item = c.getItemId().toString();
+    String user = c.getUserId();
+    String item = c.getItemId();
+    try { // the graph job checked them against its own limit; this guards against another writer
+      IdRules.check("user_id", user, Integer.MAX_VALUE);
+      IdRules.check("item_id", item, Integer.MAX_VALUE);
+    } catch (MalformedRecordException e) {
+      metrics.badRecords.incrementAndGet();
+      LOG.warn("Skipping changelog record {}-{}@{} (seq {}): {} {}", r.topic(), r.partition(), r.offset(), c.getSeq(), e.code(),
+          e.getMessage());
+      return;
+    }
     if (c.getKind() == GraphChangeKind.EDGE_ADDED) {
       model.addEdge(user, item);
     } else {
@@ -252,15 +279,29 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private void applyItem(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null && r.key() != null) { // a tombstone on the compacted catalog: the item is deleted
+      String id = new String(r.key(), StandardCharsets.UTF_8);
+      try {
+        IdRules.check("tombstone key", id, Integer.MAX_VALUE);
+      } catch (MalformedRecordException ex) {
+        reject(r, ex);
+        return;
+      }
+      withdrawn.add(id);
+      if (textQueue != null) {
+        textQueue.withdraw(id);
+      }
+      return;
+    }
     ItemEvent e;
     try {
       e = itemCodec.decode(r.value());
+      itemRules.check(e);
     } catch (MalformedRecordException ex) {
-      metrics.badRecords.incrementAndGet();
-      LOG.warn("Skipping undecodable item record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), ex.getMessage());
+      reject(r, ex);
       return;
     }
-    String id = e.getItemId().toString();
+    String id = e.getItemId();
     if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
       withdrawn.add(id);
       if (textQueue != null) {
@@ -277,18 +318,25 @@ public final class ModelServer implements AutoCloseable {
         }
         try {
           model.setContent(id, v.getKey(), a);
-        } catch (IllegalArgumentException ex) {
-          metrics.badRecords.incrementAndGet();
-          LOG.warn("Item record {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), ex.getMessage());
+        } catch (IllegalArgumentException ex) { // another dimension than the modality's earlier vectors
+          reject(r, new MalformedRecordException(ReasonCode.BAD_VECTOR, ex.getMessage()));
         }
       }
     }
     if (textQueue != null && !e.getText().isEmpty()) {
       StringBuilder b = new StringBuilder();
-      new java.util.TreeMap<>(e.getText()).forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
+      new TreeMap<>(e.getText()).forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
       if (!b.toString().isBlank()) {
         textQueue.submit(id, b.toString());
       }
+    }
+  }
+
+  private void reject(ConsumerRecord<byte[], byte[]> r, MalformedRecordException ex) {
+    metrics.badRecords.incrementAndGet();
+    metrics.deadLetters.incrementAndGet();
+    if (deadLetters != null) {
+      deadLetters.reject(r, ex);
     }
   }
 

@@ -16,6 +16,7 @@ public final class ServerMetrics {
   final AtomicLong lastSeq = new AtomicLong();
   final AtomicLong coalesced = new AtomicLong();
   final AtomicLong badRecords = new AtomicLong();
+  final AtomicLong deadLetters = new AtomicLong();
   final AtomicReference<Double> lastTrainingSeconds = new AtomicReference<>(0.0);
   final AtomicLong textWaiting = new AtomicLong();
   final AtomicLong textEncoded = new AtomicLong();
@@ -39,6 +40,8 @@ public final class ServerMetrics {
     gauge(b, "streamrec_model_changelog_seq", "Last changelog seq applied", lastSeq.get());
     counter(b, "streamrec_model_cuts_coalesced_total", "Cuts passed without training because of backlog", coalesced.get());
     counter(b, "streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get());
+    counter(b, "streamrec_model_dead_letters_total", "Catalog records rejected and dead-lettered (this run, repeats of earlier runs included)",
+        deadLetters.get());
     gauge(b, "streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get());
     gauge(b, "streamrec_model_text_waiting", "Item texts waiting for the encoder", textWaiting.get());
     counter(b, "streamrec_model_text_encoded_total", "Item texts encoded by this process", textEncoded.get());
@@ -71,20 +74,42 @@ public final class ServerMetrics {
   /** ...and, when {@code requestFull} is given, {@code POST /publish-full}, which runs it (the next version is full). */
   public HttpServer serve(String host, int port, Runnable requestFull) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    http.createContext("/health", ex -> respond(ex, "application/json", health()));
-    http.createContext("/metrics", ex -> respond(ex, "text/plain; version=0.0.4", prometheus()));
+    String paths = "GET /health, GET /metrics" + (requestFull != null ? ", POST /publish-full" : "");
+    http.createContext("/health", ex -> {
+      if (route(ex, "/health", "GET", paths)) {
+        respond(ex, "application/json", health());
+      }
+    });
+    http.createContext("/metrics", ex -> {
+      if (route(ex, "/metrics", "GET", paths)) {
+        respond(ex, "text/plain; version=0.0.4", prometheus());
+      }
+    });
     if (requestFull != null) {
       http.createContext("/publish-full", ex -> {
-        if ("POST".equals(ex.getRequestMethod())) {
+        if (route(ex, "/publish-full", "POST", paths)) {
           requestFull.run();
           respond(ex, 202, "text/plain", "the next version will be full\n");
-        } else {
-          respond(ex, 405, "text/plain", "POST to request a full next version\n");
         }
       });
     }
+    http.createContext("/", ex -> route(ex, "", "", paths));
     http.start();
     return http;
+  }
+
+  /** True when the request is for exactly {@code path} with {@code method}; answers 404 or 405 otherwise. */
+  private static boolean route(com.sun.net.httpserver.HttpExchange ex, String path, String method, String paths) throws IOException {
+    if (!ex.getRequestURI().getPath().equals(path)) {
+      respond(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + " (paths: " + paths + ")\n");
+      return false;
+    }
+    if (!ex.getRequestMethod().equals(method)) {
+      ex.getResponseHeaders().set("Allow", method);
+      respond(ex, 405, "text/plain", ex.getRequestMethod() + " " + path + " is not allowed: use " + method + "\n");
+      return false;
+    }
+    return true;
   }
 
   private static void respond(com.sun.net.httpserver.HttpExchange ex, String type, String body) throws IOException {

@@ -9,6 +9,7 @@ import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.EmbeddingRecords;
+import io.streamrec.schemas.avro.DeadLetter;
 import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
@@ -119,6 +120,14 @@ class ModelServerKafkaTest {
         p.send(new ProducerRecord<>(TOPICS.items(), ("i" + i).getBytes(StandardCharsets.UTF_8), items.encode(item("i" + i, i / 20, r))));
       }
       p.send(new ProducerRecord<>(TOPICS.items(), "fresh".getBytes(StandardCharsets.UTF_8), items.encode(item("fresh", 2, r))));
+      // bad catalog records: dead-lettered with their reasons, never items
+      ItemEvent nan = item("nan", 1, r);
+      nan.getVectors().get("image").set(3, Float.NaN);
+      p.send(new ProducerRecord<>(TOPICS.items(), "nan".getBytes(StandardCharsets.UTF_8), items.encode(nan)));
+      p.send(new ProducerRecord<>(TOPICS.items(), "nul".getBytes(StandardCharsets.UTF_8), items.encode(item("bad\u0000id", 1, r))));
+      p.send(new ProducerRecord<>(TOPICS.items(), "junk".getBytes(StandardCharsets.UTF_8), new byte[] {0x53, 1, (byte) 0xff, 7}));
+      ItemEvent narrow = ItemEvent.newBuilder(item("i7", 0, r)).setVectors(Map.of("image", List.of(1f, 2f))).build();
+      p.send(new ProducerRecord<>(TOPICS.items(), "i7".getBytes(StandardCharsets.UTF_8), items.encode(narrow)));
       List<String[]> first = world(r, 0, 60);
       edges(p, first);
       cut(p);
@@ -146,7 +155,10 @@ class ModelServerKafkaTest {
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getAddress().getPort()
           + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(metrics.contains("streamrec_model_version 2"), metrics);
+      assertTrue(metrics.contains("streamrec_model_dead_letters_total 4"), metrics);
       http.stop(0);
+      assertEquals(List.of("BAD_VECTOR", "BAD_VECTOR", "CONTROL_CHARACTER_IN_ID", "UNDECODABLE"),
+          deadLetterReasons(bootstrap, 4).stream().sorted().toList());
 
       // every record of a version is in the topic before its COMMIT; the fresh item is served from its content
       List<ConsumerRecord<byte[], byte[]>> all = KafkaClients.readAll(bootstrap, TOPICS.embeddings(), x -> true, Duration.ofSeconds(5),
@@ -170,6 +182,7 @@ class ModelServerKafkaTest {
       // and the catalog withdraws i5: later versions leave it out (its edges still count)
       p.send(new ProducerRecord<>(TOPICS.items(), "i5".getBytes(StandardCharsets.UTF_8), items.encode(ItemEvent.newBuilder()
           .setItemId("i5").setText(Map.of()).setVectors(null).setDeleted(true).setEventTime(java.time.Instant.now()).build())));
+      p.send(new ProducerRecord<>(TOPICS.items(), "i6".getBytes(StandardCharsets.UTF_8), null)); // a tombstone deletes too
       p.flush();
       ModelServer again = new ModelServer(settings, model, null);
       Thread t2 = start(again);
@@ -182,13 +195,15 @@ class ModelServerKafkaTest {
       assertEquals(130, v3.getUsers());
       long distinct = new HashSet<>(concat(first, second, third).stream().map(e -> e[0] + "|" + e[1]).toList()).size();
       assertEquals((double) distinct, v3.getMetrics().get("edges"), "no edge lost or repeated across the restart");
-      assertEquals(80, v3.getItems(), "the withdrawn item is not published");
+      assertEquals(79, v3.getItems(), "the withdrawn and the deleted item are not published");
       List<EmbeddingRecord> v3records = KafkaClients.readAll(bootstrap, TOPICS.embeddings(), x -> true, Duration.ofSeconds(5),
           Duration.ofSeconds(1)).stream().filter(x -> x.value() != null).map(x -> embeddings.decode(x.value()))
           .filter(x -> x.getModelVersion() == 3).toList();
-      assertTrue(v3records.stream().noneMatch(x -> x.getEntityId().equals("i5")), "no vector of the withdrawn item in version 3");
-      assertEquals(130 + 80 + 1, v3records.size(), "after a restart, the first version is full");
+      assertTrue(v3records.stream().noneMatch(x -> x.getEntityId().equals("i5") || x.getEntityId().equals("i6")),
+          "no vector of the withdrawn or deleted item in version 3");
+      assertEquals(130 + 79 + 1, v3records.size(), "after a restart, the first version is full");
       assertEquals(0, v3.getBaseVersion());
+      assertEquals(4, deadLetterReasons(bootstrap, 4).size(), "the restart read the bad catalog records again but did not dead-letter them twice");
     }
   }
 
@@ -243,6 +258,17 @@ class ModelServerKafkaTest {
           + http.getAddress().getPort() + "/publish-full")).POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(202, full.statusCode());
+      String base = "http://127.0.0.1:" + http.getAddress().getPort();
+      HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/publish-full")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, get.statusCode(), "GET does not request a full version");
+      assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+      assertEquals(405, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metricsx")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, missing.statusCode());
+      assertTrue(missing.body().contains("GET /metrics"), missing.body());
       cut(p); // no new edge: the newly encoded content alone makes a version
       c = commits(bootstrap, 2);
       assertEquals(2, c.size(), "the encoded content made a version");
@@ -266,6 +292,13 @@ class ModelServerKafkaTest {
       all.addAll(l);
     }
     return all;
+  }
+
+  private static List<String> deadLetterReasons(String bootstrap, int atLeast) throws Exception {
+    AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
+    return KafkaClients.readAll(bootstrap, TOPICS.deadLetters(), all -> all.size() >= atLeast, Duration.ofSeconds(60), Duration.ofSeconds(2))
+        .stream().map(x -> codec.decode(x.value())).peek(d -> assertEquals(TOPICS.items(), d.getSourceTopic()))
+        .map(d -> d.getReasonCode()).toList();
   }
 
   private static ItemEvent item(String id, int group, Random r) {
