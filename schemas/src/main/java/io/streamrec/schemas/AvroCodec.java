@@ -39,6 +39,25 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroCodec<T extends SpecificRecord> {
   public static final byte MAGIC = 0x53;
+  /** Longest string or bytes field a record may claim (a DLQ record's original value is at most 4 MiB). */
+  public static final int MAX_FIELD_BYTES = 8 * 1024 * 1024;
+  /** Most items an array or map may claim. */
+  public static final int MAX_COLLECTION_ITEMS = 1 << 20;
+
+  static {
+    // Avro allocates what a length prefix claims before reading it: without limits a 50-byte record
+    // claiming a 1.5 GB string is an OutOfMemoryError (found by DecoderFuzzTest). Avro reads these
+    // properties once, when its SystemLimitException class loads; a value set by the user wins.
+    limit("org.apache.avro.limits.string.maxLength", MAX_FIELD_BYTES);
+    limit("org.apache.avro.limits.bytes.maxLength", MAX_FIELD_BYTES);
+    limit("org.apache.avro.limits.collectionItems.maxLength", MAX_COLLECTION_ITEMS);
+  }
+
+  private static void limit(String property, int value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(value));
+    }
+  }
 
   private final Class<T> type;
   private final Schema schema;
@@ -138,7 +157,7 @@ public final class AvroCodec<T extends SpecificRecord> {
       }
       return record;
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-        | ClassCastException e) {
+        | ClassCastException | UnsupportedOperationException e) { // the last: Avro's SystemLimitException (found by fuzzing)
       throw new MalformedRecordException(ReasonCode.UNDECODABLE,
           "bad " + type.getSimpleName() + " Avro body: " + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage()));

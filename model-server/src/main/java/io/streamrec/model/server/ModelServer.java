@@ -300,6 +300,9 @@ public final class ModelServer implements AutoCloseable {
     } catch (MalformedRecordException ex) {
       reject(r, ex);
       return;
+    } catch (RuntimeException ex) { // a decoder bug must not stop the model server either
+      reject(r, new MalformedRecordException(ReasonCode.UNDECODABLE, "unexpected " + ex));
+      return;
     }
     String id = e.getItemId();
     if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
