@@ -28,7 +28,7 @@ public final class GraphChangeWire {
     writeLong(seq);
     writeString(userId);
     writeString(itemId);
-    int bits = Float.floatToIntBits(weight);
+    int bits = Float.floatToRawIntBits(weight); // raw, as Avro writes it: a NaN keeps its payload (found by fuzzing)
     buf[pos++] = (byte) bits;
     buf[pos++] = (byte) (bits >>> 8);
     buf[pos++] = (byte) (bits >>> 16);

@@ -92,7 +92,8 @@ class DecoderFuzzTest {
     if (g != null) {
       byte[] hand = wire.encode(g);
       assertArrayEquals(changes.encode(g), hand, "the hand-written changelog encoder writes what Avro writes");
-      assertEquals(g, changes.decode(hand), "a changelog record encodes and decodes to itself");
+      // bytes, not records: Avro's equals never holds for a NaN weight, which the wire must keep bit for bit
+      assertArrayEquals(hand, changes.encode(changes.decode(hand)), "a changelog record encodes and decodes to itself");
     }
   }
 }
