@@ -1,5 +1,6 @@
 package io.streamrec.flink;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +97,7 @@ class GraphJobKafkaTest {
     assertThrows(ExecutionException.class, () -> first.getJobExecutionResult().get(), "cancelled job ends in failure");
     String latest = Checkpoints.latest(checkpoints.toUri().toString());
     assertNotNull(latest, "a retained checkpoint");
+    damagedCheckpointsAreSkipped(checkpoints, latest);
 
     SharedBroker.produce(cfg.topics().interactions(), w.records.subList(half, w.records.size()));
     JobClient second = GraphJobRunner.start(cfg.withRestorePath(latest), local());
@@ -113,5 +115,49 @@ class GraphJobKafkaTest {
     } finally {
       second.cancel().get();
     }
+  }
+
+  /**
+   * On the real retained checkpoints of the cancelled job: a truncated {@code _metadata} and a
+   * truncated RocksDB file make {@link Checkpoints#latest} skip every checkpoint that needs them,
+   * for an intact older one or none. Each damage is undone afterwards.
+   */
+  private static void damagedCheckpointsAreSkipped(Path checkpoints, String latest) throws Exception {
+    String dir = checkpoints.toUri().toString();
+    List<org.apache.flink.core.fs.Path> all = Checkpoints.complete(dir);
+    assertEquals(latest, all.get(0).toString());
+    for (org.apache.flink.core.fs.Path c : all) {
+      assertTrue(Checkpoints.damage(c).isEmpty(), c + ": " + Checkpoints.damage(c));
+    }
+    Path meta = Path.of(all.get(0).toUri()).resolve("_metadata");
+    byte[] original = Files.readAllBytes(meta);
+    try {
+      Files.write(meta, java.util.Arrays.copyOf(original, original.length / 2));
+      assertTrue(Checkpoints.damage(all.get(0)).orElseThrow().contains("does not parse"));
+      assertEquals(all.size() > 1 ? all.get(1).toString() : null, Checkpoints.latest(dir));
+    } finally {
+      Files.write(meta, original);
+    }
+    Path shared;
+    try (var files = Files.walk(checkpoints)) {
+      shared = files.filter(f -> f.getParent().getFileName().toString().equals("shared") && Files.isRegularFile(f))
+          .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow(() -> new AssertionError("no RocksDB file in shared/"));
+    }
+    byte[] sst = Files.readAllBytes(shared);
+    try {
+      Files.write(shared, java.util.Arrays.copyOf(sst, sst.length - 1));
+      int needIt = 0;
+      for (org.apache.flink.core.fs.Path c : all) {
+        java.util.Optional<String> d = Checkpoints.damage(c);
+        assertTrue(d.isEmpty() || d.get().contains(shared.getFileName().toString()) && d.get().contains("bytes"), c + ": " + d);
+        needIt += d.isPresent() ? 1 : 0;
+      }
+      assertTrue(needIt > 0, "a file in shared/ belongs to a retained checkpoint");
+      String chosen = Checkpoints.latest(dir);
+      assertTrue(chosen == null || Checkpoints.damage(new org.apache.flink.core.fs.Path(chosen)).isEmpty(), chosen);
+    } finally {
+      Files.write(shared, sst);
+    }
+    assertEquals(latest, Checkpoints.latest(dir));
   }
 }

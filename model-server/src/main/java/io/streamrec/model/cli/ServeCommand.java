@@ -30,7 +30,8 @@ public final class ServeCommand implements Callable<Integer> {
   String prefix;
 
   @Option(names = "--state-dir", defaultValue = "state/model-server", paramLabel = "DIR",
-      description = "Snapshot directory; a re-run resumes from it (default: ${DEFAULT-VALUE}).")
+      description = "Snapshot directory; a re-run resumes from it, or from the snapshot before it when it is damaged "
+          + "(default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
   @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")

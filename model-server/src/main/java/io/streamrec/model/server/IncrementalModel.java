@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -469,8 +470,9 @@ public final class IncrementalModel {
   private static final int SNAPSHOT_FORMAT = 2;
 
   /**
-   * Writes the state to {@code dir} atomically (a temporary directory renamed into place; the
-   * previous snapshot is replaced only once the new one is complete).
+   * Writes the state to {@code dir} atomically: a temporary directory, with a CRC-32C and size of
+   * every file in {@value #CHECKSUMS}, renamed into place once complete. The snapshot it replaces
+   * is kept as {@code <dir>.prev} ({@link #previous}), the fallback when this one is found damaged.
    */
   public void save(Path dir) throws IOException {
     save(dir, Map.of());
@@ -536,24 +538,89 @@ public final class IncrementalModel {
         }
       }
     }
-    Path old = null;
-    if (Files.exists(dir)) {
-      old = parent.resolve(dir.getFileName() + ".old");
-      deleteTree(old);
-      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    writeChecksums(tmp);
+    Path prev = previous(dir);
+    if (Files.exists(dir)) { // a crash from here on leaves dir or prev complete (load reads prev when dir is missing)
+      deleteTree(prev);
+      Files.move(dir, prev, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteTree(old);
+    deleteTree(parent.resolve(dir.getFileName() + ".old")); // what builds before 2026-12-07 left between their renames
+  }
+
+  /** The file in a snapshot that holds the CRC-32C and size of each of its other files. */
+  static final String CHECKSUMS = "checksums.properties";
+
+  /** Where {@link #save} keeps the snapshot it replaced. */
+  public static Path previous(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".prev");
+  }
+
+  private static void writeChecksums(Path snapshot) throws IOException {
+    java.util.Properties sums = new java.util.Properties();
+    try (var files = Files.list(snapshot)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        sums.setProperty(f.getFileName().toString(), checksum(f));
+      }
+    }
+    try (var out = Files.newOutputStream(snapshot.resolve(CHECKSUMS))) {
+      sums.store(out, "CRC-32C and size in bytes of each file of this snapshot");
     }
   }
 
-  /** Reads a {@link #save}d state; a missing or damaged snapshot is an error naming the file. */
+  private static String checksum(Path f) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    byte[] buf = new byte[1 << 16];
+    long size = 0;
+    try (InputStream in = Files.newInputStream(f)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        crc.update(buf, 0, n);
+        size += n;
+      }
+    }
+    return String.format("%08x %d", crc.getValue(), size);
+  }
+
+  /**
+   * Checks every file of a snapshot against its {@value #CHECKSUMS}.
+   *
+   * @return false when the snapshot has no checksums (written by a build before they existed)
+   * @throws IOException naming the first file that is missing, truncated or changed
+   */
+  public static boolean verify(Path dir) throws IOException {
+    Path f = dir.resolve(CHECKSUMS);
+    if (!Files.exists(f)) {
+      return false;
+    }
+    java.util.Properties sums = new java.util.Properties();
+    try (InputStream in = Files.newInputStream(f)) {
+      sums.load(in);
+    }
+    if (!sums.containsKey("state.bin")) {
+      throw new IOException(f + ": lists no state.bin (damaged)");
+    }
+    for (String name : new java.util.TreeSet<>(sums.stringPropertyNames())) {
+      Path file = dir.resolve(name);
+      if (!Files.exists(file)) {
+        throw new IOException(file + ": missing from the snapshot");
+      }
+      String want = sums.getProperty(name);
+      String got = checksum(file);
+      if (!got.equals(want)) {
+        throw new IOException(file + ": damaged (CRC-32C and size " + got + ", written as " + want + ")");
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads a {@link #save}d state from exactly {@code dir} (the caller chooses between it and
+   * {@link #previous}), after {@link #verify}ing its checksums; a missing or damaged snapshot is an
+   * error naming the file.
+   */
   public static IncrementalModel load(Path dir, Settings settings) throws IOException {
     Path file = dir.resolve("state.bin");
-    if (!Files.exists(file) && Files.exists(dir.resolveSibling(dir.getFileName() + ".old").resolve("state.bin"))) {
-      file = dir.resolveSibling(dir.getFileName() + ".old").resolve("state.bin"); // crashed between the two renames
-    }
+    verify(dir);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       int format = in.readInt();
       if (format != SNAPSHOT_FORMAT && format != 1) {
@@ -630,6 +697,8 @@ public final class IncrementalModel {
       return m;
     } catch (java.io.EOFException e) {
       throw new IOException(file + ": snapshot is truncated", e);
+    } catch (RuntimeException e) { // a damaged snapshot without checksums: e.g. a length read as garbage
+      throw new IOException(file + ": snapshot is damaged (" + e + ")", e);
     }
   }
 
@@ -637,7 +706,7 @@ public final class IncrementalModel {
     return throughSeq;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

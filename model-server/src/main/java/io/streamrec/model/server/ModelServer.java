@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -141,17 +142,12 @@ public final class ModelServer implements AutoCloseable {
     Topics topics = settings.topics();
     ensureEmbeddingsTopic();
     Map<TopicPartition, Long> start = new HashMap<>();
-    if (Files.exists(snapshotDir().resolve("state.bin")) || Files.exists(snapshotDir().resolveSibling("snapshot.old"))) {
-      model = IncrementalModel.load(snapshotDir(), modelSettings);
-      Properties p = readPositions();
-      p.forEach((k, v) -> start.put(parse((String) k), Long.parseLong((String) v)));
-      LOG.info("Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)", model.version(), model.throughSeq(),
-          model.numUsers(), model.numItems(), model.edges());
-    } else {
-      model = new IncrementalModel(modelSettings);
-      LOG.info("No snapshot in {}: starting empty", settings.stateDir());
-    }
+    boolean damaged = restore(start);
     publishedVersion = lastPublishedVersion();
+    if (model.version() == 0 && publishedVersion > 0 && !damaged) {
+      LOG.warn("No snapshot in {}, but the embeddings topic holds versions up to {}: rebuilding the model from the changelog's "
+          + "beginning (the next version is {}, full)", settings.stateDir(), publishedVersion, publishedVersion + 1);
+    }
     metrics.version.set(Math.max(model.version(), publishedVersion));
     try (KafkaConsumer<byte[], byte[]> edges = consumer(); KafkaConsumer<byte[], byte[]> items = consumer();
         KafkaProducer<byte[], byte[]> producer = transactionalProducer();
@@ -482,9 +478,58 @@ public final class ModelServer implements AutoCloseable {
     return b;
   }
 
-  private Properties readPositions() throws IOException {
+  /**
+   * Restores the newest intact snapshot: {@code snapshot}, else the one before it ({@code
+   * snapshot.prev}, whose changelog and catalog positions are then read again), else none, and the
+   * model is rebuilt from the changelog's beginning. A damaged snapshot is logged as an error and
+   * set aside as {@code <name>.damaged} (kept for inspection; the next save does not rotate it into
+   * {@code .prev}). Fills {@code start} with the restored positions; returns whether any was damaged.
+   */
+  private boolean restore(Map<TopicPartition, Long> start) throws IOException {
+    Path dir = snapshotDir();
+    List<Path> candidates = List.of(dir, IncrementalModel.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
+    List<String> damage = new ArrayList<>();
+    for (Path c : candidates) {
+      if (!Files.isDirectory(c)) {
+        continue;
+      }
+      try {
+        IncrementalModel m = IncrementalModel.load(c, modelSettings);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
+        model = m;
+        start.putAll(positions);
+        if (damage.isEmpty()) {
+          LOG.info("Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)", m.version(), m.throughSeq(),
+              m.numUsers(), m.numItems(), m.edges());
+        } else {
+          LOG.error("RESTORED AN OLDER SNAPSHOT: {} is version {} (through seq {}, {} users, {} items, {} edges); the changelog "
+              + "after it is read and trained again, and catalog dead letters after it may be sent again", c, m.version(),
+              m.throughSeq(), m.numUsers(), m.numItems(), m.edges());
+        }
+        return !damage.isEmpty();
+      } catch (IOException | RuntimeException e) {
+        damage.add(e.getMessage());
+        metrics.damagedSnapshots.incrementAndGet();
+        Path aside = c.resolveSibling(c.getFileName() + ".damaged");
+        IncrementalModel.deleteTree(aside);
+        Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
+        LOG.error("DAMAGED SNAPSHOT {}: {}; set aside as {}", c, e.getMessage(), aside.getFileName());
+      }
+    }
+    model = new IncrementalModel(modelSettings);
+    if (damage.isEmpty()) {
+      LOG.info("No snapshot in {}: starting empty", settings.stateDir());
+    } else {
+      LOG.error("NO INTACT SNAPSHOT in {} ({} damaged): rebuilding the model from the changelog's beginning", settings.stateDir(),
+          damage.size());
+    }
+    return !damage.isEmpty();
+  }
+
+  private static Properties readPositions(Path snapshot) throws IOException {
     Properties p = new Properties();
-    Path f = snapshotDir().resolve("positions.properties");
+    Path f = snapshot.resolve("positions.properties");
     if (Files.exists(f)) {
       try (InputStream in = Files.newInputStream(f)) {
         p.load(in);

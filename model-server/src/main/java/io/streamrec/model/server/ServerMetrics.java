@@ -17,6 +17,8 @@ public final class ServerMetrics {
   final AtomicLong coalesced = new AtomicLong();
   final AtomicLong badRecords = new AtomicLong();
   final AtomicLong deadLetters = new AtomicLong();
+  /** Damaged snapshots set aside at start (0: the newest snapshot was intact, or there was none). */
+  final AtomicLong damagedSnapshots = new AtomicLong();
   final AtomicReference<Double> lastTrainingSeconds = new AtomicReference<>(0.0);
   final AtomicLong textWaiting = new AtomicLong();
   final AtomicLong textEncoded = new AtomicLong();
@@ -42,6 +44,8 @@ public final class ServerMetrics {
     counter(b, "streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get());
     counter(b, "streamrec_model_dead_letters_total", "Catalog records rejected and dead-lettered (this run, repeats of earlier runs included)",
         deadLetters.get());
+    gauge(b, "streamrec_model_damaged_snapshots", "Damaged snapshots set aside when this process started (it restored an older one or rebuilt from the changelog)",
+        damagedSnapshots.get());
     gauge(b, "streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get());
     gauge(b, "streamrec_model_text_waiting", "Item texts waiting for the encoder", textWaiting.get());
     counter(b, "streamrec_model_text_encoded_total", "Item texts encoded by this process", textEncoded.get());

@@ -160,7 +160,17 @@ class IncrementalModelTest {
 
     // snapshot round trip: same graph, ids and version; training continues from it
     model.save(dir.resolve("snapshot"));
-    model.save(dir.resolve("snapshot")); // replacing a snapshot
+    model.save(dir.resolve("snapshot")); // replacing a snapshot: the one replaced is kept
+    assertTrue(IncrementalModel.verify(dir.resolve("snapshot")) && IncrementalModel.verify(IncrementalModel.previous(dir.resolve("snapshot"))));
+    Path copy = dir.resolve("flipped");
+    model.save(copy);
+    byte[] b = Files.readAllBytes(copy.resolve("state.bin"));
+    b[b.length - 5] ^= 1; // one bit of the last embedding row: parses fine, caught by the checksum
+    Files.write(copy.resolve("state.bin"), b);
+    java.io.IOException flipped = assertThrows(java.io.IOException.class, () -> IncrementalModel.load(copy, settings()));
+    assertTrue(flipped.getMessage().contains("state.bin: damaged"), flipped.getMessage());
+    Files.write(copy.resolve("state.bin"), java.util.Arrays.copyOf(b, 100));
+    assertTrue(assertThrows(java.io.IOException.class, () -> IncrementalModel.load(copy, settings())).getMessage().contains(" 100, written as"), "truncated to 100 bytes");
     IncrementalModel restored = IncrementalModel.load(dir.resolve("snapshot"), settings());
     assertEquals(model.edges(), restored.edges());
     assertEquals(model.version(), restored.version());

@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,7 +205,58 @@ class ModelServerKafkaTest {
       assertEquals(130 + 79 + 1, v3records.size(), "after a restart, the first version is full");
       assertEquals(0, v3.getBaseVersion());
       assertEquals(4, deadLetterReasons(bootstrap, 4).size(), "the restart read the bad catalog records again but did not dead-letter them twice");
+
+      // a bit flipped in the newest snapshot: the server sets it aside and restores the one before
+      // it (version 2, through the second cut), so it trains the third cut again (as version 4) and
+      // then the new one (5), losing or repeating no edge
+      Path state = dir.resolve("state");
+      flipAByte(state.resolve("snapshot/state.bin"));
+      List<String[]> fourth = world(r, 130, 140);
+      ModelServer restored = new ModelServer(settings, model, null);
+      c = serveUntil(restored, p, fourth, bootstrap, 5);
+      assertEquals(List.of(4L, 5L), c.subList(3, 5).stream().map(EmbeddingRecord::getModelVersion).toList(),
+          "versions go on from the topic's, not from the older snapshot's");
+      assertEquals(v3.getThroughSeq(), c.get(3).getThroughSeq(), "the third cut trained again from the previous snapshot");
+      assertEquals(seq, c.get(4).getThroughSeq());
+      distinct = new HashSet<>(concat(first, second, third, fourth).stream().map(e -> e[0] + "|" + e[1]).toList()).size();
+      assertEquals((double) distinct, c.get(4).getMetrics().get("edges"), "restored from the previous snapshot: no edge lost or repeated");
+      assertTrue(restored.metrics().prometheus().contains("streamrec_model_damaged_snapshots 1"), restored.metrics().prometheus());
+      assertTrue(Files.exists(state.resolve("snapshot.damaged/state.bin")), "the damaged snapshot is kept for inspection");
+
+      // both snapshots damaged (one flipped, one truncated): rebuilt from the changelog's beginning,
+      // one version per cut in it (6 to 10), the last with every edge once
+      flipAByte(state.resolve("snapshot/state.bin"));
+      Path prev = state.resolve("snapshot.prev/state.bin");
+      Files.write(prev, java.util.Arrays.copyOf(Files.readAllBytes(prev), (int) Files.size(prev) / 2));
+      List<String[]> fifth = world(r, 140, 150);
+      ModelServer rebuilt = new ModelServer(settings, model, null);
+      c = serveUntil(rebuilt, p, fifth, bootstrap, 10);
+      assertEquals(first.size(), c.get(5).getThroughSeq(), "version 6 is the first cut again: the model started from nothing");
+      EmbeddingRecord last = c.get(9);
+      assertEquals(10, last.getModelVersion());
+      assertEquals(seq, last.getThroughSeq());
+      distinct = new HashSet<>(concat(first, second, third, fourth, fifth).stream().map(e -> e[0] + "|" + e[1]).toList()).size();
+      assertEquals((double) distinct, last.getMetrics().get("edges"), "rebuilt from the changelog: every edge once");
+      assertTrue(rebuilt.metrics().prometheus().contains("streamrec_model_damaged_snapshots 2"));
     }
+  }
+
+  /** Sends {@code edges} and a cut, runs {@code server} until the topic has {@code commits} versions, stops it. */
+  private List<EmbeddingRecord> serveUntil(ModelServer server, KafkaProducer<byte[], byte[]> p, List<String[]> edges, String bootstrap,
+      int commits) throws Exception {
+    edges(p, edges);
+    cut(p);
+    Thread t = start(server);
+    List<EmbeddingRecord> c = commits(bootstrap, commits);
+    server.stop();
+    t.join(60_000);
+    return c;
+  }
+
+  private static void flipAByte(Path f) throws java.io.IOException {
+    byte[] b = Files.readAllBytes(f);
+    b[b.length / 3] ^= 0x10;
+    Files.write(f, b);
   }
 
   @Test
