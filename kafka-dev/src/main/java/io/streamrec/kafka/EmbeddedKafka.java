@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -31,12 +32,39 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
   private final Path logDir;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.saslBootstrapServers = saslBootstrapServers;
     this.logDir = logDir;
+  }
+
+  /**
+   * A broker with a second client listener, SASL_PLAINTEXT with the PLAIN mechanism and these
+   * users (name to password), at {@link #saslBootstrapServers()}: for testing that every component
+   * takes the same client security settings. The broker's own traffic stays on PLAINTEXT.
+   */
+  public static EmbeddedKafka startWithSasl(Path logDir, Map<String, String> users) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      try {
+        return startOnce(logDir, freePort(), freePort(), freePort(), users);
+      } catch (RuntimeException e) {
+        last = e;
+        if (!isBindFailure(e)) {
+          break;
+        }
+      }
+    }
+    throw new IllegalStateException("could not start the embedded Kafka broker in " + logDir + ": " + last.getMessage(), last);
+  }
+
+  /** The SASL_PLAINTEXT listener of {@link #startWithSasl}; null for a plain broker. */
+  public String saslBootstrapServers() {
+    return saslBootstrapServers;
   }
 
   /**
@@ -60,7 +88,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       int brokerPort = port > 0 ? port : freePort();
       int controllerPort = freePort();
       try {
-        return startOnce(logDir, brokerPort, controllerPort);
+        return startOnce(logDir, brokerPort, controllerPort, 0, Map.of());
       } catch (RuntimeException e) {
         last = e;
         if (port > 0 || !isBindFailure(e)) {
@@ -72,17 +100,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     throw new IllegalStateException("could not start the embedded Kafka broker in " + logDir + ": " + last.getMessage(), last);
   }
 
-  private static EmbeddedKafka startOnce(Path logDir, int brokerPort, int controllerPort) {
+  private static EmbeddedKafka startOnce(Path logDir, int brokerPort, int controllerPort, int saslPort, Map<String, String> users) {
     long t0 = System.nanoTime();
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    String sasl = saslPort > 0 ? ",SASL_PLAINTEXT://127.0.0.1:" + saslPort : "";
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (saslPort > 0 ? ",SASL_PLAINTEXT:SASL_PLAINTEXT" : ""));
+    if (saslPort > 0) {
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     p.put("log.dirs", logDir.toAbsolutePath().toString());
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
@@ -120,7 +155,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     String bootstrap = "127.0.0.1:" + brokerPort;
     LOG.info("Embedded Kafka {} started in {} ms (log dir {})", bootstrap, (System.nanoTime() - t0) / 1_000_000, logDir);
-    return new EmbeddedKafka(server, bootstrap, logDir);
+    return new EmbeddedKafka(server, bootstrap, saslPort > 0 ? "127.0.0.1:" + saslPort : null, logDir);
   }
 
   private static void format(Properties p, Path logDir) throws IOException {

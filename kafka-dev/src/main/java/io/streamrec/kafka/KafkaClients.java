@@ -3,6 +3,7 @@ package io.streamrec.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,6 +24,14 @@ public final class KafkaClients {
 
   /** acks=all, idempotent, linger 5 ms, 256 KiB batches, records up to 2 MiB. */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    return producer(bootstrap, Map.of());
+  }
+
+  /**
+   * {@link #producer(String)} with extra client properties on top (the {@code --kafka-property}
+   * settings every component takes the same way: security.protocol, sasl.*, ssl.*).
+   */
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.serializer", ByteArraySerializer.class.getName());
@@ -32,11 +41,17 @@ public final class KafkaClients {
     p.put("linger.ms", "5");
     p.put("batch.size", String.valueOf(256 * 1024));
     p.put("max.request.size", String.valueOf(2 * 1024 * 1024));
+    p.putAll(extra);
     return new KafkaProducer<>(p);
   }
 
   /** isolation.level=read_committed, no group, no auto-commit: assign partitions yourself. */
   public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrap) {
+    return readCommittedConsumer(bootstrap, Map.of());
+  }
+
+  /** {@link #readCommittedConsumer(String)} with extra client properties on top. */
+  public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrap, Map<String, String> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -45,12 +60,19 @@ public final class KafkaClients {
     p.put("enable.auto.commit", "false");
     p.put("max.poll.records", "5000");
     p.put("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024));
+    p.putAll(extra);
     return new KafkaConsumer<>(p);
   }
 
   public static Admin admin(String bootstrap) {
+    return admin(bootstrap, Map.of());
+  }
+
+  /** An admin client with extra client properties on top. */
+  public static Admin admin(String bootstrap, Map<String, String> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
+    p.putAll(extra);
     return Admin.create(p);
   }
 
@@ -64,8 +86,14 @@ public final class KafkaClients {
    */
   public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic,
       Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout, Duration settle) {
+    return readAll(bootstrap, Map.of(), topic, done, timeout, settle);
+  }
+
+  /** {@link #readAll(String, String, Predicate, Duration, Duration)} with extra client properties. */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Map<String, String> extra, String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout, Duration settle) {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = readCommittedConsumer(bootstrap)) {
+    try (KafkaConsumer<byte[], byte[]> c = readCommittedConsumer(bootstrap, extra)) {
       List<TopicPartition> parts = partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);

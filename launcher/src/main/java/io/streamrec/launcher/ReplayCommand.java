@@ -68,7 +68,7 @@ public final class ReplayCommand implements Callable<Integer> {
     long n = limit > 0 ? Math.min(limit, events.size() - from) : events.size() - from;
     long start = System.nanoTime();
     long lastLog = start;
-    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrap, kafka.properties)) {
       for (int k = 0; k < n; k++) {
         if (rate > 0) {
           long wait = start + (long) (k * 1e9 / rate) - System.nanoTime();

@@ -56,7 +56,7 @@ public final class TailCommand implements Callable<Integer> {
     };
     Function<ConsumerRecord<byte[], byte[]>, String> format = formatter();
     long printed = 0;
-    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(kafka.bootstrap)) {
+    try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(kafka.bootstrap, kafka.properties)) {
       List<TopicPartition> parts = KafkaClients.partitions(c, topic);
       c.assign(parts);
       if (fromBeginning) {

@@ -58,7 +58,8 @@ public final class WorldCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     Topics topics = kafka.topics();
-    WorldProducer producer = new WorldProducer(world, kafka.bootstrap, topics.interactions(), topics.items(), rate, limit, malformed);
+    WorldProducer producer = new WorldProducer(world, kafka.bootstrap, topics.interactions(), topics.items(), rate, limit, malformed)
+        .withClientProperties(kafka.properties);
     Thread hook = new Thread(producer::stop, "world-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();

@@ -27,6 +27,7 @@ public final class WorldProducer implements Runnable {
 
   private final SyntheticWorld world;
   private final String bootstrap;
+  private java.util.Map<String, String> clientProperties = java.util.Map.of();
   private final String interactionsTopic;
   private final String itemsTopic;
   private final double rate;
@@ -50,6 +51,12 @@ public final class WorldProducer implements Runnable {
     this.rate = rate;
     this.limit = limit;
     this.malformed = malformed;
+  }
+
+  /** Extra Kafka client properties for its producer (security settings); returns this. */
+  public WorldProducer withClientProperties(java.util.Map<String, String> properties) {
+    this.clientProperties = java.util.Map.copyOf(properties);
+    return this;
   }
 
   /** Interactions sent by this producer (not counting fast-forwarded ones). */
@@ -96,7 +103,7 @@ public final class WorldProducer implements Runnable {
     SplittableRandom rnd = new SplittableRandom(world.events() + 17);
     AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
     AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
-    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, clientProperties)) {
       publishItems(producer, itemsTopic, world.catalog(), itemCodec);
       producer.flush();
       LOG.info("World: {} items in the catalog, generating {} interactions{} into {}", world.catalog().size(),
