@@ -1,6 +1,7 @@
 package io.streamrec.model.lightgcn;
 
 import ai.djl.ndarray.NDArray;
+import io.streamrec.model.graph.ScalarTensors;
 
 /**
  * The BPR loss of RESEARCH.md §1 on one batch of B triples:
@@ -17,12 +18,15 @@ public final class BprLoss {
         return x.neg().getNDArrayInternal().softPlus().mean();
     }
 
-    /** The L2 term on the layer-0 rows of the batch's distinct nodes, divided by the batch size B. */
-    public static NDArray regularization(NDArray nodeRows0, double lambda, int batchSize) {
-        return nodeRows0.square().sum().mul((float) (lambda / batchSize));
+    /**
+     * The L2 term on the layer-0 rows of the batch's distinct nodes, divided by the batch size B.
+     * The coefficient λ / B comes as a tensor that outlives the backward pass ({@link ScalarTensors}).
+     */
+    public static NDArray regularization(NDArray nodeRows0, double lambda, int batchSize, ScalarTensors scalars) {
+        return nodeRows0.square().sum().mul(scalars.of((float) (lambda / batchSize)));
     }
 
-    public static NDArray total(NDArray users, NDArray pos, NDArray neg, NDArray nodeRows0, double lambda) {
-        return ranking(users, pos, neg).add(regularization(nodeRows0, lambda, (int) users.getShape().get(0)));
+    public static NDArray total(NDArray users, NDArray pos, NDArray neg, NDArray nodeRows0, double lambda, ScalarTensors scalars) {
+        return ranking(users, pos, neg).add(regularization(nodeRows0, lambda, (int) users.getShape().get(0), scalars));
     }
 }

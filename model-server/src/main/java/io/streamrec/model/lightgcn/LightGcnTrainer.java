@@ -13,6 +13,7 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.streamrec.model.graph.CooAdjacency;
+import io.streamrec.model.graph.ScalarTensors;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
 import io.streamrec.model.graph.SubgraphPropagation;
@@ -47,6 +48,8 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final int dim;
     private final boolean csr;
     private final NDManager manager;
+    /** Scalars multiplied inside the autograd graph: they must outlive each backward pass (ScalarTensors). */
+    private final ScalarTensors scalars;
     private final Optimizer adam;
     private final BprSampler sampler;
     private final int[][] itemsByUser;
@@ -115,6 +118,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         this.batchPos = new int[config.batchSize()];
         this.batchNeg = new int[config.batchSize()];
         this.manager = NDManager.newBaseManager(device, "PyTorch");
+        this.scalars = new ScalarTensors(manager);
         for (int k = 0; k < stepBuffers.length; k++) {
             int rows = k == 3 ? 3 * config.batchSize() : config.batchSize();
             stepBuffers[k] = ByteBuffer.allocateDirect(rows * Math.max(dim * Float.BYTES, Long.BYTES)).order(ByteOrder.nativeOrder());
@@ -324,7 +328,7 @@ public final class LightGcnTrainer implements AutoCloseable {
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray all = propagate(earlyContent != null ? weight.add(earlyContent) : weight);
                 NDArray loss = BprLoss.total(rows(all, u), fusedItemRows(all, p), fusedItemRows(all, q), rows(weight, nodes),
-                        config.lambda());
+                        config.lambda(), scalars);
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -348,7 +352,7 @@ public final class LightGcnTrainer implements AutoCloseable {
             cur = cooAdjacency.matMul(cur);
             acc = acc.add(cur);
         }
-        return acc.mul(config.layerScale());
+        return acc.mul(scalars.of(config.layerScale()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.streamrec.model.multimodal;
 
+import io.streamrec.model.graph.ScalarTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -63,6 +64,7 @@ public final class LateFusion {
 
   // On the trainer's device once attached.
   private NDManager manager;
+  private ScalarTensors scalars; // constants multiplied in the autograd graph (see ScalarTensors)
   private final List<NDArray> features = new ArrayList<>(); // M_j, items × d_j (rows of missing modalities are 0)
   private final List<NDArray> masks = new ArrayList<>(); // items × 1
   private final Map<String, NDArray> params = new LinkedHashMap<>(); // what the variant learns
@@ -141,6 +143,7 @@ public final class LateFusion {
       throw new IllegalStateException("this fusion is already attached to a trainer");
     }
     manager = parent.newSubManager();
+    scalars = new ScalarTensors(manager);
     float[] inv = new float[numItems];
     float[] inv1 = new float[numItems];
     float[] n = new float[numItems];
@@ -269,7 +272,7 @@ public final class LateFusion {
       }
       case NORMALIZED -> rows.div(rows.square().sum(new int[] {1}, true).add(1e-12f).sqrt()).mul(nCount.get(at))
           .add(sumNormalised).mul(invN1.get(at));
-      case EQUAL -> rows.add(content).mul(0.5f);
+      case EQUAL -> rows.add(content).mul(scalars.of(0.5f));
       case CONVEX -> {
         NDArray alpha = alphaArray();
         yield rows.mul(alpha).add(content.mul(alpha.neg().add(1f)));
