@@ -5,6 +5,8 @@ import io.streamrec.flink.kafka.KafkaGraphIo;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,18 +53,35 @@ public final class GraphJobRunner {
     return c;
   }
 
+  /** The environment with the job built in it, not started. */
+  private static StreamExecutionEnvironment environment(GraphJobConfig cfg, Configuration base) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, base));
+    env.getConfig().enableObjectReuse(); // no function keeps a record it received or emitted
+    GraphJob.build(env, cfg, KafkaGraphIo.source(cfg),
+        cfg.serving().enabled() ? KafkaGraphIo.embeddingsSource(cfg) : null,
+        new EmbeddingsFeed(cfg.bootstrapServers(), cfg.topics().embeddings(), cfg.kafkaProperties()), KafkaGraphIo.sinks(cfg));
+    return env;
+  }
+
+  /**
+   * The job as a {@link JobGraph}, for submitting to a cluster held by the caller (a MiniCluster
+   * whose TaskManagers a test kills); {@code cfg.restorePath()} becomes its restore settings.
+   */
+  public static JobGraph jobGraph(GraphJobConfig cfg, Configuration base) {
+    JobGraph g = environment(cfg, base).getStreamGraph().getJobGraph();
+    if (cfg.restorePath() != null) {
+      g.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(cfg.restorePath()));
+    }
+    return g;
+  }
+
   private static void set(Configuration c, String key, String value) {
     c.set(ConfigOptions.key(key).stringType().noDefaultValue(), value);
   }
 
   /** Builds the job against Kafka and starts it (a local MiniCluster unless submitted to a cluster). */
   public static JobClient start(GraphJobConfig cfg, Configuration base) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, base));
-    env.getConfig().enableObjectReuse(); // no function keeps a record it received or emitted
-    GraphJob.build(env, cfg, KafkaGraphIo.source(cfg),
-        cfg.serving().enabled() ? KafkaGraphIo.embeddingsSource(cfg) : null,
-        new EmbeddingsFeed(cfg.bootstrapServers(), cfg.topics().embeddings(), cfg.kafkaProperties()), KafkaGraphIo.sinks(cfg));
-    JobClient client = env.executeAsync(JOB_NAME);
+    JobClient client = environment(cfg, base).executeAsync(JOB_NAME);
     LOG.info("Started {} ({}): {} -> {} ({} partitions), checkpoints every {} in {}{}", JOB_NAME, client.getJobID(),
         cfg.topics().interactions(), cfg.topics().graphEdges(), cfg.edgesPartitions(), cfg.checkpointInterval(),
         cfg.checkpointDir(), cfg.restorePath() == null ? "" : ", restored from " + cfg.restorePath());
