@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.kafka.BrokerProcess;
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
@@ -29,36 +30,47 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random kills of the graph job while events stream in, mixing a TaskManager failure (its
- * process gone: Flink restores the job from its latest checkpoint on a new TaskManager), the same
- * while a checkpoint is in progress, and a cancel followed by a resubmission from the latest
- * retained checkpoint (what {@code pipeline} does after a crash). Afterwards every expected change
+ * Seeded random kills of the graph job and its broker while events stream in, mixing a TaskManager
+ * failure (its process gone: Flink restores the job from its latest checkpoint on a new
+ * TaskManager), the same while a checkpoint is in progress, a cancel followed by a resubmission
+ * from the latest retained checkpoint (what {@code pipeline} does after a crash), and a SIGKILL of
+ * the broker (a child JVM, {@link BrokerProcess}) restarted on the same log directory. Afterwards every expected change
  * is in the changelog exactly once, in order per edge, with dense seqs (and, because the workload
  * ends by removing every edge, the final adjacency is every event applied once), and every
  * malformed record is dead-lettered once. Reports the recovery time per kind of kill: from the
  * kill to the next changelog record committed by the recovered job.
  *
- * <p>3 kills in the suite; {@code -Dstreamrec.chaos.kills=10 -Dstreamrec.chaos.seed=S} for the
+ * <p>4 kills in the suite, one of each kind; {@code -Dstreamrec.chaos.kills=10 -Dstreamrec.chaos.seed=S} for the
  * long form (BENCHMARKS.md §11).
  */
 class GraphJobChaosTest {
   private static final int PARTITIONS = 2;
 
-  enum Kill { TASK_MANAGER, TASK_MANAGER_DURING_CHECKPOINT, CANCEL_AND_RESTORE }
+  enum Kill { TASK_MANAGER, TASK_MANAGER_DURING_CHECKPOINT, CANCEL_AND_RESTORE, BROKER }
 
   @Test
   void seededKillsLoseAndRepeatNothing() throws Exception {
-    int kills = Integer.getInteger("streamrec.chaos.kills", 3);
-    long seed = Long.getLong("streamrec.chaos.seed", 15);
+    int kills = Integer.getInteger("streamrec.chaos.kills", Kill.values().length); // the suite: each kind once
+    long seed = Long.getLong("streamrec.chaos.seed", 2);
     Random random = new Random(seed);
-    Path checkpoints = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "chaos-chk-" + System.nanoTime()));
-    Topics topics = new Topics("chaos" + seed + "k" + kills + ".");
-    TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, PARTITIONS, (short) 1);
-    GraphJobConfig cfg = new GraphJobConfig(SharedBroker.bootstrap(), topics, topics.prefix() + "job", 2, PARTITIONS, 10_000,
+    Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "chaos-" + System.nanoTime()));
+    Path checkpoints = Files.createDirectories(tmp.resolve("checkpoints"));
+    Topics topics = new Topics("chaos.");
+    try (BrokerProcess broker = BrokerProcess.start(tmp.resolve("kafka"))) { // a child JVM: it can be killed
+      run(kills, seed, random, broker, checkpoints, topics);
+    }
+  }
+
+  private static void run(int kills, long seed, Random random, BrokerProcess broker, Path checkpoints, Topics topics) throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, PARTITIONS, (short) 1);
+    GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, topics.prefix() + "job", 2, PARTITIONS, 10_000,
         Duration.ofSeconds(3), InteractionValidator.defaults(), Duration.ZERO, checkpoints.toUri().toString(),
         Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of());
     TestWorkload w = new TestWorkload(seed, 2_000, 1_000).generate(15_000 * (kills + 1), 20);
@@ -69,7 +81,7 @@ class GraphJobChaosTest {
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
     try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
         .setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
-        ChangelogWatch watch = new ChangelogWatch(topics.graphEdges())) {
+        ChangelogWatch watch = new ChangelogWatch(bootstrap, topics.graphEdges())) {
       cluster.start();
       JobID job = cluster.submitJob(GraphJobRunner.jobGraph(cfg, conf)).get().getJobID();
       // the events arrive over about 5 s per kill, in chunks, while the kills happen
@@ -77,7 +89,7 @@ class GraphJobChaosTest {
       AtomicBoolean producing = new AtomicBoolean(true);
       Thread producer = new Thread(() -> {
         for (int from = 0; from < w.records.size(); from += 500) {
-          SharedBroker.produce(topics.interactions(), w.records.subList(from, Math.min(w.records.size(), from + 500)));
+          produce(bootstrap, topics.interactions(), w.records.subList(from, Math.min(w.records.size(), from + 500)));
           try {
             Thread.sleep(perChunkMs);
           } catch (InterruptedException e) {
@@ -91,9 +103,11 @@ class GraphJobChaosTest {
 
       int taskManager = 0; // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
       Map<Kill, List<Long>> recovery = new EnumMap<>(Kill.class);
+      List<Kill> order = new ArrayList<>(List.of(Kill.values())); // every kind once per round, in a seeded order
+      java.util.Collections.shuffle(order, random);
       for (int k = 0; k < kills; k++) {
         Thread.sleep(500 + random.nextInt(2_000));
-        Kill kind = Kill.values()[random.nextInt(Kill.values().length)];
+        Kill kind = order.get(k % order.size());
         long t0 = System.nanoTime();
         switch (kind) {
           case TASK_MANAGER -> {
@@ -108,6 +122,11 @@ class GraphJobChaosTest {
             cluster.startTaskManager();
             taskManager++;
             inFlight.handle((p, e) -> null);
+          }
+          case BROKER -> { // SIGKILL, down for up to 2 s, then the same log directory and port again
+            broker.kill();
+            Thread.sleep(random.nextInt(2_000));
+            broker.restart();
           }
           case CANCEL_AND_RESTORE -> {
             cluster.cancelJob(job).get();
@@ -125,11 +144,12 @@ class GraphJobChaosTest {
       }
       producer.join();
       assertTrue(!producing.get(), "the producer finished");
-      List<ConsumerRecord<byte[], byte[]>> edges = SharedBroker.consume(topics.graphEdges(),
-          r -> ChangelogCheck.edgeCount(r) >= w.expectedChanges(), Duration.ofSeconds(180));
-      List<ConsumerRecord<byte[], byte[]>> triggers = SharedBroker.consume(topics.trainingTriggers(), r -> !r.isEmpty(), Duration.ofSeconds(10));
-      List<ConsumerRecord<byte[], byte[]>> dlq = SharedBroker.consume(topics.deadLetters(), r -> r.size() >= w.malformed.size(),
-          Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> edges = KafkaClients.readAll(bootstrap, topics.graphEdges(),
+          r -> ChangelogCheck.edgeCount(r) >= w.expectedChanges(), Duration.ofSeconds(180), Duration.ofMillis(1500));
+      List<ConsumerRecord<byte[], byte[]>> triggers = KafkaClients.readAll(bootstrap, topics.trainingTriggers(), r -> !r.isEmpty(),
+          Duration.ofSeconds(10), Duration.ofMillis(1500));
+      List<ConsumerRecord<byte[], byte[]>> dlq = KafkaClients.readAll(bootstrap, topics.deadLetters(), r -> r.size() >= w.malformed.size(),
+          Duration.ofSeconds(60), Duration.ofMillis(1500));
       ChangelogCheck.checkChangelog(w, edges, triggers, PARTITIONS);
       ChangelogCheck.checkDeadLetters(w, dlq, topics.interactions());
       StringBuilder summary = new StringBuilder();
@@ -137,6 +157,15 @@ class GraphJobChaosTest {
       System.out.printf(Locale.ROOT, "chaos seed %d: %d kills survived, %d changes exactly once (0 lost, 0 repeated), %d dead letters;%s%n",
           seed, kills, w.expectedChanges(), w.malformed.size(), summary);
       cluster.cancelJob(job).get();
+    }
+  }
+
+  private static void produce(String bootstrap, String topic, List<byte[][]> keyValues) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) { // idempotent: retried across a broker restart
+      for (byte[][] kv : keyValues) {
+        producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+      }
+      producer.flush();
     }
   }
 
@@ -155,9 +184,9 @@ class GraphJobChaosTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    ChangelogWatch(String topic) {
+    ChangelogWatch(String bootstrap, String topic) {
       thread = new Thread(() -> {
-        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(SharedBroker.bootstrap())) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
           List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
           c.assign(parts);
           c.seekToBeginning(parts);
