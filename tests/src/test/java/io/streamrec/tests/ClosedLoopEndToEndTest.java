@@ -19,7 +19,6 @@ import io.streamrec.schemas.avro.InteractionEvent;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
 import io.streamrec.schemas.avro.ScoredItem;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +34,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -61,19 +56,12 @@ class ClosedLoopEndToEndTest {
 
   @Test
   void worldToRecommendationsWithModelServerKilledMidRun() throws Exception {
-    Path jar = Path.of(System.getProperty("streamrec.job.jar", "../flink-jobs/target/streamrec-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
-    Path msJar = Path.of(System.getProperty("streamrec.modelServer.jar", "../model-server/target/streamrec-model-server-0.1.0-SNAPSHOT.jar"));
-    Path msLib = Path.of(System.getProperty("streamrec.modelServer.lib", "../model-server/target/lib-cpu"));
-    assertTrue(Files.exists(jar) && Files.exists(msJar) && Files.isDirectory(msLib),
-        "needs the job jar and the model server build (mvn verify builds both): " + jar + ", " + msJar + ", " + msLib);
+    Path jar = LoopParts.jobJar();
     Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "loop");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0)) {
       String bootstrap = kafka.bootstrapServers();
-      Configuration conf = new Configuration();
-      conf.set(RestOptions.PORT, 0);
-      conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
-      try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-          .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+      Configuration conf = LoopParts.flinkConf();
+      try (MiniCluster cluster = LoopParts.miniCluster(conf, 2)) {
         cluster.start();
         PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile()).setConfiguration(conf)
             .setArguments("--bootstrap-servers", bootstrap, "--topic-prefix", PREFIX, "--partitions", "2",
@@ -85,12 +73,9 @@ class ClosedLoopEndToEndTest {
         JobID job = cluster.submitJob(graph).get().getJobID();
         Path state = tmp.resolve("model-server");
         Path log = tmp.resolve("model-server.log");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-            "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
-            "-cp", msJar.toAbsolutePath() + File.pathSeparator + msLib.toAbsolutePath() + File.separator + "*",
-            "io.streamrec.model.cli.ModelCli", "serve", "--bootstrap-servers", bootstrap, "--topic-prefix", PREFIX,
-            "--state-dir", state.toString(), "--http", "off", "--initial-epochs", "10", "--min-steps", "50", "--max-steps", "50");
-        Process server = start(cmd, log);
+        List<String> cmd = LoopParts.serveCommand("2g", bootstrap, PREFIX, state, "--initial-epochs", "10", "--min-steps", "50",
+            "--max-steps", "50");
+        Process server = LoopParts.start(cmd, log);
         SyntheticWorld world = new SyntheticWorld(11, 300, 120, 150, 0.002);
         WorldProducer producer = new WorldProducer(world, bootstrap, PREFIX + "interactions", PREFIX + "items", 300, 0, false);
         Thread worldThread = new Thread(producer, "world");
@@ -105,14 +90,14 @@ class ClosedLoopEndToEndTest {
           // the last version it committed (read after the kill: one may have landed just before it)
           List<EmbeddingRecord> commits = awaitCommits(bootstrap, 2, Duration.ofSeconds(10), log);
           long lastBeforeKill = commits.stream().mapToLong(EmbeddingRecord::getModelVersion).max().orElseThrow();
-          List<Recommendation> duringDowntime = recommendations(bootstrap).stream()
+          List<Recommendation> duringDowntime = recommendations(bootstrap, PREFIX).stream()
               .filter(r -> r.getCreatedTime().toEpochMilli() > killedAt + 2000 && r.getCreatedTime().toEpochMilli() < downtimeEnd)
               .toList();
           assertFalse(duringDowntime.isEmpty(), "serving continues while the model server is down");
           assertTrue(duringDowntime.stream().allMatch(r -> r.getModelVersion() == lastBeforeKill),
               "meanwhile every recommendation comes from the last version " + lastBeforeKill);
 
-          server = start(cmd, log);
+          server = LoopParts.start(cmd, log);
           awaitCommits(bootstrap, (int) lastBeforeKill + 1, Duration.ofSeconds(120), log);
           // an item announced with text (topic 0: space) that nobody interacts with
           try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap)) {
@@ -139,8 +124,8 @@ class ClosedLoopEndToEndTest {
           assertEquals((double) liveEdges, last.getMetrics().get("edges"),
               "the version after the kill and restart has trained on every live edge of the changelog, once");
 
-          List<Recommendation> recs = recommendations(bootstrap);
-          checkNoSeenItems(bootstrap, recs);
+          List<Recommendation> recs = recommendations(bootstrap, PREFIX);
+          checkNoSeenItems(bootstrap, PREFIX, recs);
           checkMetricsPerVersion(bootstrap, worldStopped);
           checkColdItem(world, recs, withCold);
         } finally {
@@ -150,10 +135,6 @@ class ClosedLoopEndToEndTest {
         }
       }
     }
-  }
-
-  private static Process start(List<String> cmd, Path log) throws Exception {
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
   private static String tail(Path log) {
@@ -194,9 +175,9 @@ class ClosedLoopEndToEndTest {
         .findFirst().orElseThrow(() -> new AssertionError("no version has " + key + "; model server log:\n" + tail(log)));
   }
 
-  private static List<Recommendation> recommendations(String bootstrap) {
+  static List<Recommendation> recommendations(String bootstrap, String prefix) {
     AvroCodec<Recommendation> codec = AvroCodec.of(Recommendation.class);
-    return KafkaClients.readAll(bootstrap, PREFIX + "recommendations", r -> false, Duration.ofSeconds(3), Duration.ofSeconds(1))
+    return KafkaClients.readAll(bootstrap, prefix + "recommendations", r -> false, Duration.ofSeconds(3), Duration.ofSeconds(1))
         .stream().map(r -> codec.decode(r.value())).toList();
   }
 
@@ -212,10 +193,10 @@ class ClosedLoopEndToEndTest {
    * interacted with (and not removed). Items touched in the same millisecond as the event are
    * left out of the check (their order relative to it is not known from times alone).
    */
-  private static void checkNoSeenItems(String bootstrap, List<Recommendation> recs) {
+  static void checkNoSeenItems(String bootstrap, String prefix, List<Recommendation> recs) {
     InteractionDecoder decoder = new InteractionDecoder();
     Map<String, List<InteractionEvent>> byUser = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(bootstrap, PREFIX + "interactions", x -> false,
+    for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(bootstrap, prefix + "interactions", x -> false,
         Duration.ofSeconds(3), Duration.ofSeconds(1))) {
       InteractionEvent e = decoder.decode(r.value(), r.timestamp());
       byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e);

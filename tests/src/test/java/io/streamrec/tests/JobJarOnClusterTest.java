@@ -20,12 +20,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,15 +37,11 @@ import org.junit.jupiter.api.Test;
 class JobJarOnClusterTest {
   @Test
   void shadedJobJarRunsOnAFlinkCluster() throws Exception {
-    Path jar = Path.of(System.getProperty("streamrec.job.jar", "../flink-jobs/target/streamrec-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
-    assertTrue(Files.exists(jar), "no job jar at " + jar + ": build it with mvn package (mvn verify does)");
+    Path jar = LoopParts.jobJar();
     Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jobjar");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0)) {
-      Configuration conf = new Configuration();
-      conf.set(RestOptions.PORT, 0);
-      conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
-      try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-          .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+      Configuration conf = LoopParts.flinkConf();
+      try (MiniCluster cluster = LoopParts.miniCluster(conf, 2)) {
         cluster.start();
         PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile()).setConfiguration(conf)
             .setArguments("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "jar.", "--partitions", "2",

@@ -11,7 +11,6 @@ import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingRecord;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +23,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
@@ -57,10 +52,7 @@ class KafkaSecurityEndToEndTest {
 
   @Test
   void everyComponentTalksToASaslListenerWithTheSameSettings() throws Exception {
-    Path jar = Path.of(System.getProperty("streamrec.job.jar", "../flink-jobs/target/streamrec-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
-    Path msJar = Path.of(System.getProperty("streamrec.modelServer.jar", "../model-server/target/streamrec-model-server-0.1.0-SNAPSHOT.jar"));
-    Path msLib = Path.of(System.getProperty("streamrec.modelServer.lib", "../model-server/target/lib-cpu"));
-    assertTrue(Files.exists(jar) && Files.exists(msJar) && Files.isDirectory(msLib), "needs the job jar and the model server build");
+    Path jar = LoopParts.jobJar();
     Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "sasl");
     try (EmbeddedKafka kafka = EmbeddedKafka.startWithSasl(tmp.resolve("kafka"), Map.of("streamrec", "s3cret"))) {
       String sasl = kafka.saslBootstrapServers();
@@ -70,11 +62,8 @@ class KafkaSecurityEndToEndTest {
         assertTrue(e.getCause() instanceof SaslAuthenticationException, "wrong credentials are refused: " + e.getCause());
       }
 
-      Configuration conf = new Configuration();
-      conf.set(RestOptions.PORT, 0);
-      conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
-      try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-          .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+      Configuration conf = LoopParts.flinkConf();
+      try (MiniCluster cluster = LoopParts.miniCluster(conf, 1)) {
         cluster.start();
         List<String> jobArgs = new ArrayList<>(List.of("--bootstrap-servers", sasl, "--topic-prefix", PREFIX, "--partitions", "1",
             "--parallelism", "1", "--checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "500ms",
@@ -85,13 +74,10 @@ class KafkaSecurityEndToEndTest {
         JobID job = cluster.submitJob(PackagedProgramUtils.createJobGraph(program, conf, 1, false)).get().getJobID();
 
         Path log = tmp.resolve("model-server.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-            "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
-            "-cp", msJar.toAbsolutePath() + File.pathSeparator + msLib.toAbsolutePath() + File.separator + "*",
-            "io.streamrec.model.cli.ModelCli", "serve", "--bootstrap-servers", sasl, "--topic-prefix", PREFIX,
-            "--state-dir", tmp.resolve("model-server").toString(), "--http", "off", "--no-text", "--initial-epochs", "5"));
+        List<String> cmd = new ArrayList<>(LoopParts.serveCommand("1g", sasl, PREFIX, tmp.resolve("model-server"), "--no-text",
+            "--initial-epochs", "5"));
         cmd.addAll(asArgs(props));
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process server = LoopParts.start(cmd, log);
         WorldProducer world = new WorldProducer(new SyntheticWorld(5, 200, 80, 100, 0.002), sasl, PREFIX + "interactions",
             PREFIX + "items", 400, 0, false).withClientProperties(props);
         Thread worldThread = new Thread(world, "world");

@@ -1,0 +1,273 @@
+package io.streamrec.tests;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.streamrec.kafka.BrokerProcess;
+import io.streamrec.kafka.KafkaClients;
+import io.streamrec.kafka.world.SyntheticWorld;
+import io.streamrec.kafka.world.WorldProducer;
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.EmbeddingRecords;
+import io.streamrec.schemas.InteractionDecoder;
+import io.streamrec.schemas.avro.EmbeddingRecord;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.schemas.avro.InteractionEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chaos run of the whole local loop: the broker (a child JVM), the graph job with serving (the
+ * job jar on a MiniCluster), the model server (a child JVM, serving a model) and the synthetic
+ * world, with one kill of each kind in a seeded order while the world produces: SIGKILL of the
+ * model server, a TaskManager failure, the same during a checkpoint, a cancel and resubmission
+ * from the latest retained checkpoint, and SIGKILL of the broker, restarted on its log directory.
+ *
+ * <p>Afterwards, against the interactions the broker accepted (the topic is the truth): the
+ * changelog has dense seqs and no repeat; per edge its changes are exactly those a replay of the
+ * interactions gives (first touch adds, a remove of a present edge removes); the model server's
+ * last version has trained on every live edge, once; no recommendation holds an item its user had
+ * seen. Prints the recovery time per kind of kill.
+ */
+class LoopChaosTest {
+  private static final String PREFIX = "loopchaos.";
+
+  enum Kill { MODEL_SERVER, TASK_MANAGER, TASK_MANAGER_DURING_CHECKPOINT, CANCEL_AND_RESTORE, BROKER }
+
+  @Test
+  void oneKillOfEachKindLosesAndRepeatsNothing() throws Exception {
+    Path jar = LoopParts.jobJar();
+    long seed = Long.getLong("streamrec.chaos.seed", 1);
+    Random random = new Random(seed);
+    List<Kill> order = new ArrayList<>(List.of(Kill.values()));
+    Collections.shuffle(order, random);
+    Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "loopchaos");
+    String checkpoints = tmp.resolve("checkpoints").toUri().toString();
+    try (BrokerProcess broker = BrokerProcess.start(tmp.resolve("kafka"))) {
+      String bootstrap = broker.bootstrapServers();
+      Configuration conf = LoopParts.flinkConf();
+      try (MiniCluster cluster = LoopParts.miniCluster(conf, 2)) {
+        cluster.start();
+        List<String> jobArgs = List.of("--bootstrap-servers", bootstrap, "--topic-prefix", PREFIX, "--partitions", "2",
+            "--parallelism", "2", "--checkpoint-dir", checkpoints, "--checkpoint-interval", "500ms", "--trigger-edges", "100000000",
+            "--trigger-interval", "5s", "--metrics-count-window", "200", "--metrics-time-window", "3s", "--detached");
+        JobID job = submit(cluster, conf, jar, jobArgs, null);
+        Path log = tmp.resolve("model-server.log");
+        List<String> serve = LoopParts.serveCommand("1g", bootstrap, PREFIX, tmp.resolve("model-server"), "--no-text",
+            "--initial-epochs", "5", "--min-steps", "20", "--max-steps", "20");
+        Process server = LoopParts.start(serve, log);
+        WorldProducer world = new WorldProducer(new SyntheticWorld(seed, 300, 120, 150, 0.002), bootstrap, PREFIX + "interactions",
+            PREFIX + "items", 300, 0, false);
+        Thread worldThread = new Thread(world, "world");
+        worldThread.start();
+        Map<Kill, Long> recovery = new EnumMap<>(Kill.class);
+        int taskManager = 0;
+        KafkaConsumer<byte[], byte[]> watch = KafkaClients.readCommittedConsumer(bootstrap);
+        try {
+          List<TopicPartition> edgeParts = List.of(new TopicPartition(PREFIX + "graph.edges", 0), new TopicPartition(PREFIX + "graph.edges", 1));
+          watch.assign(edgeParts);
+          watch.seekToBeginning(edgeParts);
+          long[] seenEdges = {0};
+          awaitCommit(bootstrap, c -> true, Duration.ofSeconds(150), log); // a model served
+          for (Kill kind : order) {
+            Thread.sleep(2_000 + random.nextInt(3_000));
+            seenEdges[0] += watch.poll(Duration.ofMillis(50)).count();
+            long lastVersion = commits(bootstrap).stream().mapToLong(EmbeddingRecord::getModelVersion).max().orElse(0);
+            long t0 = System.currentTimeMillis();
+            switch (kind) {
+              case MODEL_SERVER -> {
+                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                server = LoopParts.start(serve, log);
+              }
+              case TASK_MANAGER -> {
+                cluster.terminateTaskManager(taskManager++).get();
+                cluster.startTaskManager();
+              }
+              case TASK_MANAGER_DURING_CHECKPOINT -> {
+                var inFlight = cluster.triggerCheckpoint(job);
+                Thread.sleep(random.nextInt(40));
+                cluster.terminateTaskManager(taskManager++).get();
+                cluster.startTaskManager();
+                inFlight.handle((p, e) -> null);
+              }
+              case CANCEL_AND_RESTORE -> {
+                cluster.cancelJob(job).get();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!cluster.getJobStatus(job).get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+                  Thread.sleep(50);
+                }
+                job = submit(cluster, conf, jar, jobArgs, newestCheckpoint(tmp.resolve("checkpoints")));
+              }
+              case BROKER -> {
+                broker.kill();
+                Thread.sleep(random.nextInt(2_000));
+                broker.restart();
+              }
+            }
+            if (kind == Kill.MODEL_SERVER) { // recovered: it publishes a version again
+              awaitCommit(bootstrap, c -> c.getModelVersion() > lastVersion, Duration.ofSeconds(120), log);
+            } else { // recovered: the job commits changelog records again
+              Thread.sleep(200); // what was committed before the kill and is still on its way
+              for (int n; (n = watch.poll(Duration.ofMillis(100)).count()) > 0; ) {
+                seenEdges[0] += n;
+              }
+              long before = seenEdges[0];
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+              while (seenEdges[0] <= before && System.nanoTime() < deadline) {
+                seenEdges[0] += watch.poll(Duration.ofMillis(20)).count();
+              }
+              assertTrue(seenEdges[0] > before, kind + ": no changelog record within 120 s");
+            }
+            long ms = System.currentTimeMillis() - t0;
+            recovery.put(kind, ms);
+            System.out.printf(Locale.ROOT, "loop chaos: %s, recovered in %d ms%n", kind, ms);
+          }
+          world.stop();
+          worldThread.join(10_000);
+          assertTrue(world.failure() == null, "the world's sends: " + world.failure());
+          Thread.sleep(8_000); // a last trigger after the world stopped
+
+          List<GraphChange> changes = changelog(bootstrap);
+          Map<String, List<GraphChangeKind>> byEdge = checkDense(changes);
+          Map<String, List<GraphChangeKind>> expected = replay(bootstrap);
+          assertEquals(expected.keySet(), byEdge.keySet(), "the edges of the changelog are the edges of the accepted interactions");
+          for (Map.Entry<String, List<GraphChangeKind>> e : expected.entrySet()) {
+            assertEquals(e.getValue(), byEdge.get(e.getKey()), "changes of edge " + e.getKey());
+          }
+          long lastSeq = changes.stream().mapToLong(GraphChange::getSeq).max().orElseThrow();
+          long live = byEdge.values().stream().filter(l -> l.get(l.size() - 1) == GraphChangeKind.EDGE_ADDED).count();
+          EmbeddingRecord last = awaitCommit(bootstrap, c -> c.getThroughSeq() >= lastSeq, Duration.ofSeconds(120), log);
+          assertEquals((double) live, last.getMetrics().get("edges"), "the last version trained on every live edge, once");
+          ClosedLoopEndToEndTest.checkNoSeenItems(bootstrap, PREFIX, ClosedLoopEndToEndTest.recommendations(bootstrap, PREFIX));
+          System.out.printf(Locale.ROOT, "loop chaos seed %d: %d kills survived; %d changes (seqs 1..%d dense, each once), %d live edges "
+              + "in version %d; recovery %s%n", seed, order.size(), changes.size(), lastSeq, live, last.getModelVersion(), recovery);
+        } finally {
+          watch.close();
+          world.stop();
+          server.destroyForcibly();
+          cluster.cancelJob(job).handle((x, e) -> null).get();
+        }
+      }
+    }
+  }
+
+  /**
+   * Submits the job jar. A restore goes in as the program's savepoint settings (what {@code flink
+   * run -s} sets): PackagedProgramUtils replaces the job graph's restore settings with those, so
+   * the job's own {@code --restore-from} would be dropped on this path.
+   */
+  private static JobID submit(MiniCluster cluster, Configuration conf, Path jar, List<String> args, String restore) throws Exception {
+    List<String> a = new ArrayList<>(args);
+    if (restore != null) {
+      a.addAll(List.of("--restore-from", restore));
+    }
+    PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile()).setConfiguration(conf)
+        .setSavepointRestoreSettings(restore == null ? SavepointRestoreSettings.none() : SavepointRestoreSettings.forPath(restore))
+        .setArguments(a.toArray(String[]::new)).build();
+    return cluster.submitJob(PackagedProgramUtils.createJobGraph(program, conf, 1, false)).get().getJobID();
+  }
+
+  /** The retained checkpoint whose metadata was written last. */
+  private static String newestCheckpoint(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      Path meta = files.filter(f -> f.getFileName().toString().equals("_metadata") && f.getParent().getFileName().toString().startsWith("chk-"))
+          .max(Comparator.comparingLong(f -> f.toFile().lastModified())).orElseThrow(() -> new AssertionError("no retained checkpoint in " + dir));
+      return meta.getParent().toUri().toString();
+    }
+  }
+
+  private static List<GraphChange> changelog(String bootstrap) {
+    AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
+    return KafkaClients.readAll(bootstrap, PREFIX + "graph.edges", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
+        .map(r -> codec.decode(r.value())).filter(g -> g.getKind() != GraphChangeKind.CUT).toList();
+  }
+
+  private static List<EmbeddingRecord> commits(String bootstrap) {
+    AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
+    return KafkaClients.readAll(bootstrap, PREFIX + "embeddings", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
+        .filter(r -> r.value() != null).map(r -> codec.decode(r.value())).filter(EmbeddingRecords::isCommit).toList();
+  }
+
+  private static EmbeddingRecord awaitCommit(String bootstrap, java.util.function.Predicate<EmbeddingRecord> which, Duration timeout,
+      Path log) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (EmbeddingRecord c : commits(bootstrap)) {
+        if (which.test(c)) {
+          return c;
+        }
+      }
+      Thread.sleep(500);
+    }
+    List<String> lines = Files.readAllLines(log);
+    fail("no such model version within " + timeout + "; model server log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+    return null;
+  }
+
+  /** Seqs 1..N each once; returns each edge's changes in seq order. */
+  private static Map<String, List<GraphChangeKind>> checkDense(List<GraphChange> changes) {
+    BitSet seen = new BitSet();
+    Map<String, List<GraphChangeKind>> byEdge = new HashMap<>();
+    for (GraphChange g : changes.stream().sorted(Comparator.comparingLong(GraphChange::getSeq)).toList()) {
+      int s = Math.toIntExact(g.getSeq());
+      if (seen.get(s)) {
+        fail("seq " + s + " twice: " + g);
+      }
+      seen.set(s);
+      byEdge.computeIfAbsent(g.getUserId() + ">" + g.getItemId(), k -> new ArrayList<>()).add(g.getKind());
+    }
+    assertEquals(changes.size(), seen.cardinality());
+    assertEquals(changes.size(), seen.nextClearBit(1) - 1, "seqs are 1.." + changes.size() + " without a gap");
+    return byEdge;
+  }
+
+  /** What the changelog must hold per edge, replayed from the accepted interactions in each partition's order. */
+  private static Map<String, List<GraphChangeKind>> replay(String bootstrap) {
+    InteractionDecoder decoder = new InteractionDecoder();
+    Map<String, List<GraphChangeKind>> expected = new HashMap<>();
+    Set<String> present = new HashSet<>();
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(KafkaClients.readAll(bootstrap, PREFIX + "interactions", r -> false,
+        Duration.ofSeconds(3), Duration.ZERO));
+    all.sort(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition()).thenComparingLong(ConsumerRecord::offset));
+    for (ConsumerRecord<byte[], byte[]> r : all) {
+      InteractionEvent e = decoder.decode(r.value(), r.timestamp());
+      String edge = e.getUserId() + ">" + e.getItemId();
+      assertEquals(e.getUserId(), new String(r.key(), UTF_8), "the world keys events by user");
+      if (e.getEventType().equals("remove")) {
+        if (present.remove(edge)) {
+          expected.get(edge).add(GraphChangeKind.EDGE_REMOVED);
+        }
+      } else if (present.add(edge)) {
+        expected.computeIfAbsent(edge, k -> new ArrayList<>()).add(GraphChangeKind.EDGE_ADDED);
+      }
+    }
+    return expected;
+  }
+}
