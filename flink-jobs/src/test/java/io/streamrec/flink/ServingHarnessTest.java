@@ -8,8 +8,10 @@ import io.streamrec.flink.kafka.EmbeddingsFeed;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.ModelUpdate;
+import io.streamrec.flink.serving.MetricOut;
 import io.streamrec.flink.serving.PartialScores;
 import io.streamrec.flink.serving.RecommendationOut;
+import io.streamrec.flink.serving.RollingMetricsFunction;
 import io.streamrec.flink.serving.Scored;
 import io.streamrec.flink.serving.ScoresPreAggregator;
 import io.streamrec.flink.serving.ServingConfig;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -104,7 +107,9 @@ class ServingHarnessTest {
       h.processBroadcastElement(commit(1, 4), 3);
       // u1 (unknown to v1; x is not in v1): centroid (1.5, 0.25); takes c: rank 3 behind a and b
       h.processElement(click("u1", "c", 11), 11);
-      assertEquals(List.of(3), scored(h).stream().map(s -> s.rank).toList());
+      assertEquals(List.of(Scored.NOT_RANKED, 3), scored(h).stream().map(s -> s.rank).toList(),
+          "x came before any version was live: counted, not ranked; c is ranked");
+      assertEquals(List.of(0L, 1L), scored(h).stream().map(s -> s.version).toList());
       RecommendationOut r = recs(h).get(0);
       assertEquals(1, r.version);
       assertArrayEquals(new String[] {"a", "b"}, r.items, "top-2 of the mean of c; c itself is seen");
@@ -298,23 +303,56 @@ class ServingHarnessTest {
       h.processElement(new StreamRecord<>(new Scored(1, 1, 1_000)));
       h.processElement(new StreamRecord<>(new Scored(1, 0, 2_000)));
       h.processElement(new StreamRecord<>(new Scored(2, 3, 3_000, 0.5f)));
+      h.processElement(new StreamRecord<>(new Scored(0, Scored.NOT_RANKED, 3_500)));
       assertEquals(0, h.extractOutputValues().size(), "nothing before a sum is full, a timer or a barrier");
       h.processElement(new StreamRecord<>(new Scored(1, 20, 4_000)));
       List<PartialScores> out = h.extractOutputValues();
       assertEquals(1, out.size(), "version 1's sum is full at 3");
       assertEquals(3, out.get(0).n);
+      assertEquals(3, out.get(0).events);
       assertEquals(1.0, out.get(0).ndcg, 1e-12);
       assertEquals(1.0, out.get(0).hits, 1e-12);
+      h.processElement(new StreamRecord<>(new Scored(2, Scored.NOT_RANKED, 4_500)));
       h.prepareSnapshotPreBarrier(1);
       out = h.extractOutputValues();
-      assertEquals(2, out.size());
-      PartialScores v2 = out.get(1);
-      assertEquals(2, v2.version);
+      assertEquals(3, out.size());
+      PartialScores v2 = out.stream().filter(p -> p.version == 2).findFirst().orElseThrow();
       assertEquals(1, v2.n);
+      assertEquals(2, v2.events, "one ranked, one outside the rank sample");
       assertEquals(1 / (Math.log(4) / Math.log(2)), v2.ndcg, 1e-12);
       assertEquals(1, v2.recallN);
       assertEquals(0.5, v2.recall, 1e-6);
+      PartialScores none = out.stream().filter(p -> p.version == 0).findFirst().orElseThrow();
+      assertEquals(1, none.events, "a new edge before any version was live is counted");
+      assertEquals(0, none.n);
       h.processWatermark(new Watermark(Long.MAX_VALUE));
     }
+  }
+
+  @Test
+  void everyNewEdgeIsCountedOnceInTheTimeWindowsAndOnlyRankedOnesScored() throws Exception {
+    var f = new RollingMetricsFunction(10, 1000, Duration.ofMinutes(1));
+    try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(f, (PartialScores p) -> p.version, Types.LONG)) {
+      h.processElement(partial(0, 0, 5, 0, 0), 1);
+      h.processElement(partial(1, 0, 4, 2, 1.5), 2);
+      h.processElement(partial(1, 60_000, 1, 1, 1), 3); // a later window: the first one is emitted
+      h.setProcessingTime(60_000); // idle: the rest is emitted
+      Map<String, Double> sums = new java.util.TreeMap<>();
+      for (MetricOut m : h.extractOutputValues()) {
+        sums.merge(m.version + " " + m.name + " " + m.samples, m.value, Double::sum);
+      }
+      assertEquals(Map.of("0 new_edges 5", 5.0, "1 new_edges 4", 4.0, "1 new_edges 1", 1.0, "1 ndcg@10 2", 0.75,
+          "1 hit_rate@10 2", 0.5, "1 ndcg@10 1", 1.0, "1 hit_rate@10 1", 0.5), sums,
+          "version 0 (none live) has only its count; a version's windows add up to its new edges");
+    }
+  }
+
+  private static PartialScores partial(long version, long windowStart, long events, long ranked, double ndcg) {
+    PartialScores p = new PartialScores(version, windowStart);
+    p.events = events;
+    p.n = ranked;
+    p.ndcg = ndcg;
+    p.hits = ranked / 2.0;
+    return p;
   }
 }

@@ -16,6 +16,8 @@ import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.InteractionEvent;
+import io.streamrec.schemas.avro.MetricPoint;
+import io.streamrec.schemas.avro.Recommendation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +56,9 @@ import org.junit.jupiter.api.Test;
  * changelog has dense seqs and no repeat; per edge its changes are exactly those a replay of the
  * interactions gives (first touch adds, a remove of a present edge removes); the model server's
  * last version has trained on every live edge, once; no recommendation holds an item its user had
- * seen. Prints the recovery time per kind of kill.
+ * seen; the metrics count every new edge once (their {@code new_edges} points add up to the
+ * changelog's additions); no user was scored with a mix of versions (each recommendation's scores
+ * are one vector's products with its version's items). Prints the recovery time per kind of kill.
  */
 class LoopChaosTest {
   private static final String PREFIX = "loopchaos.";
@@ -66,8 +70,15 @@ class LoopChaosTest {
     Path jar = LoopParts.jobJar();
     long seed = Long.getLong("streamrec.chaos.seed", 1);
     Random random = new Random(seed);
-    List<Kill> order = new ArrayList<>(List.of(Kill.values()));
-    Collections.shuffle(order, random);
+    // each round kills every kind once, in a seeded order; the suite runs one round, bench/chaos.sh the long form
+    int kills = Integer.getInteger("streamrec.chaos.kills", Kill.values().length);
+    List<Kill> order = new ArrayList<>();
+    while (order.size() < kills) {
+      List<Kill> round = new ArrayList<>(List.of(Kill.values()));
+      Collections.shuffle(round, random);
+      order.addAll(round);
+    }
+    order = List.copyOf(order.subList(0, kills));
     Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "loopchaos");
     String checkpoints = tmp.resolve("checkpoints").toUri().toString();
     try (BrokerProcess broker = BrokerProcess.start(tmp.resolve("kafka"))) {
@@ -80,14 +91,15 @@ class LoopChaosTest {
             "--trigger-interval", "5s", "--metrics-count-window", "200", "--metrics-time-window", "3s", "--detached");
         JobID job = submit(cluster, conf, jar, jobArgs, null);
         Path log = tmp.resolve("model-server.log");
+        // d = 6 below K = 10, so that ten scores pin down the one user vector behind them (versionMixes)
         List<String> serve = LoopParts.serveCommand("1g", bootstrap, PREFIX, tmp.resolve("model-server"), "--no-text",
-            "--initial-epochs", "5", "--min-steps", "20", "--max-steps", "20");
+            "--dim", "6", "--initial-epochs", "5", "--min-steps", "20", "--max-steps", "20");
         Process server = LoopParts.start(serve, log);
         WorldProducer world = new WorldProducer(new SyntheticWorld(seed, 300, 120, 150, 0.002), bootstrap, PREFIX + "interactions",
             PREFIX + "items", 300, 0, false);
         Thread worldThread = new Thread(world, "world");
         worldThread.start();
-        Map<Kill, Long> recovery = new EnumMap<>(Kill.class);
+        Map<Kill, List<Long>> recovery = new EnumMap<>(Kill.class);
         int taskManager = 0;
         KafkaConsumer<byte[], byte[]> watch = KafkaClients.readCommittedConsumer(bootstrap);
         try {
@@ -146,8 +158,9 @@ class LoopChaosTest {
               assertTrue(seenEdges[0] > before, kind + ": no changelog record within 120 s");
             }
             long ms = System.currentTimeMillis() - t0;
-            recovery.put(kind, ms);
-            System.out.printf(Locale.ROOT, "loop chaos: %s, recovered in %d ms%n", kind, ms);
+            recovery.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms);
+            System.out.printf(Locale.ROOT, "loop chaos kill %d: %s, recovered in %d ms%n", recovery.values().stream().mapToInt(List::size).sum(),
+                kind, ms);
           }
           world.stop();
           worldThread.join(10_000);
@@ -165,9 +178,16 @@ class LoopChaosTest {
           long live = byEdge.values().stream().filter(l -> l.get(l.size() - 1) == GraphChangeKind.EDGE_ADDED).count();
           EmbeddingRecord last = awaitCommit(bootstrap, c -> c.getThroughSeq() >= lastSeq, Duration.ofSeconds(120), log);
           assertEquals((double) live, last.getMetrics().get("edges"), "the last version trained on every live edge, once");
-          ClosedLoopEndToEndTest.checkNoSeenItems(bootstrap, PREFIX, ClosedLoopEndToEndTest.recommendations(bootstrap, PREFIX));
+          List<Recommendation> recs = ClosedLoopEndToEndTest.recommendations(bootstrap, PREFIX);
+          ClosedLoopEndToEndTest.checkNoSeenItems(bootstrap, PREFIX, recs);
+          long adds = changes.stream().filter(g -> g.getKind() == GraphChangeKind.EDGE_ADDED).count();
+          long[] counted = awaitMetricsCount(bootstrap, adds);
+          assertEquals(adds, counted[0], "metrics exactly once: the new_edges points add up to the changelog's additions");
+          assertTrue(counted[1] > 0 && counted[1] <= counted[0], "ranked events " + counted[1] + " of " + counted[0]);
+          String mixes = versionMixes(bootstrap, recs);
           System.out.printf(Locale.ROOT, "loop chaos seed %d: %d kills survived; %d changes (seqs 1..%d dense, each once), %d live edges "
-              + "in version %d; recovery %s%n", seed, order.size(), changes.size(), lastSeq, live, last.getModelVersion(), recovery);
+              + "in version %d; metrics: %d new edges counted once, %d ranked; %s; recovery %s%n", seed, order.size(), changes.size(),
+              lastSeq, live, last.getModelVersion(), counted[0], counted[1], mixes, recovery);
         } finally {
           watch.close();
           world.stop();
@@ -176,6 +196,199 @@ class LoopChaosTest {
         }
       }
     }
+  }
+
+  /**
+   * Waits for the metrics topic's {@code new_edges} points (time windows, which partition each
+   * version's events; version 0: before any version was live) to add up to {@code adds}, up to 30 s:
+   * the last windows close after a few idle seconds. Returns {new edges counted, of which ranked}.
+   */
+  private static long[] awaitMetricsCount(String bootstrap, long adds) throws Exception {
+    AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
+    long[] counted = {0, 0};
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    do {
+      counted[0] = 0;
+      counted[1] = 0;
+      for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(bootstrap, PREFIX + "metrics", x -> false, Duration.ofMillis(1500),
+          Duration.ZERO)) {
+        MetricPoint p = codec.decode(r.value());
+        if (p.getWindow().startsWith("time:") && p.getName().equals("new_edges")) {
+          counted[0] += p.getSamples();
+        } else if (p.getWindow().startsWith("time:") && p.getName().startsWith("ndcg@")) {
+          counted[1] += p.getSamples();
+        }
+      }
+      if (counted[0] >= adds) {
+        return counted;
+      }
+      Thread.sleep(1_000);
+    } while (System.nanoTime() < deadline);
+    return counted;
+  }
+
+  /**
+   * No user scored with a mix of versions: every recommendation of version v lists items of v's
+   * item table (rebuilt from the embeddings topic: a full version's items, or a delta applied to
+   * its base), and its K scores are the dot products of one vector with those items' vectors in v.
+   * With d below K that is a least-squares fit with zero residual; a score taken against another
+   * version's vector of an item leaves a residual. A control swaps one item's vector for that of an
+   * earlier version where it moved and must see the residual, so the check can fail.
+   */
+  private static String versionMixes(String bootstrap, List<Recommendation> recs) {
+    AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
+    Map<Long, Map<String, float[]>> pending = new HashMap<>();
+    Map<Long, Map<String, float[]>> tables = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(bootstrap, PREFIX + "embeddings", x -> false, Duration.ofMillis(1500),
+        Duration.ZERO)) {
+      if (r.value() == null) {
+        continue; // a withdrawn item's tombstone; its COMMIT lists it
+      }
+      EmbeddingRecord e = codec.decode(r.value());
+      if (EmbeddingRecords.isItem(e)) {
+        pending.computeIfAbsent(e.getModelVersion(), v -> new HashMap<>()).put(e.getEntityId(), EmbeddingRecords.vector(e));
+      } else if (EmbeddingRecords.isCommit(e)) {
+        Map<String, float[]> t = new HashMap<>();
+        if (e.getBaseVersion() > 0) {
+          Map<String, float[]> base = tables.get(e.getBaseVersion());
+          assertTrue(base != null, "version " + e.getModelVersion() + " is a delta on " + e.getBaseVersion() + ", which is not on the topic");
+          t.putAll(base);
+          e.getRemovedItems().forEach(t::remove);
+        }
+        t.putAll(pending.getOrDefault(e.getModelVersion(), Map.of()));
+        tables.put(e.getModelVersion(), t);
+      }
+    }
+    int checked = 0;
+    int controls = 0;
+    int caught = 0;
+    double worst = 0;
+    for (Recommendation rec : recs) {
+      Map<String, float[]> t = tables.get(rec.getModelVersion());
+      assertTrue(t != null, "a recommendation of version " + rec.getModelVersion() + ", which no COMMIT on the topic made: " + rec);
+      int m = rec.getItems().size();
+      double[][] a = new double[m][];
+      double[] b = new double[m];
+      for (int i = 0; i < m; i++) {
+        String item = rec.getItems().get(i).getItemId();
+        float[] v = t.get(item);
+        assertTrue(v != null, "recommendation of version " + rec.getModelVersion() + " lists " + item + ", which that version does not have");
+        a[i] = toDouble(v);
+        b[i] = rec.getItems().get(i).getScore();
+      }
+      if (m == 0 || m < a[0].length + 2) {
+        continue; // too few scores to pin the vector down
+      }
+      double res = residual(a, b);
+      worst = Math.max(worst, res);
+      assertTrue(res < 1e-3, "recommendation of version " + rec.getModelVersion() + " for " + rec.getUserId()
+          + ": its scores are not one vector's products with that version's items (relative residual " + res + ")");
+      checked++;
+      // the control: one item's vector from the earliest version where it differs by more than 10%
+      for (int i = 0; i < m && controls < 2_000; i++) {
+        float[] earlier = movedBefore(tables, rec.getModelVersion(), rec.getItems().get(i).getItemId(), a[i]);
+        if (earlier != null) {
+          double[] keep = a[i];
+          a[i] = toDouble(earlier);
+          controls++;
+          if (residual(a, b) >= 1e-3) {
+            caught++;
+          }
+          a[i] = keep;
+          break;
+        }
+      }
+    }
+    assertTrue(checked > 50, "only " + checked + " recommendations with enough items to check");
+    assertTrue(controls >= 20 && caught >= 0.9 * controls, "the control: " + caught + " of " + controls + " mixes seen");
+    return String.format(Locale.ROOT, "%d recommendations each from one version (largest residual %.1e; control: %d of %d mixes seen)",
+        checked, worst, caught, controls);
+  }
+
+  private static float[] movedBefore(Map<Long, Map<String, float[]>> tables, long version, String item, double[] now) {
+    for (long v = 1; v < version; v++) {
+      Map<String, float[]> t = tables.get(v);
+      float[] x = t == null ? null : t.get(item);
+      if (x != null && x.length == now.length) {
+        double d = 0;
+        double n = 0;
+        for (int c = 0; c < x.length; c++) {
+          d += (x[c] - now[c]) * (x[c] - now[c]);
+          n += now[c] * now[c];
+        }
+        if (d > 0.01 * n) {
+          return x;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
+
+  /** ||b - A x|| / ||b|| for the least-squares x (Householder QR; A is m×d, m > d). */
+  static double residual(double[][] rows, double[] rhs) {
+    int m = rows.length;
+    int d = rows[0].length;
+    double[][] a = new double[m][];
+    for (int i = 0; i < m; i++) {
+      a[i] = rows[i].clone();
+    }
+    double[] b = rhs.clone();
+    for (int k = 0; k < d; k++) {
+      double norm = 0;
+      for (int i = k; i < m; i++) {
+        norm += a[i][k] * a[i][k];
+      }
+      norm = Math.sqrt(norm);
+      if (norm == 0) {
+        continue;
+      }
+      double alpha = a[k][k] > 0 ? -norm : norm;
+      double[] u = new double[m];
+      for (int i = k; i < m; i++) {
+        u[i] = a[i][k];
+      }
+      u[k] -= alpha;
+      double uu = 0;
+      for (int i = k; i < m; i++) {
+        uu += u[i] * u[i];
+      }
+      if (uu == 0) {
+        continue;
+      }
+      for (int j = k; j < d; j++) {
+        double dot = 0;
+        for (int i = k; i < m; i++) {
+          dot += u[i] * a[i][j];
+        }
+        for (int i = k; i < m; i++) {
+          a[i][j] -= 2 * dot / uu * u[i];
+        }
+      }
+      double dot = 0;
+      for (int i = k; i < m; i++) {
+        dot += u[i] * b[i];
+      }
+      for (int i = k; i < m; i++) {
+        b[i] -= 2 * dot / uu * u[i];
+      }
+    }
+    double r = 0;
+    double n = 0;
+    for (int i = 0; i < m; i++) {
+      n += rhs[i] * rhs[i];
+      if (i >= d) {
+        r += b[i] * b[i];
+      }
+    }
+    return Math.sqrt(r / Math.max(n, 1e-30));
   }
 
   /**

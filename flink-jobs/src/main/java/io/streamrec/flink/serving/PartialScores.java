@@ -9,6 +9,9 @@ public class PartialScores {
   public long version;
   /** Start of the event-time window (epoch ms) of these events. */
   public long windowStart;
+  /** New edges summed here, ranked or not. */
+  public long events;
+  /** Of which ranked. */
   public long n;
   public double ndcg;
   public double hits;

@@ -17,7 +17,9 @@ import org.apache.flink.util.Collector;
  * the version has scored nothing for {@code min(window, 30 s)} of processing time, so a superseded
  * version's last window is not left open). With one held-out item per event, Recall@K = HitRate@K.
  * Where the version serves top-K from an HNSW index, {@code ann_recall@K} (the index's top-K against
- * the exact top-K on the ranked events' queries) comes with each point.
+ * the exact top-K on the ranked events' queries) comes with each point. Each time-window point also
+ * says how many new edges the version saw in it, ranked or not ({@code new_edges}; version 0: before
+ * any version was live): summed over a run they are the changelog's additions, once each.
  */
 public final class RollingMetricsFunction extends KeyedProcessFunction<Long, PartialScores, MetricOut> {
   private static final long serialVersionUID = 1L;
@@ -25,6 +27,9 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
   /** Sums over one window. A Flink POJO. */
   public static class Acc {
     public long start;
+    /** New edges, ranked or not. */
+    public long events;
+    /** Of which ranked. */
     public long n;
     public double ndcg;
     public double hits;
@@ -58,6 +63,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
   }
 
   private static void add(Acc a, PartialScores p) {
+    a.events += p.events;
     a.n += p.n;
     a.ndcg += p.ndcg;
     a.hits += p.hits;
@@ -75,15 +81,15 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     }
     add(c, p);
     if (c.n >= countWindow) {
-      emit(out, c, ctx.getCurrentKey(), "count:" + countWindow, now);
+      emit(out, c, ctx.getCurrentKey(), "count:" + countWindow, now, false);
       c = new Acc();
     }
     byCount.update(c);
 
     long start = p.windowStart;
     Acc t = byTime.value();
-    if (t != null && start > t.start && t.n > 0) {
-      emit(out, t, ctx.getCurrentKey(), timeLabel, now);
+    if (t != null && start > t.start && t.events > 0) {
+      emit(out, t, ctx.getCurrentKey(), timeLabel, now, true);
       t = null;
     }
     if (t == null) {
@@ -106,7 +112,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
       return; // a timer of a window already emitted
     }
     if (timestamp - t.lastEvent >= idleFlushMs) {
-      emit(out, t, ctx.getCurrentKey(), timeLabel, timestamp);
+      emit(out, t, ctx.getCurrentKey(), timeLabel, timestamp, true);
       byTime.clear();
     } else { // events came meanwhile: look again when the last one is idleFlush old
       t.timer = t.lastEvent + idleFlushMs;
@@ -115,7 +121,13 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     }
   }
 
-  private void emit(Collector<MetricOut> out, Acc a, long version, String window, long now) {
+  private void emit(Collector<MetricOut> out, Acc a, long version, String window, long now, boolean withEvents) {
+    if (withEvents) { // the time windows partition the version's events: summed over them, every new edge once
+      out.collect(new MetricOut("new_edges", a.events, version, window, a.events, now));
+    }
+    if (a.n == 0) {
+      return;
+    }
     out.collect(new MetricOut("ndcg@" + k, a.ndcg / a.n, version, window, a.n, now));
     out.collect(new MetricOut("hit_rate@" + k, a.hits / a.n, version, window, a.n, now));
     if (a.recallN > 0) {

@@ -8,7 +8,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Chained to each serving task: sums its scored events per (model version, event-time window) and
+ * Chained to each serving task: sums its scored events (and counts the new edges it did not rank) per (model version, event-time window) and
  * emits the sums when one reaches {@code flushEvery} events, every {@code flushMs} of processing
  * time, and before every checkpoint barrier, so nothing is held across a checkpoint and no state is
  * needed (events after a checkpoint are replayed and summed again on a restore).
@@ -53,14 +53,17 @@ public final class ScoresPreAggregator extends AbstractStreamOperator<PartialSco
     long start = Math.floorDiv(s.eventTime, timeWindowMs) * timeWindowMs;
     PartialScores p = open.computeIfAbsent(s.version, v -> new HashMap<>()).computeIfAbsent(start,
         w -> new PartialScores(s.version, w));
-    p.n++;
-    p.ndcg += RankingMetrics.ndcg(s.rank, k);
-    p.hits += RankingMetrics.hit(s.rank, k);
-    if (s.annRecall >= 0) {
-      p.recallN++;
-      p.recall += s.annRecall;
+    p.events++;
+    if (s.rank != Scored.NOT_RANKED) {
+      p.n++;
+      p.ndcg += RankingMetrics.ndcg(s.rank, k);
+      p.hits += RankingMetrics.hit(s.rank, k);
+      if (s.annRecall >= 0) {
+        p.recallN++;
+        p.recall += s.annRecall;
+      }
     }
-    if (p.n >= flushEvery) {
+    if (p.events >= flushEvery) {
       output.collect(new StreamRecord<>(p));
       open.get(s.version).remove(start);
     }

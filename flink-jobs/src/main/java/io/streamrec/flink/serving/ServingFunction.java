@@ -194,6 +194,9 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       // first version may arrive before its COMMIT); others get theirs from the adjacency once a version is live
       EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves);
       out.collect(change);
+      if (newEdge) {
+        ctx.output(SCORED, new Scored(0, Scored.NOT_RANKED, e.time));
+      }
       UserState u = users.value();
       if (u != null) {
         if (change.added) {
@@ -247,6 +250,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     ItemTable t = p.table();
     scored.inc();
     if (!sample.selected(e.user, e.item, e.time, t.size())) {
+      ctx.output(SCORED, new Scored(t.version(), Scored.NOT_RANKED, e.time));
       return;
     }
     ranked.inc();
