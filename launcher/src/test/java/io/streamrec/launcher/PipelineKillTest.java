@@ -1,0 +1,163 @@
+package io.streamrec.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.streamrec.kafka.KafkaClients;
+import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.Topics;
+import io.streamrec.schemas.avro.GraphChange;
+import io.streamrec.schemas.avro.GraphChangeKind;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL of the whole {@code pipeline} process (as the OOM killer would do it), then the same
+ * command again, as real processes: the orphaned model-server child exits by itself (its
+ * {@code --parent-pid}), the restart resumes the graph job from its checkpoint and the model server
+ * from its snapshot, versions keep growing, and the changelog holds every change once with dense
+ * seqs. {@code bench/kill-pipeline.sh} is the long form, with timings.
+ */
+class PipelineKillTest {
+  private static final Pattern PUBLISHED = Pattern.compile("Published version (\\d+)");
+
+  @TempDir
+  Path dir;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String modelServerClasspath() {
+    Path target = Path.of("..", "model-server", "target").toAbsolutePath().normalize();
+    Path jar = target.resolve("streamrec-model-server-0.1.0-SNAPSHOT.jar");
+    Path lib = target.resolve("lib-cpu");
+    assertTrue(Files.isRegularFile(jar) && Files.isDirectory(lib), "needs the model server build (mvn verify builds it): " + jar);
+    return jar + File.pathSeparator + lib + File.separator + "*";
+  }
+
+  private Process start(int port, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "--add-modules", "jdk.incubator.vector", "-D" + ModelServerProcess.CLASSPATH_PROPERTY + "=" + modelServerClasspath(),
+        "-cp", System.getProperty("java.class.path"), StreamrecLauncher.class.getName(), "pipeline", "--dir", dir.resolve("state").toString(),
+        "--kafka-port", Integer.toString(port), "--generate-rate", "300", "--trigger-interval", "3s", "--status-every", "5s",
+        "--model-http", "off", "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static String awaitLine(Path log, long from, Pattern p, Duration timeout, Process alive) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        String text = Files.readString(log);
+        Matcher m = p.matcher(text.substring((int) Math.min(from, text.length())));
+        if (m.find()) {
+          return m.group();
+        }
+      }
+      if (alive != null && !alive.isAlive()) {
+        fail("the pipeline exited (" + alive.exitValue() + ") before '" + p + "':\n" + tail(log));
+      }
+      Thread.sleep(200);
+    }
+    fail("no '" + p + "' within " + timeout + " in " + log + ":\n" + tail(log));
+    return null;
+  }
+
+  private static String tail(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static long size(Path f) throws IOException {
+    return Files.exists(f) ? Files.size(f) : 0;
+  }
+
+  @Test
+  void aKilledPipelineLeavesNoOrphanAndItsRestartResumes() throws Exception {
+    int port = freePort();
+    Path log = dir.resolve("pipeline.log");
+    Path modelLog = dir.resolve("state").resolve("model-server.log");
+    Process first = start(port, log);
+    Process second = null;
+    try {
+      awaitLine(log, 0, Pattern.compile("pipeline running"), Duration.ofSeconds(120), first);
+      String v = awaitLine(modelLog, 0, PUBLISHED, Duration.ofSeconds(120), first);
+      Thread.sleep(2_000); // events after the version, and a checkpoint
+      Optional<ProcessHandle> child = first.toHandle().children().filter(h -> h.info().commandLine().orElse("").contains("ModelCli")).findFirst();
+      assertTrue(child.isPresent(), "the pipeline's model-server child");
+      long versionBefore = Long.parseLong(v.replaceAll("\\D", ""));
+      for (Matcher m = PUBLISHED.matcher(Files.readString(modelLog)); m.find(); ) {
+        versionBefore = Math.max(versionBefore, Long.parseLong(m.group(1)));
+      }
+
+      long t0 = System.nanoTime();
+      first.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+      child.get().onExit().get(20, TimeUnit.SECONDS);
+      long orphanMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(orphanMs < 10_000, "the orphaned model server lived " + orphanMs + " ms after its parent's SIGKILL");
+
+      long from = size(log);
+      long modelFrom = size(modelLog);
+      second = start(port, log);
+      String running = awaitLine(log, from, Pattern.compile("pipeline running.*"), Duration.ofSeconds(120), second);
+      assertTrue(running.contains("resumed from"), "the restart resumes the graph job from its checkpoint: " + running);
+      awaitLine(modelLog, modelFrom, Pattern.compile("Restored snapshot version \\d+"), Duration.ofSeconds(60), second);
+      String after = awaitLine(modelLog, modelFrom, PUBLISHED, Duration.ofSeconds(120), second);
+      long versionAfter = Long.parseLong(after.replaceAll("\\D", ""));
+      assertTrue(versionAfter > versionBefore, "versions keep growing: " + versionBefore + " before the kill, " + versionAfter + " after");
+
+      AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
+      BitSet seqs = new BitSet();
+      Map<String, GraphChangeKind> last = new HashMap<>();
+      int n = 0;
+      for (var r : KafkaClients.readAll("127.0.0.1:" + port, Topics.DEFAULT_PREFIX + "graph.edges", x -> false, Duration.ofSeconds(2), Duration.ZERO)) {
+        GraphChange g = codec.decode(r.value());
+        if (g.getKind() == GraphChangeKind.CUT) {
+          continue;
+        }
+        int s = Math.toIntExact(g.getSeq());
+        assertTrue(!seqs.get(s), "seq " + s + " twice");
+        seqs.set(s);
+        n++;
+        GraphChangeKind before = last.put(g.getUserId() + ">" + g.getItemId(), g.getKind());
+        assertTrue(before != g.getKind(), "two " + g.getKind() + " of one edge in a row: a change repeated (" + g + ")");
+        assertTrue(before != null || g.getKind() == GraphChangeKind.EDGE_ADDED, "an edge's first change is its addition: " + g);
+      }
+      assertTrue(n > 1_000, "changes on the changelog: " + n);
+      assertEquals(n, seqs.nextClearBit(1) - 1, "seqs 1.." + n + " without a gap");
+      System.out.printf("pipeline kill: the orphaned model server exited %d ms after the SIGKILL; version %d before, %d after; %d changes once%n",
+          orphanMs, versionBefore, versionAfter, n);
+    } finally {
+      first.destroyForcibly();
+      if (second != null) {
+        second.destroy(); // SIGTERM: the pipeline stops its children
+        if (!second.waitFor(30, TimeUnit.SECONDS)) {
+          second.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+          second.destroyForcibly();
+        }
+      }
+    }
+  }
+}
