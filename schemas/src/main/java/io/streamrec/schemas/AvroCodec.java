@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -155,6 +157,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         throw new MalformedRecordException(ReasonCode.UNDECODABLE,
             "trailing bytes after a " + type.getSimpleName() + " v" + version + " record");
       }
+      checkUtf8(bytes, record);
       return record;
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
         | ClassCastException | UnsupportedOperationException e) { // the last: Avro's SystemLimitException (found by fuzzing)
@@ -162,6 +165,73 @@ public final class AvroCodec<T extends SpecificRecord> {
           "bad " + type.getSimpleName() + " Avro body: " + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
+  }
+
+  /**
+   * Avro's decoder turns invalid UTF-8 inside a string into U+FFFD without a word, so two different
+   * byte strings could become one id. A decoded record with more U+FFFD in its strings than the
+   * input holds encoded U+FFFD (EF BF BD) had invalid bytes. Only records with a non-ASCII byte are
+   * walked (a varint timestamp is one).
+   */
+  private static void checkUtf8(byte[] bytes, Object record) {
+    boolean ascii = true;
+    for (int i = 2; i < bytes.length && ascii; i++) {
+      ascii = bytes[i] >= 0;
+    }
+    if (ascii) {
+      return;
+    }
+    long decoded = replacements(record);
+    if (decoded == 0) {
+      return;
+    }
+    long encoded = 0;
+    for (int i = 2; i + 2 < bytes.length; i++) {
+      if (bytes[i] == (byte) 0xEF && bytes[i + 1] == (byte) 0xBF && bytes[i + 2] == (byte) 0xBD) {
+        encoded++;
+      }
+    }
+    if (decoded > encoded) {
+      throw new MalformedRecordException(ReasonCode.INVALID_UNICODE,
+          "a string of the " + record.getClass().getSimpleName() + " holds bytes that are not valid UTF-8");
+    }
+  }
+
+  /** U+FFFD characters in the strings of a decoded value (records, maps, arrays, unions). */
+  private static long replacements(Object v) {
+    if (v instanceof CharSequence cs) {
+      long n = 0;
+      for (int i = 0; i < cs.length(); i++) {
+        if (cs.charAt(i) == '\uFFFD') {
+          n++;
+        }
+      }
+      return n;
+    }
+    if (v instanceof IndexedRecord r) {
+      long n = 0;
+      for (int i = 0; i < r.getSchema().getFields().size(); i++) {
+        n += replacements(r.get(i));
+      }
+      return n;
+    }
+    if (v instanceof Map<?, ?> m) {
+      long n = 0;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        n += replacements(e.getKey()) + replacements(e.getValue());
+      }
+      return n;
+    }
+    if (v instanceof Collection<?> c) {
+      long n = 0;
+      for (Object o : c) {
+        if (!(o instanceof Number)) {
+          n += replacements(o);
+        }
+      }
+      return n;
+    }
+    return 0;
   }
 
   /** Schema versions: the current one from each schema's doc ("Version N."), older ones from resources. */

@@ -52,6 +52,29 @@ class AvroCodecTest {
     assertNull(back.getOriginalKey());
   }
 
+  @Test
+  void invalidUtf8InAnAvroStringIsRejectedNotReplaced() {
+    AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+    byte[] bytes = codec.encode(event());
+    int at = indexOf(bytes, "u1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    bytes[at + 1] = (byte) 0xFF; // "u\xFF": not UTF-8; Avro alone would read "u\uFFFD"
+    MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> codec.decode(bytes));
+    assertEquals(ReasonCode.INVALID_UNICODE, e.code(), e.getMessage());
+    InteractionEvent honest = InteractionEvent.newBuilder(event()).setItemId("i\uFFFD").build(); // U+FFFD itself is valid
+    assertEquals(honest, codec.decode(codec.encode(honest)));
+    InteractionEvent wide = InteractionEvent.newBuilder(event()).setUserId("\u00fcser").build(); // non-ASCII, valid
+    assertEquals(wide, codec.decode(codec.encode(wide)));
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
   /** A hypothetical v2 that follows the rules: one appended field with a default. */
   private static Schema v2Schema() {
     String v1 = InteractionEvent.getClassSchema().toString();
