@@ -14,16 +14,19 @@ import io.streamrec.model.graph.CooAdjacency;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fast CSR path and DJL's COO autograd compute the same LightGCN, to 1e-5. */
 class BackendAgreementTest {
     private static final InteractionData DATA = SyntheticInteractions.generate(300, 200, 6, 12, 7);
 
-    @Test
-    void csrPropagationMatchesDjlSparseMatmul() {
+    /** At d = 16 and at the default d = 64, whose propagation takes the 64-column kernel. */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 64})
+    void csrPropagationMatchesDjlSparseMatmul(int d) {
         NormalizedAdjacency adj = NormalizedAdjacency.fromUserItems(DATA.numUsers(), DATA.numItems(), DATA.train());
         int n = adj.numNodes();
-        int d = 16;
         float[] e0 = LightGcnTrainer.xavierUniform(n, d, 3);
         float[] csrOut = new float[n * d];
         try (CsrPropagation p = new CsrPropagation(adj, d, 3, 0.25f, 2)) {
@@ -40,7 +43,7 @@ class BackendAgreementTest {
             }
             djlOut = acc.mul(0.25f).toFloatArray();
         }
-        assertArrayEquals(djlOut, csrOut, 1e-5f);
+        assertArrayEquals(djlOut, csrOut, 1e-5f, "d=" + d);
     }
 
     @Test
@@ -56,10 +59,11 @@ class BackendAgreementTest {
         assertEquals(0, adj.rowPtr()[3] - adj.rowPtr()[2], "a user without edges has an empty row");
     }
 
-    @Test
-    void trainingStepsAgreeBetweenBackends() {
+    @ParameterizedTest
+    @ValueSource(ints = {16, 64})
+    void trainingStepsAgreeBetweenBackends(int dim) {
         for (int layers : new int[] {0, 2}) {
-            LightGcnConfig.Builder b = LightGcnConfig.builder().setLayers(layers).setDim(16).optBatchSize(64).optSeed(5).optThreads(2);
+            LightGcnConfig.Builder b = LightGcnConfig.builder().setLayers(layers).setDim(dim).optBatchSize(64).optSeed(5).optThreads(2);
             float[][] tables = new float[2][];
             float[][] losses = new float[2][];
             LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR};
@@ -79,8 +83,8 @@ class BackendAgreementTest {
                     tables[k] = t.table();
                 }
             }
-            assertArrayEquals(losses[0], losses[1], 1e-5f, "losses, K=" + layers);
-            assertArrayEquals(tables[0], tables[1], 1e-5f, "E0 after 5 Adam steps, K=" + layers);
+            assertArrayEquals(losses[0], losses[1], 1e-5f, "losses, d=" + dim + ", K=" + layers);
+            assertArrayEquals(tables[0], tables[1], 1e-5f, "E0 after 5 Adam steps, d=" + dim + ", K=" + layers);
             float moved = 0;
             float[] init = LightGcnTrainer.xavierUniform(DATA.numUsers() + DATA.numItems(), 16, 5);
             for (int j = 0; j < init.length; j++) {
