@@ -15,9 +15,7 @@ import org.slf4j.LoggerFactory;
  * previous version's goes live at once on the previous version's graph walked with its own vectors
  * ({@link AnnIndex#reuse}; its new items scanned exactly), and its own graph replaces that when
  * built (the previous graph extended by the new items, {@link AnnIndex#extend}, or built afresh when
- * that cannot be or misses the recall target); otherwise serving keeps the previous version until the new index is built,
- * or, when nothing is served yet and the catalog is small enough, serves it at once with exact top-K
- * until then ({@link #EXACT_WHILE_INDEXING_MAX_ITEMS}). Every index's
+ * that cannot be or misses the recall target); otherwise serving keeps the previous version until the new index is built. Every index's
  * search beam is calibrated for recall first ({@link AnnIndex#calibrate}).
  * Records come either from a {@link Feed} (one per catalog, on its own thread: what a job on Kafka
  * does) or from every task (item vectors broadcast), so puts are idempotent and a version is
@@ -35,14 +33,6 @@ public final class ServedCatalog {
    * seconds until its own graph, extended by the new items, replaces it).
    */
   static final double MAX_FRESH_TO_REUSE = 0.25;
-  /**
-   * When nothing is served yet (the first version, or the first a restarted TaskManager reads), a
-   * version of at most this many items goes live at once with exact top-K while its HNSW graph is
-   * built, rather than leaving every user without recommendations for the build (10 s at 50k items).
-   * An exact scan then costs ~310 µs per event at 50k items (bench-ann), for those seconds only;
-   * above this size the scan would cost more than the wait.
-   */
-  static final int EXACT_WHILE_INDEXING_MAX_ITEMS = 100_000;
 
   /** How tables are indexed. */
   public record Settings(int annMinItems, AnnIndex.Settings ann) {
@@ -228,11 +218,6 @@ public final class ServedCatalog {
       goLive(t, 0);
       return;
     }
-    boolean exactMeanwhile = served == null && t.size() <= EXACT_WHILE_INDEXING_MAX_ITEMS;
-    if (exactMeanwhile) {
-      LOG.info("Model version {}: nothing served yet, so it goes live with exact top-K while its HNSW graph is built", t.version());
-      goLive(t, 0);
-    }
     if (builder == null) {
       builder = Executors.newSingleThreadExecutor(r -> {
         Thread th = new Thread(r, "hnsw-build");
@@ -298,7 +283,7 @@ public final class ServedCatalog {
         }
         t.attach(a);
         synchronized (this) {
-          if (quick == null && !exactMeanwhile) {
+          if (quick == null) {
             goLive(t, a.buildSeconds());
           } else {
             LOG.info("Model version {}: its own HNSW graph built in {} s", t.version(), String.format("%.1f", a.buildSeconds()));

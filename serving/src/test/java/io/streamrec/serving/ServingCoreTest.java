@@ -504,37 +504,6 @@ class ServingCoreTest {
   }
 
   @Test
-  void theFirstVersionGoesLiveAtOnceWithExactTopKWhileItsIndexIsBuilt() throws Exception {
-    ServedCatalog c = ServedCatalog.acquire("first-" + System.nanoTime(), new ServedCatalog.Settings(100, AnnIndex.Settings.defaults()));
-    try {
-      for (int i = 0; i < 150; i++) {
-        c.put(1, "i" + i, new float[] {i, 1});
-      }
-      c.commit(1, 0, 150, null, 0, new String[0]);
-      assertNotNull(c.served(), "nothing was served: the first version is live at its COMMIT, before its index");
-      assertEquals(1, c.served()[0].version());
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (c.served()[0].ann() == null && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
-      assertNotNull(c.served()[0].ann(), "its HNSW graph is attached when built");
-      // a later version waits for its index (or the previous graph) as before: the served one stays
-      for (int i = 0; i < 150; i++) {
-        c.put(2, "i" + i, new float[] {i, 2});
-      }
-      c.commit(2, 0, 150, null, 0, new String[0]);
-      deadline = System.currentTimeMillis() + 30_000;
-      while (c.served()[0].version() != 2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(2, c.served()[0].version());
-      assertNotNull(c.served()[0].ann(), "a version after the first goes live with an index");
-    } finally {
-      c.release();
-    }
-  }
-
-  @Test
   void rankSampleIsDeterministicAndNearItsRate() {
     RankSample auto = new RankSample(Double.NaN, 2000);
     assertEquals(1.0, auto.rate(1500));
