@@ -73,10 +73,12 @@ final class ModelServerProcess implements AutoCloseable {
 
   static String classpath() {
     String cp = System.getProperty(CLASSPATH_PROPERTY, "");
-    if (!cp.isBlank()) {
-      return cp;
-    }
-    Path target = Path.of("model-server", "target");
+    return cp.isBlank() ? classpath(Path.of("")) : cp;
+  }
+
+  /** The model server's build under the repository root {@code root}: its jar and its CPU libraries. */
+  static String classpath(Path root) {
+    Path target = root.resolve("model-server").resolve("target");
     Path jar = target.resolve("streamrec-model-server-0.1.0-SNAPSHOT.jar");
     Path lib = target.resolve("lib-cpu");
     if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {

@@ -170,17 +170,10 @@ public final class AvroCodec<T extends SpecificRecord> {
   /**
    * Avro's decoder turns invalid UTF-8 inside a string into U+FFFD without a word, so two different
    * byte strings could become one id. A decoded record with more U+FFFD in its strings than the
-   * input holds encoded U+FFFD (EF BF BD) had invalid bytes. Only records with a non-ASCII byte are
-   * walked (a varint timestamp is one).
+   * input holds encoded U+FFFD (EF BF BD) had invalid bytes; the input is scanned only when the
+   * strings hold one.
    */
   private static void checkUtf8(byte[] bytes, Object record) {
-    boolean ascii = true;
-    for (int i = 2; i < bytes.length && ascii; i++) {
-      ascii = bytes[i] >= 0;
-    }
-    if (ascii) {
-      return;
-    }
     long decoded = replacements(record);
     if (decoded == 0) {
       return;
