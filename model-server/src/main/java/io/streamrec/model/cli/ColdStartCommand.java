@@ -7,6 +7,8 @@ import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.eval.RankingEvaluator;
 import io.streamrec.model.eval.RankingMetrics;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
+import io.streamrec.model.graphfusion.GraphFusionTrainer;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
@@ -45,8 +47,19 @@ public final class ColdStartCommand implements Callable<Integer> {
   @Option(names = "--modality", required = true, paramLabel = "NAME=FILE", description = "Modality vectors (.npy, row r = item r), repeatable.")
   Map<String, Path> modalities = new LinkedHashMap<>();
 
-  @Option(names = "--fusion", defaultValue = "frozen", description = "Fusion variant, one of train's (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "lf",
+      description = "The model compared with LightGCN: lf (late fusion, --fusion picks the variant), mmgef or rednd (cold items placed "
+          + "through their content neighbours in the item-item graph) (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--fusion", defaultValue = "frozen", description = "lf: fusion variant, one of train's (default: ${DEFAULT-VALUE}).")
   String fusion;
+
+  @picocli.CommandLine.Mixin
+  GraphFusionOptions graph = new GraphFusionOptions();
+
+  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
 
   @Option(names = "--cold-map", defaultValue = "none",
       description = "What the reported fused model uses for the cold items: none (the fusion's content alone) or ridge (a ridge map from "
@@ -113,31 +126,47 @@ public final class ColdStartCommand implements Callable<Integer> {
     }
     Device dev = DeviceSelection.resolve("auto");
     int[] ks = RankingMetrics.DEFAULT_KS;
-    LightGcnConfig cfg = LightGcnConfig.builder().setLayers(layers).setDim(dim).optSeed(seed).build();
+    LightGcnConfig cfg = LightGcnConfig.builder().setLayers(layers).setDim(dim).optSeed(seed).optLearningRate(lr).build();
+    GraphFusionConfig gfc = switch (model.toLowerCase(java.util.Locale.ROOT)) {
+      case "lf" -> null;
+      case "mmgef", "rednd" -> graph.config(GraphFusionConfig.Kind.parse(model));
+      default -> throw new IllegalArgumentException("--model must be lf, mmgef or rednd, got '" + model + "'");
+    };
 
     float[] random = LightGcnTrainer.xavierUniform(d.numUsers() + items, dim, seed + 1);
     RankingMetrics randomMetrics = RankingEvaluator.evaluate(random, dim, coldEval, ks, dev);
     boolean ridge = ColdMaps.parse(coldMap);
-    LateFusion f = new LateFusion(LateFusion.parse(fusion), loaded, dim, seed);
-    f.setAlphaInit(alphaInit);
+    LateFusion f = gfc != null ? null : new LateFusion(LateFusion.parse(fusion), loaded, dim, seed);
+    if (f != null) {
+      f.setAlphaInit(alphaInit);
+    }
+    String label = gfc != null ? gfc.kind().wireName() : fusion;
     Map<String, Object> lightgcnMap = new LinkedHashMap<>();
     RankingMetrics[] lightgcn = trainAndRank(trainData, coldEval, cfg, dev, null, loaded, ks, lightgcnMap);
     Map<String, Object> fusionMap = new LinkedHashMap<>();
-    RankingMetrics[] fusedBoth = trainAndRank(trainData, coldEval, cfg, dev, f, loaded, ks, fusionMap);
+    Map<String, Object> learned = new LinkedHashMap<>();
+    RankingMetrics[] fusedBoth = gfc != null ? trainGraphAndRank(trainData, coldEval, cfg, gfc, dev, loaded, ks, fusionMap, learned)
+        : trainAndRank(trainData, coldEval, cfg, dev, f, loaded, ks, fusionMap);
     RankingMetrics fused = fusedBoth[ridge ? 1 : 0];
     LOG.info("cold NDCG@20: random {}, LightGCN {} (with ridge map {}), {} fusion {} (with ridge map {})",
-        TrainCommand.fmt(randomMetrics.ndcg(20)), TrainCommand.fmt(lightgcn[0].ndcg(20)), TrainCommand.fmt(lightgcn[1].ndcg(20)), fusion,
+        TrainCommand.fmt(randomMetrics.ndcg(20)), TrainCommand.fmt(lightgcn[0].ndcg(20)), TrainCommand.fmt(lightgcn[1].ndcg(20)), label,
         TrainCommand.fmt(fusedBoth[0].ndcg(20)), TrainCommand.fmt(fusedBoth[1].ndcg(20)));
 
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("random", metrics(randomMetrics));
     r.put("lightgcn", metrics(lightgcn[0]));
     Map<String, Object> fm = new LinkedHashMap<>();
-    fm.put("variant", f.describe().get("variant"));
-    fm.put("cold_items", ridge ? "ridge map" : "content alone");
-    fm.put("modalities", f.describe().get("modalities"));
-    if (f.learnsAlpha()) {
-      fm.put("alpha_learned", TrainCommand.round(f.alpha()));
+    fm.put("model", gfc != null ? gfc.kind().wireName() : "lf");
+    if (f != null) {
+      fm.put("variant", f.describe().get("variant"));
+      fm.put("cold_items", ridge ? "ridge map" : "content alone");
+      fm.put("modalities", f.describe().get("modalities"));
+      if (f.learnsAlpha()) {
+        fm.put("alpha_learned", TrainCommand.round(f.alpha()));
+      }
+    } else {
+      fm.put("cold_items", ridge ? "ridge map" : "content neighbours in the item-item graph");
+      fm.put("learned", learned);
     }
     fm.putAll(metrics(fused));
     r.put("fusion", fm);
@@ -146,10 +175,10 @@ public final class ColdStartCommand implements Callable<Integer> {
     Map<String, Object> lr = new LinkedHashMap<>(metrics(lightgcn[1]));
     lr.put("cold_map", lightgcnMap);
     ablations.put("lightgcn+ridge", lr);
-    ablations.put(fusion + "+content", metrics(fusedBoth[0]));
+    ablations.put(label + (gfc != null ? "+neighbours" : "+content"), metrics(fusedBoth[0]));
     Map<String, Object> fr = new LinkedHashMap<>(metrics(fusedBoth[1]));
     fr.put("cold_map", fusionMap);
-    ablations.put(fusion + "+ridge", fr);
+    ablations.put(label + "+ridge", fr);
     r.put("ablations", ablations);
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("dataset", d.name());
@@ -160,6 +189,7 @@ public final class ColdStartCommand implements Callable<Integer> {
     setup.put("layers", layers);
     setup.put("dim", dim);
     setup.put("epochs", epochs);
+    setup.put("lr", lr);
     setup.put("protocol", "cold items lose all train+validation interactions; only cold items are ranked, for users with cold items in test");
     setup.put("command", System.getProperty("streamrec.command", "streamrec cold-start"));
     r.put("setup", setup);
@@ -189,6 +219,25 @@ public final class ColdStartCommand implements Callable<Integer> {
       RankingMetrics plain = RankingEvaluator.evaluate(fin, cfg.dim(), eval, ks, dev);
       map.putAll(ColdMaps.apply(modalities, fin, trainData, cfg.dim(), seed));
       return new RankingMetrics[] {plain, RankingEvaluator.evaluate(fin, cfg.dim(), eval, ks, dev)};
+    }
+  }
+
+  /** {@link #trainAndRank} for MM-GEF or RedND: the cold items keep no edge, only their content neighbours. */
+  private RankingMetrics[] trainGraphAndRank(InteractionData trainData, InteractionData eval, LightGcnConfig cfg, GraphFusionConfig gfc,
+      Device dev, List<ModalityVectors> modalities, int[] ks, Map<String, Object> map, Map<String, Object> learned) {
+    try (GraphFusionTrainer t = new GraphFusionTrainer(trainData.numUsers(), trainData.numItems(), trainData.train(), modalities, cfg, gfc,
+        dev, null)) {
+      ProgressBar bar = new ProgressBar(gfc.kind().wireName());
+      bar.start();
+      for (int e = 1; e <= epochs; e++) {
+        t.trainEpoch(null);
+        bar.update(e, epochs, "");
+      }
+      float[] fin = t.finalEmbeddings();
+      learned.putAll(t.describe());
+      RankingMetrics plain = RankingEvaluator.evaluate(fin, t.embeddingDim(), eval, ks, dev);
+      map.putAll(ColdMaps.apply(modalities, fin, trainData, t.embeddingDim(), seed));
+      return new RankingMetrics[] {plain, RankingEvaluator.evaluate(fin, t.embeddingDim(), eval, ks, dev)};
     }
   }
 

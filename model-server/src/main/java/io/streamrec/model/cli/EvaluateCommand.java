@@ -65,7 +65,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         Device dev = DeviceSelection.resolve(device);
-        RankingMetrics m = RankingEvaluator.evaluate(saved.finalEmbeddings(), saved.dim(), target, ks, dev);
+        RankingMetrics m = RankingEvaluator.evaluate(saved.finalEmbeddings(), saved.finalDim(), target, ks, dev);
         if (resultsJson != null) {
             Object secs = saved.metrics().get("seconds");
             Map<String, Object> extra = new LinkedHashMap<>();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.eval.RankingEvaluator;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
+import io.streamrec.model.graphfusion.GraphFusionTrainer;
 import io.streamrec.model.eval.RankingMetrics;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
@@ -133,6 +135,59 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
     double alphaInit;
 
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "lightgcn, lf (late fusion: pick --fusion), mmgef (graph early fusion) or rednd (node-neighbour discrepancy "
+                    + "reduction); the graph-fusion models need --modality files (default: lightgcn, or lf when --fusion is given).")
+    String model;
+
+    @picocli.CommandLine.Mixin
+    GraphFusionOptions graph = new GraphFusionOptions();
+
+    /** The model trained: --model, or lf when only --fusion is given. */
+    String modelName() {
+        if (model != null) {
+            return model.toLowerCase(Locale.ROOT);
+        }
+        return fusionVariant.equalsIgnoreCase("none") ? "lightgcn" : "lf";
+    }
+
+    private void checkModel() {
+        String m = modelName();
+        switch (m) {
+            case "lightgcn" -> {
+                if (!fusionVariant.equalsIgnoreCase("none")) {
+                    throw new IllegalArgumentException("--model lightgcn takes no --fusion (use --model lf)");
+                }
+            }
+            case "lf" -> {
+                if (fusionVariant.equalsIgnoreCase("none")) {
+                    throw new IllegalArgumentException("--model lf needs --fusion VARIANT, one of " + LateFusion.names());
+                }
+            }
+            case "mmgef", "rednd" -> {
+                if (!fusionVariant.equalsIgnoreCase("none")) {
+                    throw new IllegalArgumentException("--model " + m + " takes no --fusion (it fuses the modalities itself)");
+                }
+                if (modalities.isEmpty()) {
+                    throw new IllegalArgumentException("--model " + m + " needs at least one --modality NAME=FILE.npy");
+                }
+                if (edgeDropout > 0 || studyDegenerateLayers > 0) {
+                    throw new IllegalArgumentException("--model " + m + " supports neither --edge-dropout nor --study-degenerate-layers");
+                }
+            }
+            default -> throw new IllegalArgumentException("--model must be one of lightgcn, lf, mmgef, rednd, got '" + model + "'");
+        }
+    }
+
+    /** The graph-fusion settings, or null for lightgcn and lf. */
+    GraphFusionConfig graphFusionConfig() {
+        String m = modelName();
+        if (!m.equals("mmgef") && !m.equals("rednd")) {
+            return null;
+        }
+        return graph.config(GraphFusionConfig.Kind.parse(m));
+    }
+
     private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded;
 
     private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loadModalities(int numItems) throws IOException {
@@ -190,14 +245,26 @@ public final class TrainCommand implements Callable<Integer> {
                 .optBackend(enumOf(LightGcnConfig.Backend.class, backend, "--backend"))
                 .optThreads(threads).optStudyDegenerateLayers(studyDegenerateLayers).optEdgeDropout(edgeDropout).build();
         float[] initial = null;
+        Map<String, float[]> initialParams = null;
+        checkModel();
         if (initFrom != null) {
             SavedModel prior = SavedModel.load(initFrom);
+            if (!prior.model().equals(modelName())) {
+                throw new IllegalArgumentException("--init-from " + initFrom + ": a saved " + prior.model() + " model cannot start a "
+                        + modelName() + " run");
+            }
             if (prior.numUsers() != dataset.numUsers() || prior.numItems() != dataset.numItems() || prior.dim() != dim) {
                 throw new IllegalArgumentException("--init-from " + initFrom + ": model has " + prior.numUsers() + " users, "
                         + prior.numItems() + " items, dim " + prior.dim() + "; this run needs " + dataset.numUsers() + ", "
                         + dataset.numItems() + ", " + dim);
             }
             initial = prior.table();
+            if (!prior.parameters().isEmpty()) {
+                initialParams = new LinkedHashMap<>(prior.parameters());
+                if (prior.table() != null) {
+                    initialParams.put("E0", prior.table());
+                }
+            }
             LOG.info("Warm start from {} ({} epochs trained)", initFrom, prior.epochs());
         }
         Files.createDirectories(out);
@@ -228,26 +295,34 @@ public final class TrainCommand implements Callable<Integer> {
             modalities.forEach((k, v) -> files.put(k, v.toString()));
             f.put("files", files);
             runConfig.put("fusion", f);
-        } else if (!modalities.isEmpty() && !useColdMap()) {
+        } else if (!modalities.isEmpty() && !useColdMap() && graphFusionConfig() == null) {
             throw new IllegalArgumentException("--modality given without --fusion or --cold-map ridge: choose a variant of " + LateFusion.names());
         }
         if (useColdMap() && modalities.isEmpty()) {
             throw new IllegalArgumentException("--cold-map ridge needs at least one --modality NAME=FILE.npy");
         }
 
-        try (LightGcnTrainer trainer = new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial);
+        GraphFusionConfig gfc = graphFusionConfig();
+        if (gfc != null) {
+            runConfig.put("graph_fusion", gfc.toMap());
+            Map<String, String> files = new LinkedHashMap<>();
+            modalities.forEach((k, v) -> files.put(k, v.toString()));
+            runConfig.put("modality_files", files);
+        }
+        runConfig.put("model", modelName());
+        try (Model trainer = gfc != null
+                ? new GraphModel(new GraphFusionTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(),
+                        loadModalities(dataset.numItems()), config, gfc, dev, initialParams))
+                : new LightModel(new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial), fusion);
                 EpochLog epochLog = new EpochLog(out.resolve("train.log"), runConfig, ks)) {
-            if (fusion != null) {
-                trainer.useFusion(fusion);
-            }
-            LOG.info("Training K={} d={} on {} ({} backend), {} steps/epoch, {} epochs", layers, dim, dev,
-                    trainer.usesCsrBackend() ? "csr" : "djl", trainer.stepsPerEpoch(), epochs);
+            LOG.info("Training {} K={} d={} on {} ({} backend), {} steps/epoch, {} epochs", modelName(), layers, dim, dev,
+                    trainer.backend(), trainer.stepsPerEpoch(), epochs);
             ProgressBar bar = new ProgressBar("train");
-            float[] bestTable = null;
-            java.util.List<float[]> bestFusion = null;
+            Object bestState = null;
             double best = Double.NEGATIVE_INFINITY;
             int bestEpoch = 0;
             int sinceBest = 0;
+            double trainSecondsTotal = 0;
             int epoch;
             for (epoch = 1; epoch <= epochs; epoch++) {
                 final int e = epoch;
@@ -256,6 +331,7 @@ public final class TrainCommand implements Callable<Integer> {
                 double loss = trainer.trainEpoch((s, total, mean) ->
                         bar.update(s, total, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", e, epochs, mean)));
                 double trainSeconds = (System.nanoTime() - te) / 1e9;
+                trainSecondsTotal += trainSeconds;
                 boolean evaluate = evalEvery > 0 ? (epoch % evalEvery == 0 || epoch == epochs) : epoch == epochs;
                 boolean outOfTime = timeBudgetMinutes > 0 && (System.nanoTime() - t0) / 60e9 >= timeBudgetMinutes;
                 if (outOfTime) {
@@ -266,8 +342,9 @@ public final class TrainCommand implements Callable<Integer> {
                     continue;
                 }
                 float[] fin = trainer.finalEmbeddings();
-                double vloss = LightGcnTrainer.heldOutLoss(fin, dataset.numUsers(), dataset.numItems(), dim, dataset.validation(), seed);
-                RankingMetrics m = RankingEvaluator.evaluate(fin, dim, monitored, ks, dev);
+                int fd = trainer.embeddingDim();
+                double vloss = LightGcnTrainer.heldOutLoss(fin, dataset.numUsers(), dataset.numItems(), fd, dataset.validation(), seed);
+                RankingMetrics m = RankingEvaluator.evaluate(fin, fd, monitored, ks, dev);
                 epochLog.row(epoch, loss, vloss, m);
                 LOG.info("epoch {}/{} loss {} v-loss {} {} recall@20 {} ndcg@20 {} ({} s)", epoch, epochs, fmt(loss), fmt(vloss),
                         onValidation ? "validation" : "test", fmt(m.recall(20)), fmt(m.ndcg(20)), fmt(trainSeconds));
@@ -278,8 +355,7 @@ public final class TrainCommand implements Callable<Integer> {
                     if (m.ndcg(20) > best) {
                         best = m.ndcg(20);
                         bestEpoch = epoch;
-                        bestTable = trainer.table();
-                        bestFusion = fusion == null ? null : fusion.state();
+                        bestState = trainer.snapshot();
                         sinceBest = 0;
                     } else if (++sinceBest >= patience) {
                         LOG.info("No better {} NDCG@20 for {} evaluations: stopping; best epoch {} ({})",
@@ -292,35 +368,37 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             int trainedEpochs = Math.min(epoch, epochs);
-            float[] table = bestTable != null ? bestTable : trainer.table();
-            if (bestFusion != null) {
-                fusion.restore(bestFusion);
+            if (bestState != null) {
+                trainer.restore(bestState);
             }
-            float[] fin = trainer.finalEmbeddings(table);
+            float[] fin = trainer.finalEmbeddings();
+            int fd = trainer.embeddingDim();
             if (useColdMap()) {
-                runConfig.put("cold_map", ColdMaps.apply(loadModalities(dataset.numItems()), fin, dataset, dim, seed));
+                runConfig.put("cold_map", ColdMaps.apply(loadModalities(dataset.numItems()), fin, dataset, fd, seed));
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
             RankingMetrics test = null;
             if (!skipTest) {
-                test = RankingEvaluator.evaluate(fin, dim, dataset, ks, dev);
+                test = RankingEvaluator.evaluate(fin, fd, dataset, ks, dev);
                 lastTestMetrics = test;
                 metrics.put("test", test.toMap());
             }
             if (dataset.validationInteractions() > 0) {
-                metrics.put("validation", RankingEvaluator.evaluate(fin, dim, dataset.validationAsTest(), ks, dev).toMap());
+                metrics.put("validation", RankingEvaluator.evaluate(fin, fd, dataset.validationAsTest(), ks, dev).toMap());
             }
             metrics.put("epochs_trained", trainedEpochs);
-            metrics.put("selected_epoch", bestTable != null ? bestEpoch : trainedEpochs);
+            metrics.put("selected_epoch", bestState != null ? bestEpoch : trainedEpochs);
             double seconds = (System.nanoTime() - t0) / 1e9;
             metrics.put("seconds", seconds);
-            if (fusion != null) { // the learned part (alpha) as trained
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = (Map<String, Object>) runConfig.get("fusion");
-                f.putAll(fusion.describe());
-                LOG.info("Fusion: {}", fusion.describe());
+            metrics.put("train_steps", trainer.steps());
+            Map<String, Object> learned = trainer.describe();
+            if (learned != null) {
+                if (gfc != null) {
+                    runConfig.put("graph_fusion", learned);
+                }
+                LOG.info("{}: {}", gfc != null ? modelName() : "Fusion", learned);
             }
-            new SavedModel(dataset.numUsers(), dataset.numItems(), dim, layers, trainedEpochs, runConfig, metrics, table, fin).save(out);
+            trainer.save(out, dataset, layers, trainedEpochs, runConfig, metrics, fin);
             JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
             if (test != null) {
                 LOG.info("Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}", fmt(test.precision(20)),
@@ -329,15 +407,25 @@ public final class TrainCommand implements Callable<Integer> {
                 LOG.info("Model saved to {} (test split not ranked: --skip-test)", out);
             }
             if (resultsJson != null && test != null) {
-                writeResults(dataset, test, trainedEpochs, seconds);
+                Map<String, Object> extra = new LinkedHashMap<>();
+                if (metrics.get("validation") instanceof Map<?, ?> v) {
+                    extra.put("validation", v);
+                }
+                extra.put("model_kind", modelName());
+                if (learned != null) {
+                    extra.put("learned", learned);
+                }
+                extra.put("seconds_per_epoch", round(trainSecondsTotal / trainedEpochs));
+                writeResults(dataset, test, trainedEpochs, seconds, extra);
             }
         }
         return 0;
     }
 
-    private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds) throws IOException {
+    private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds, Map<String, Object> extra)
+            throws IOException {
         ResultsFile.write(resultsJson, dataset.name(), name, studyDegenerateLayers > 0 ? studyDegenerateLayers : layers,
-                trainedEpochs, test, seconds, commandLine, Map.of());
+                trainedEpochs, test, seconds, commandLine, extra);
         LOG.info("Wrote {}", resultsJson);
     }
 
@@ -360,5 +448,162 @@ public final class TrainCommand implements Callable<Integer> {
             allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
         }
         throw new IllegalArgumentException(option + " must be one of " + allowed + ", got '" + value + "'");
+    }
+
+    /** What the training loop needs of a model, whichever it is. */
+    private interface Model extends AutoCloseable {
+        double trainEpoch(LightGcnTrainer.StepListener l);
+
+        float[] finalEmbeddings();
+
+        int embeddingDim();
+
+        int stepsPerEpoch();
+
+        long steps();
+
+        String backend();
+
+        Object snapshot();
+
+        void restore(Object state);
+
+        /** What was learned besides embeddings (fusion α, attention, modality weights), or null. */
+        Map<String, Object> describe();
+
+        void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin);
+
+        @Override
+        void close();
+    }
+
+    /** LightGCN, optionally with late fusion (the CSR or DJL backend). */
+    private static final class LightModel implements Model {
+        private final LightGcnTrainer t;
+        private final LateFusion fusion;
+        private float[] table; // a restored snapshot's table, else null (the trainer's own)
+
+        LightModel(LightGcnTrainer t, LateFusion fusion) {
+            this.t = t;
+            this.fusion = fusion;
+            if (fusion != null) {
+                t.useFusion(fusion);
+            }
+        }
+
+        public double trainEpoch(LightGcnTrainer.StepListener l) {
+            return t.trainEpoch(l);
+        }
+
+        public float[] finalEmbeddings() {
+            return table != null ? t.finalEmbeddings(table) : t.finalEmbeddings();
+        }
+
+        public int embeddingDim() {
+            return t.config().dim();
+        }
+
+        public int stepsPerEpoch() {
+            return t.stepsPerEpoch();
+        }
+
+        public long steps() {
+            return t.steps();
+        }
+
+        public String backend() {
+            return t.usesCsrBackend() ? "csr" : "djl";
+        }
+
+        public Object snapshot() {
+            return new Object[] {t.table(), fusion == null ? null : fusion.state()};
+        }
+
+        @SuppressWarnings("unchecked")
+        public void restore(Object state) {
+            Object[] s = (Object[]) state;
+            table = (float[]) s[0];
+            if (s[1] != null) {
+                fusion.restore((java.util.List<float[]>) s[1]);
+            }
+        }
+
+        public Map<String, Object> describe() {
+            return fusion == null ? null : fusion.describe();
+        }
+
+        public void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin) {
+            if (fusion != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = (Map<String, Object>) cfg.get("fusion");
+                f.putAll(fusion.describe());
+            }
+            new SavedModel(d.numUsers(), d.numItems(), t.config().dim(), layers, epochs, cfg, metrics, table != null ? table : t.table(), fin)
+                    .save(out);
+        }
+
+        public void close() {
+            t.close();
+        }
+    }
+
+    /** MM-GEF or RedND on DJL autograd. */
+    private static final class GraphModel implements Model {
+        private final GraphFusionTrainer t;
+
+        GraphModel(GraphFusionTrainer t) {
+            this.t = t;
+        }
+
+        public double trainEpoch(LightGcnTrainer.StepListener l) {
+            return t.trainEpoch(l);
+        }
+
+        public float[] finalEmbeddings() {
+            return t.finalEmbeddings();
+        }
+
+        public int embeddingDim() {
+            return t.embeddingDim();
+        }
+
+        public int stepsPerEpoch() {
+            return t.stepsPerEpoch();
+        }
+
+        public long steps() {
+            return t.steps();
+        }
+
+        public String backend() {
+            return "djl";
+        }
+
+        public Object snapshot() {
+            return t.parameters();
+        }
+
+        @SuppressWarnings("unchecked")
+        public void restore(Object state) {
+            t.restore((Map<String, float[]>) state);
+        }
+
+        public Map<String, Object> describe() {
+            return t.describe();
+        }
+
+        public void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin) {
+            Map<String, float[]> p = t.parameters();
+            float[] table = p.remove("E0");
+            Map<String, int[]> shapes = t.parameterShapes();
+            shapes.remove("E0");
+            int dim = (int) cfg.get("dim");
+            new SavedModel(d.numUsers(), d.numItems(), dim, layers, epochs, cfg, metrics, table, fin, t.graphConfig().kind().wireName(),
+                    t.embeddingDim(), p, shapes).save(out);
+        }
+
+        public void close() {
+            t.close();
+        }
     }
 }

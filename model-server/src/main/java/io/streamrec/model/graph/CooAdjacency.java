@@ -23,12 +23,15 @@ public final class CooAdjacency {
      * tensors it shares are all attached to {@code manager}: close that manager to free them.
      */
     public static NDArray create(NDManager manager, NormalizedAdjacency adj) {
-        int nnz = adj.nnz();
+        return create(manager, adj.numNodes(), adj.rowPtr(), adj.cols(), adj.values());
+    }
+
+    /** Any n×n CSR matrix (e.g. an item–item graph) as a sparse COO tensor, owned as {@link #create(NDManager, NormalizedAdjacency)}'s. */
+    public static NDArray create(NDManager manager, int numNodes, int[] rowPtr, int[] c, float[] vals) {
+        int nnz = c.length;
         long[] rows = new long[nnz];
         long[] cols = new long[nnz];
-        int[] rowPtr = adj.rowPtr();
-        int[] c = adj.cols();
-        for (int r = 0; r < adj.numNodes(); r++) {
+        for (int r = 0; r < numNodes; r++) {
             for (int p = rowPtr[r]; p < rowPtr[r + 1]; p++) {
                 rows[p] = r;
                 cols[p] = c[p];
@@ -41,14 +44,14 @@ public final class CooAdjacency {
         NDArray values;
         try (NDManager scratch = manager.newSubManager()) {
             NDArray wrappedIdx = scratch.create(flat, new Shape(2, nnz));
-            NDArray wrappedVal = scratch.create(adj.values());
+            NDArray wrappedVal = scratch.create(vals);
             // Tensors that own their memory, outliving the scratch buffers.
             indices = wrappedIdx.duplicate();
             values = wrappedVal.duplicate();
             indices.attach(manager);
             values.attach(manager);
         }
-        long n = adj.numNodes();
+        long n = numNodes;
         NDArray coo = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
         coo.attach(manager);
         return coo;

@@ -26,12 +26,26 @@ import java.util.Map;
  * Both {@code .f32} files are raw little-endian float32, N×d row-major, N = numUsers + numItems,
  * users first (row u = user u, row numUsers + i = item i), no header. Files are written to a
  * temporary name and moved into place, so a reader never sees half a model.
+ *
+ * <p>Format version 2 adds {@code model} (lightgcn, lf, mmgef or rednd: which model was trained),
+ * {@code final_dim} (the columns of {@code final.f32}, RedND's channels × d) and {@code parameters}
+ * (name → [rows, cols]) for a graph-fusion model's other trainable tensors, each in {@code
+ * param-NAME.f32} in the same layout; {@code embeddings.f32} is absent for a model without an id
+ * table. Version 1 files read as {@code lightgcn} (or {@code lf} when their config names a fusion).
  */
 public record SavedModel(int numUsers, int numItems, int dim, int layers, int epochs,
-        Map<String, Object> config, Map<String, Object> metrics, float[] table, float[] finalEmbeddings) {
+        Map<String, Object> config, Map<String, Object> metrics, float[] table, float[] finalEmbeddings,
+        String model, int finalDim, Map<String, float[]> parameters, Map<String, int[]> shapes) {
 
     public static final String FORMAT = "streamrec-lightgcn";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+
+    /** A LightGCN or late-fusion model: the id table and the final embeddings, both N×d. */
+    public SavedModel(int numUsers, int numItems, int dim, int layers, int epochs,
+            Map<String, Object> config, Map<String, Object> metrics, float[] table, float[] finalEmbeddings) {
+        this(numUsers, numItems, dim, layers, epochs, config, metrics, table, finalEmbeddings,
+                config.containsKey("fusion") ? "lf" : "lightgcn", dim, Map.of(), Map.of());
+    }
     public static final String META = "model.json";
     public static final String TABLE = "embeddings.f32";
     public static final String FINAL = "final.f32";
@@ -41,8 +55,19 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
-            writeFloats(dir.resolve(TABLE), table);
+            if (table != null) {
+                writeFloats(dir.resolve(TABLE), table);
+            }
             writeFloats(dir.resolve(FINAL), finalEmbeddings);
+            Map<String, Object> shapeMeta = new LinkedHashMap<>();
+            for (Map.Entry<String, float[]> p : parameters.entrySet()) {
+                int[] sh = shapes.get(p.getKey());
+                if (sh == null || (long) sh[0] * sh[1] != p.getValue().length) {
+                    throw new IllegalArgumentException("parameter " + p.getKey() + ": shape does not match its " + p.getValue().length + " values");
+                }
+                writeFloats(dir.resolve(paramFile(p.getKey())), p.getValue());
+                shapeMeta.put(p.getKey(), java.util.List.of(sh[0], sh[1]));
+            }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("format", FORMAT);
             meta.put("format_version", FORMAT_VERSION);
@@ -51,6 +76,10 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
             meta.put("dim", dim);
             meta.put("layers", layers);
             meta.put("epochs", epochs);
+            meta.put("model", model);
+            meta.put("final_dim", finalDim);
+            meta.put("id_table", table != null);
+            meta.put("parameters", shapeMeta);
             meta.put("layout", "float32 little-endian, (num_users + num_items) x dim, row-major, users first");
             meta.put("config", config);
             meta.put("metrics", metrics);
@@ -85,14 +114,43 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
         int dim = intOf(meta, "dim", metaFile);
         int layers = intOf(meta, "layers", metaFile);
         int epochs = intOf(meta, "epochs", metaFile);
-        long expected = (long) (users + items) * dim;
-        float[] table = readFloats(dir.resolve(TABLE), expected);
-        float[] fin = readFloats(dir.resolve(FINAL), expected);
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) meta.getOrDefault("config", Map.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> metrics = (Map<String, Object>) meta.getOrDefault("metrics", Map.of());
-        return new SavedModel(users, items, dim, layers, epochs, config, metrics, table, fin);
+        long expected = (long) (users + items) * dim;
+        if (version == 1) {
+            return new SavedModel(users, items, dim, layers, epochs, config, metrics, readFloats(dir.resolve(TABLE), expected),
+                    readFloats(dir.resolve(FINAL), expected));
+        }
+        String model = String.valueOf(meta.get("model"));
+        int finalDim = intOf(meta, "final_dim", metaFile);
+        float[] table = Boolean.FALSE.equals(meta.get("id_table")) ? null : readFloats(dir.resolve(TABLE), expected);
+        float[] fin = readFloats(dir.resolve(FINAL), (long) (users + items) * finalDim);
+        Map<String, float[]> params = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Object ps = meta.getOrDefault("parameters", Map.of());
+        if (!(ps instanceof Map<?, ?> pm)) {
+            throw new IllegalArgumentException(metaFile + ": 'parameters' is not an object");
+        }
+        for (Map.Entry<?, ?> e : pm.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (!(e.getValue() instanceof java.util.List<?> l) || l.size() != 2 || !(l.get(0) instanceof Number r)
+                    || !(l.get(1) instanceof Number c)) {
+                throw new IllegalArgumentException(metaFile + ": parameter '" + name + "' needs a shape [rows, cols]");
+            }
+            shapes.put(name, new int[] {r.intValue(), c.intValue()});
+            params.put(name, readFloats(dir.resolve(paramFile(name)), (long) r.intValue() * c.intValue()));
+        }
+        return new SavedModel(users, items, dim, layers, epochs, config, metrics, table, fin, model, finalDim, params, shapes);
+    }
+
+    /** The file of a named parameter (names are [A-Za-z0-9._-]). */
+    static String paramFile(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("parameter name '" + name + "' must be of A-Z, a-z, 0-9, '.', '_', '-'");
+        }
+        return "param-" + name + ".f32";
     }
 
     private static int intOf(Map<String, Object> meta, String key, Path file) {
