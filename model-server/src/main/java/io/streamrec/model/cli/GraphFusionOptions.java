@@ -28,6 +28,10 @@ public final class GraphFusionOptions {
   @Option(names = "--temperature", defaultValue = "0.2", description = "rednd: InfoNCE temperature (default: ${DEFAULT-VALUE}).")
   double temperature;
 
+  @Option(names = "--ssl-nodes", defaultValue = "1024",
+      description = "rednd: InfoNCE over at most this many of the batch's distinct nodes, the others of them as negatives (default: ${DEFAULT-VALUE}).")
+  int sslNodes;
+
   @Option(names = "--id-channel", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "rednd: add LightGCN's id embeddings as one more channel (--no-id-channel: content channels only, as the reference) (default: ${DEFAULT-VALUE}).")
   boolean idChannel;
@@ -38,6 +42,6 @@ public final class GraphFusionOptions {
 
   /** The settings for {@code kind}. */
   public GraphFusionConfig config(GraphFusionConfig.Kind kind) {
-    return new GraphFusionConfig(kind, knnK, coK, coCap, knnExactBelow, itemLayers, sslWeight, temperature, idChannel, modalityWeights);
+    return new GraphFusionConfig(kind, knnK, coK, coCap, knnExactBelow, itemLayers, sslWeight, temperature, sslNodes, idChannel, modalityWeights);
   }
 }

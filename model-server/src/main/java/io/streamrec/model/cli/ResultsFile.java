@@ -28,6 +28,8 @@ final class ResultsFile {
         m.put("recall@20", round(test.recall(20)));
         m.put("ndcg@20", round(test.ndcg(20)));
         m.put("ndcg@10", round(test.ndcg(10)));
+        m.put("precision@10", round(test.precision(10)));
+        m.put("recall@10", round(test.recall(10)));
         r.put("metrics", m);
         r.put("seconds", Math.round(seconds * 10) / 10.0);
         r.put("command", command);

@@ -16,12 +16,13 @@ import java.util.Map;
  * @param itemLayers GCN hops over the item–item graph (MM-GEF; RedND's reference uses 1)
  * @param sslWeight λ_ssl of RedND's InfoNCE term
  * @param temperature τ of the InfoNCE term
+ * @param sslNodes the InfoNCE term takes at most this many of the batch's distinct nodes (its cost is their square)
  * @param idChannel RedND: add a LightGCN id-embedding channel to the modality channels
  * @param modalityWeights RedND's item–item graph mix: "learned" (softmax of trained logits) or
  *     fixed "name=w,..." weights
  */
 public record GraphFusionConfig(Kind kind, int knnK, int coK, int coCap, int exactBelow, int itemLayers, double sslWeight,
-    double temperature, boolean idChannel, String modalityWeights) {
+    double temperature, int sslNodes, boolean idChannel, String modalityWeights) {
 
   /** The models. */
   public enum Kind {
@@ -46,13 +47,14 @@ public record GraphFusionConfig(Kind kind, int knnK, int coK, int coCap, int exa
       throw new IllegalArgumentException("graph-fusion settings out of range: knn-k " + knnK + ", co-k " + coK + ", co-cap " + coCap
           + ", exact-below " + exactBelow + ", item-layers " + itemLayers);
     }
-    if (!(sslWeight >= 0) || !(temperature > 0)) {
-      throw new IllegalArgumentException("--ssl-weight must be >= 0 and --temperature > 0, got " + sslWeight + ", " + temperature);
+    if (!(sslWeight >= 0) || !(temperature > 0) || sslNodes < 2) {
+      throw new IllegalArgumentException("--ssl-weight must be >= 0, --temperature > 0 and --ssl-nodes >= 2, got " + sslWeight + ", "
+          + temperature + ", " + sslNodes);
     }
   }
 
   public static GraphFusionConfig defaults(Kind kind) {
-    return new GraphFusionConfig(kind, 10, 10, 200, 5000, 1, 1e-3, 0.2, true, "learned");
+    return new GraphFusionConfig(kind, 10, 10, 200, 5000, 1, 1e-3, 0.2, 1024, true, "learned");
   }
 
   public Map<String, Object> toMap() {
@@ -67,6 +69,7 @@ public record GraphFusionConfig(Kind kind, int knnK, int coK, int coCap, int exa
     } else {
       m.put("ssl_weight", sslWeight);
       m.put("temperature", temperature);
+      m.put("ssl_nodes", sslNodes);
       m.put("id_channel", idChannel);
       m.put("modality_weights", modalityWeights);
     }

@@ -56,8 +56,8 @@ import java.util.SplittableRandom;
  * channels, each weighted by a per-user softmax; an item is the concatenation of its channels plus
  * one hop over the frozen item–item kNN graph Σ_m β_m Â_m (per-modality top-k cosine graphs; β learned
  * by a softmax, or fixed). Loss = BPR + λ (batch users' preference rows, mean square) + λ_ssl Σ_m
- * InfoNCE(layer 0, mean of layers 1..K) over the batch's distinct nodes with in-batch negatives
- * ({@link InfoNce}), instead of the reference's all-node product. The embedding dimension is
+ * InfoNCE(layer 0, mean of layers 1..K) over the batch's distinct nodes (at most {@code sslNodes} of
+ * them) with in-batch negatives ({@link InfoNce}), instead of the reference's all-node product. The embedding dimension is
  * channels × d.
  *
  * <p>Items without interactions are placed by their content: MM-GEF's GCN averages their content
@@ -296,6 +296,8 @@ public final class GraphFusionTrainer implements AutoCloseable {
       NDArray q = index(sub, neg, 0, b);
       int[] nodes = distinctNodes(users, pos, neg, b);
       NDArray nodeIdx = sub.create(toLong(nodes));
+      // the batch is in shuffled order, so its first distinct nodes are a random sample of them
+      NDArray sslIdx = nodes.length <= gf.sslNodes() ? nodeIdx : sub.create(toLong(java.util.Arrays.copyOf(nodes, gf.sslNodes())));
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
         Forward f = forward();
         NDArray loss = BprLoss.ranking(f.users.get(new NDIndex("{}", u)), f.items.get(new NDIndex("{}", p)),
@@ -303,7 +305,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
         loss = loss.add(regularization(users, b, nodeIdx, sub));
         if (f.layer0 != null && gf.sslWeight() > 0) {
           for (int c = 0; c < f.layer0.size(); c++) {
-            NDArray ssl = InfoNce.inBatch(f.layer0.get(c).get(new NDIndex("{}", nodeIdx)), f.neighbourMean.get(c).get(new NDIndex("{}", nodeIdx)),
+            NDArray ssl = InfoNce.inBatch(f.layer0.get(c).get(new NDIndex("{}", sslIdx)), f.neighbourMean.get(c).get(new NDIndex("{}", sslIdx)),
                 (float) gf.temperature(), scalars);
             loss = loss.add(ssl.mul(scalars.of((float) gf.sslWeight())));
           }

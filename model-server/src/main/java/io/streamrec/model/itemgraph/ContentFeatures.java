@@ -43,32 +43,59 @@ public final class ContentFeatures {
     float[] rows = new float[n * dim];
     boolean[] present = new boolean[n];
     int[] count = new int[n];
+    int[] dims = modalities.stream().mapToInt(ModalityVectors::dim).toArray();
+    List<float[]> vs = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int off = 0;
+      vs.clear();
       for (ModalityVectors m : modalities) {
         float[] v = m.get(i);
-        if (v != null) {
-          count[i]++;
-          double norm = 0;
-          for (float x : v) {
-            norm += (double) x * x;
-          }
-          float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-          for (int c = 0; c < v.length; c++) {
-            rows[i * dim + off + c] = v[c] * inv;
-          }
-        }
-        off += m.dim();
+        vs.add(v);
+        count[i] += v != null ? 1 : 0;
       }
-      if (count[i] > 0) {
+      float[] row = fusedRow(vs, dims);
+      if (row != null) {
         present[i] = true;
-        float s = (float) (1 / Math.sqrt(count[i]));
-        for (int c = 0; c < dim; c++) {
-          rows[i * dim + c] *= s;
-        }
+        System.arraycopy(row, 0, rows, i * dim, dim);
       }
     }
     return new ContentFeatures(n, dim, rows, present, count);
+  }
+
+  /**
+   * One item's fused unit row from its vectors in modality order (null where it lacks one; dims give
+   * each modality's width), as {@link #fused} computes it; null when it has none.
+   */
+  public static float[] fusedRow(List<float[]> vectors, int[] dims) {
+    int dim = 0;
+    for (int d : dims) {
+      dim += d;
+    }
+    float[] row = new float[dim];
+    int off = 0;
+    int n = 0;
+    for (int j = 0; j < dims.length; j++) {
+      float[] v = vectors.get(j);
+      if (v != null) {
+        n++;
+        double norm = 0;
+        for (float x : v) {
+          norm += (double) x * x;
+        }
+        float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+        for (int c = 0; c < v.length; c++) {
+          row[off + c] = v[c] * inv;
+        }
+      }
+      off += dims[j];
+    }
+    if (n == 0) {
+      return null;
+    }
+    float s = (float) (1 / Math.sqrt(n));
+    for (int c = 0; c < dim; c++) {
+      row[c] *= s;
+    }
+    return row;
   }
 
   /** One modality's vectors, L2-normalised. */

@@ -147,6 +147,12 @@ public final class ContentKnn {
     return ItemGraph.symmetrised(lists).symmetricNormalized();
   }
 
+  /** {@link #normalizedGraph()} over items 0..n-1 (every item in the graph must be below n). */
+  public ItemGraph normalizedGraph(int n) {
+    lists.grow(n);
+    return ItemGraph.symmetrised(lists, n).symmetricNormalized();
+  }
+
   /** Adds (or replaces) item {@code item}'s content vector (unit length); it gets its neighbours at once. */
   public void add(int item, float[] unit) {
     if (unit.length != dim) {

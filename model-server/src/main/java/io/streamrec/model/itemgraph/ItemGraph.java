@@ -26,7 +26,11 @@ public final class ItemGraph {
 
   /** The union of the lists, each edge in both directions with max(w_ij, w_ji); non-positive weights are dropped. */
   public static ItemGraph symmetrised(Neighbours lists) {
-    int n = lists.numItems();
+    return symmetrised(lists, lists.numItems());
+  }
+
+  /** {@link #symmetrised(Neighbours)} over the first {@code n} items (lists may have room for more; all ids are below n). */
+  public static ItemGraph symmetrised(Neighbours lists, int n) {
     int[] deg = new int[n];
     for (int i = 0; i < n; i++) {
       for (int j : lists.ids(i)) {
