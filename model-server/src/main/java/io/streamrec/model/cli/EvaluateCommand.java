@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluates a saved model: full ranking, train+validation items excluded, P/R/NDCG@K (RESEARCH.md §5).")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A directory written by train.")
+    @Option(names = {"--model", "--model-dir"}, required = true, paramLabel = "DIR", description = "A directory written by train.")
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset the model was trained on.")

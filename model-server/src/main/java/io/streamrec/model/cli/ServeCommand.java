@@ -52,6 +52,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   BudgetOptions budget = new BudgetOptions();
 
+  @Option(names = "--model", defaultValue = "lightgcn",
+      description = "The model served: lightgcn, mmgef or rednd (the graph-fusion models keep the content kNN graph up to date as "
+          + "items arrive and leave, and train on DJL over the whole graph each step: small catalogs) (default: ${DEFAULT-VALUE}).")
+  String served;
+
+  @Mixin
+  GraphFusionOptions graph = new GraphFusionOptions();
+
   @Option(names = "--replay-fraction", defaultValue = "0.5",
       description = "Share of each batch's positives drawn from all edges rather than the new ones (default: ${DEFAULT-VALUE}).")
   double replay;
@@ -129,6 +137,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, new Topics(prefix), stateDir, maxBacklog,
         "streamrec-model-server-" + prefix, fullEvery, deltaTolerance, kafkaProperties), model, text);
+    if (!served.equalsIgnoreCase("lightgcn")) {
+      server.useGraphFusion(graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(served)));
+      LOG.info("Serving {} (content kNN graph: k = {}, exact up to {} items)", served, graph.knnK, graph.knnExactBelow);
+    }
     com.sun.net.httpserver.HttpServer httpServer = null;
     if (!http.equalsIgnoreCase("off")) {
       int c = http.lastIndexOf(':');

@@ -107,6 +107,15 @@ public final class GraphFusionTrainer implements AutoCloseable {
    */
   public GraphFusionTrainer(int numUsers, int numItems, int[][] itemsByUser, List<ModalityVectors> modalities, LightGcnConfig config,
       GraphFusionConfig gf, Device device, Map<String, float[]> initial) {
+    this(numUsers, numItems, itemsByUser, modalities, config, gf, device, initial, null);
+  }
+
+  /**
+   * @param contentGraphs normalised content kNN graphs kept elsewhere (the model server's live ones:
+   *     {@code "fused"} for MM-GEF, modality names for RedND), or null to build them here
+   */
+  public GraphFusionTrainer(int numUsers, int numItems, int[][] itemsByUser, List<ModalityVectors> modalities, LightGcnConfig config,
+      GraphFusionConfig gf, Device device, Map<String, float[]> initial, Map<String, ItemGraph> contentGraphs) {
     if (modalities.isEmpty()) {
       throw new IllegalArgumentException(gf.kind().wireName() + " needs at least one --modality NAME=FILE.npy");
     }
@@ -149,14 +158,15 @@ public final class GraphFusionTrainer implements AutoCloseable {
         }
       }
       fusedX = keep(manager.create(x, new Shape(numItems, fused.dim())));
-      ContentKnn content = fused.knn(knn);
-      ItemGraph cg = content.normalizedGraph();
+      ItemGraph given = contentGraphs == null ? null : contentGraphs.get(io.streamrec.model.itemgraph.LiveItemGraphs.FUSED);
+      ContentKnn content = given != null ? null : fused.knn(knn);
+      ItemGraph cg = given != null ? given : content.normalizedGraph();
       ItemGraph co = ItemGraph.symmetrised(CoInteraction.topK(numItems, itemsByUser, gf.coK(), gf.coCap(), config.seed()))
           .symmetricNormalized();
       contentGraph = keep(CooAdjacency.create(manager, numItems, cg.rowPtr(), cg.cols(), cg.values()));
       coGraph = keep(CooAdjacency.create(manager, numItems, co.rowPtr(), co.cols(), co.values()));
       graphStats.put("content_edges", cg.nnz());
-      graphStats.put("content_knn", content.exact() ? "exact" : "hnsw");
+      graphStats.put("content_knn", content == null ? "live" : content.exact() ? "exact" : "hnsw");
       graphStats.put("co_interaction_edges", co.nnz());
       param("E0", numNodes, dim, initial, LightGcnTrainer.xavierUniform(numNodes, dim, config.seed()));
       float bound = (float) (1 / Math.sqrt(fused.dim()));
@@ -172,7 +182,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
           mask[i] = f.present()[i] ? 1f : 0f;
         }
         featureMasks.add(keep(manager.create(mask, new Shape(numItems, 1))));
-        ItemGraph g = f.knn(knn).normalizedGraph();
+        ItemGraph g = contentGraphs != null && contentGraphs.containsKey(m.name()) ? contentGraphs.get(m.name()) : f.knn(knn).normalizedGraph();
         edges += g.nnz();
         modalityGraphs.add(keep(CooAdjacency.create(manager, numItems, g.rowPtr(), g.cols(), g.values())));
         String n = m.name();
@@ -442,6 +452,30 @@ public final class GraphFusionTrainer implements AutoCloseable {
   public void restore(Map<String, float[]> values) {
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       e.getValue().set(FloatBuffer.wrap(values.get(e.getKey())));
+    }
+  }
+
+  /**
+   * Starts from an earlier version's parameters: E⁽⁰⁾ as given (already laid out for this graph); a
+   * parameter with one row per user keeps the earlier users' rows (new users keep their fresh init);
+   * any other parameter of the same size is taken as it was. What does not fit keeps its fresh init.
+   */
+  public void carryOver(Map<String, float[]> previous, int previousUsers, float[] e0) {
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray p = e.getValue();
+      float[] now = p.toFloatArray();
+      float[] old = e.getKey().equals("E0") ? e0 : previous.get(e.getKey());
+      if (old == null) {
+        continue;
+      }
+      int rows = (int) p.getShape().get(0);
+      int cols = (int) p.getShape().get(1);
+      if (old.length == now.length && !(rows == numUsers && previousUsers != numUsers)) {
+        p.set(FloatBuffer.wrap(old));
+      } else if (rows == numUsers && old.length == (long) previousUsers * cols && previousUsers <= numUsers) {
+        System.arraycopy(old, 0, now, 0, old.length);
+        p.set(FloatBuffer.wrap(now));
+      }
     }
   }
 

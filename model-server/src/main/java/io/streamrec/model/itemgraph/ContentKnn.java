@@ -205,7 +205,7 @@ public final class ContentKnn {
       dropReverse(j, item);
     }
     lists.set(item, new int[0], new float[0]);
-    int[] affected = Arrays.copyOf(revIds[item], revCount[item]);
+    int[] affected = revIds[item] == null ? new int[0] : Arrays.copyOf(revIds[item], revCount[item]);
     revCount[item] = 0;
     for (int j : affected) {
       if (hnsw == null) {

@@ -144,15 +144,17 @@ public final class Neighbours {
     return Arrays.deepHashCode(ids);
   }
 
-  /** The first item whose list differs from {@code other}'s, described; null when equal. */
+  /** The first item whose list differs from {@code other}'s, described; null when equal (room for more items, empty, is no difference). */
   public String firstDifference(Neighbours other) {
+    int[] none = new int[0];
+    float[] noWeights = new float[0];
     for (int i = 0; i < Math.max(ids.length, other.ids.length); i++) {
-      if (i >= ids.length || i >= other.ids.length) {
-        return "sizes differ: " + ids.length + " vs " + other.ids.length;
-      }
-      if (!Arrays.equals(ids[i], other.ids[i]) || !Arrays.equals(weights[i], other.weights[i])) {
-        return "item " + i + ": " + Arrays.toString(ids[i]) + Arrays.toString(weights[i]) + " vs "
-            + Arrays.toString(other.ids[i]) + Arrays.toString(other.weights[i]);
+      int[] a = i < ids.length ? ids[i] : none;
+      int[] b = i < other.ids.length ? other.ids[i] : none;
+      float[] wa = i < ids.length ? weights[i] : noWeights;
+      float[] wb = i < other.ids.length ? other.weights[i] : noWeights;
+      if (!Arrays.equals(a, b) || !Arrays.equals(wa, wb)) {
+        return "item " + i + ": " + Arrays.toString(a) + Arrays.toString(wa) + " vs " + Arrays.toString(b) + Arrays.toString(wb);
       }
     }
     return null;

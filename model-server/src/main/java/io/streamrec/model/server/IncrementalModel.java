@@ -1,6 +1,11 @@
 package io.streamrec.model.server;
 
 import ai.djl.Device;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
+import io.streamrec.model.graphfusion.GraphFusionTrainer;
+import io.streamrec.model.itemgraph.ContentKnn;
+import io.streamrec.model.itemgraph.ItemGraph;
+import io.streamrec.model.itemgraph.LiveItemGraphs;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
 import io.streamrec.model.multimodal.ContentMap;
@@ -205,7 +210,11 @@ public final class IncrementalModel {
         throw new IllegalArgumentException("item " + item + ": " + modality + " vector has a non-finite value at position " + k);
       }
     }
-    content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(items.intern(item), vector.clone());
+    int idx = items.intern(item);
+    content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(idx, vector.clone());
+    if (live != null) { // an arriving item gets its content neighbours at once
+      live.update(idx, content, contentDims);
+    }
   }
 
   public long edges() {
@@ -244,6 +253,9 @@ public final class IncrementalModel {
     LightGcnConfig cfg = LightGcnConfig.builder().setLayers(settings.layers()).setDim(dim).optLearningRate(settings.learningRate())
         .optBatchSize(settings.batchSize()).optLambda(settings.lambda()).optSeed(settings.seed() + version).build();
     List<ModalityVectors> modalities = modalityVectors(ni);
+    if (graphFusion != null && !modalities.isEmpty()) {
+      return fineTuneGraph(throughSeq, t0, nu, ni, itemsByUser, cfg, modalities);
+    }
     float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
     Map<String, Object> metrics = new LinkedHashMap<>();
     long[] all = null;
@@ -265,36 +277,17 @@ public final class IncrementalModel {
       } else {
         all = allEdges(itemsByUser);
         int fresh = keepPresent(itemsByUser);
-        int b = settings.batchSize();
-        int[] bu = new int[b];
-        int[] bp = new int[b];
-        int[] bn = new int[b];
-        double sum = 0;
+        double sum;
         Budget budget = settings.budget();
         if (carried != null && budget.subgraphCrossover() > 0) {
           trainer.useSubgraphSteps(budget.subgraphCrossover(), budget.fanout());
         }
-        long target = budget.steps(fresh, b, settings.replayFraction());
         long t1 = System.nanoTime();
         metrics.put("prepare_seconds", (t1 - t0) / 1e9);
-        long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
-        for (long s = 0; s < target && all.length > 0; s++) {
-          if (s > 0 && System.nanoTime() > deadline) {
-            metrics.put("stopped_by_time", 1);
-            break;
-          }
-          for (int k = 0; k < b; k++) {
-            long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(fresh)]
-                : all[random.nextInt(all.length)];
-            bu[k] = (int) (edge >>> 32);
-            bp[k] = (int) edge;
-            bn[k] = random.nextInt(ni);
-          }
-          sum += trainer.step(bu, bp, bn, b);
-          steps++;
-        }
+        double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
+        steps = (long) done[0];
+        sum = done[1];
         metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
-        metrics.put("steps_wanted", target);
         metrics.put("subgraph_steps", trainer.subgraphSteps());
         metrics.put("new_edges", fresh);
         loss = steps == 0 ? Double.NaN : sum / steps;
@@ -369,6 +362,161 @@ public final class IncrementalModel {
       out[k] = edges[(int) ((long) k * n / take)];
     }
     return out;
+  }
+
+
+  /**
+   * A version of the served graph-fusion model (MM-GEF or RedND, {@link #useGraphFusion}): the same
+   * warm start of E⁽⁰⁾ and the same budget of steps as LightGCN's, on {@link GraphFusionTrainer} (DJL
+   * autograd, full forward pass per step), over the live content kNN graphs; the other parameters
+   * carry over from the last version (new users' rows start fresh). Items without edges are placed by
+   * the model itself through their content neighbours, so no ridge map is applied.
+   */
+  private ModelVersion fineTuneGraph(long throughSeq, long t0, int nu, int ni, int[][] itemsByUser, LightGcnConfig cfg,
+      List<ModalityVectors> modalities) {
+    int dim = settings.dim();
+    float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("model", graphFusion.kind().wireName());
+    long tg = System.nanoTime();
+    Map<String, ItemGraph> graphs = live.graphs(ni);
+    metrics.put("item_graph_seconds", (System.nanoTime() - tg) / 1e9);
+    float[] fin;
+    int width;
+    Map<String, float[]> params;
+    try (GraphFusionTrainer trainer = new GraphFusionTrainer(nu, ni, itemsByUser, modalities, cfg, graphFusion, settings.device(), null,
+        graphs)) {
+      double loss;
+      long steps;
+      if (initial == null) {
+        loss = Double.NaN;
+        for (int e = 0; e < settings.initialEpochs(); e++) {
+          loss = trainer.trainEpoch(null);
+        }
+        steps = trainer.steps();
+      } else {
+        trainer.carryOver(graphParams == null ? Map.of() : graphParams, graphParamUsers, initial);
+        long[] all = allEdges(itemsByUser);
+        int fresh = keepPresent(itemsByUser);
+        long t1 = System.nanoTime();
+        metrics.put("prepare_seconds", (t1 - t0) / 1e9);
+        double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
+        steps = (long) done[0];
+        loss = steps == 0 ? Double.NaN : done[1] / steps;
+        metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
+        metrics.put("new_edges", fresh);
+      }
+      fin = trainer.finalEmbeddings();
+      width = trainer.embeddingDim();
+      params = trainer.parameters();
+      metrics.put("loss", loss);
+      metrics.put("steps", steps);
+      if (initial != null) {
+        metrics.put("loss_new", LightGcnTrainer.heldOutLoss(fin, nu, ni, width, samplePairs(recent, recentCount), settings.seed() + version));
+      }
+      trainer.describe().forEach((k, v) -> {
+        if (v instanceof Number || v instanceof String) {
+          metrics.putIfAbsent("graph_" + k, v);
+        }
+      });
+    }
+    float[] e0 = params.remove("E0");
+    table = e0 != null ? e0 : new float[(nu + ni) * dim]; // a RedND without id channel has no table: zeros mark "trained"
+    graphParams = params;
+    graphParamUsers = nu;
+    adam = null; // LightGCN's carried moments do not describe these steps
+    lastUsers = nu;
+    lastItems = ni;
+    recentCount = 0;
+    version++;
+    this.throughSeq = throughSeq;
+    metrics.putAll(live.stats());
+    metrics.put("edges", edges);
+    metrics.put("users", nu);
+    metrics.put("items", ni);
+    metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+    return new ModelVersion(version, throughSeq, width, idList(users), Arrays.copyOfRange(fin, 0, nu * width), idList(items),
+        Arrays.copyOfRange(fin, nu * width, (nu + ni) * width), metrics);
+  }
+
+  /** The served model: MM-GEF or RedND with these settings instead of LightGCN (call before the first version). */
+  public void useGraphFusion(GraphFusionConfig gf) {
+    this.graphFusion = gf;
+    this.live = gf == null ? null
+        : new LiveItemGraphs(ContentKnn.Settings.of(gf.knnK(), gf.exactBelow()), gf.kind() == GraphFusionConfig.Kind.MMGEF);
+    if (live != null) { // content already known (a snapshot): into the graphs
+      live.rebuild(content, contentDims);
+    }
+  }
+
+  /** The served model's name: lightgcn, mmgef or rednd. */
+  public String modelName() {
+    return graphFusion == null ? "lightgcn" : graphFusion.kind().wireName();
+  }
+
+  /** A withdrawn item leaves the content kNN graph (its edges still train). */
+  public void withdrawItem(String item) {
+    int i = items.get(item);
+    if (live != null && i >= 0) {
+      live.withdraw(i);
+    }
+  }
+
+  /** An item listed again re-enters the content kNN graph with the content it has. */
+  public void relistItem(String item) {
+    int i = items.get(item);
+    if (live != null && i >= 0) {
+      live.relist(i, content, contentDims);
+    }
+  }
+
+  /** The live content kNN graphs (null when LightGCN is served). */
+  public LiveItemGraphs liveGraphs() {
+    return live;
+  }
+
+  private GraphFusionConfig graphFusion;
+  private LiveItemGraphs live;
+  private Map<String, float[]> graphParams;
+  private int graphParamUsers;
+
+  /** One BPR step on the first b triples; returns its loss. */
+  @FunctionalInterface
+  private interface StepFn {
+    float step(int[] users, int[] pos, int[] neg, int b);
+  }
+
+  /**
+   * A later version's steps ({@link Budget}): each batch draws 1 − replayFraction of its positives from
+   * the {@code fresh} new edges and the rest from all edges, negatives uniform; returns {steps, loss sum}.
+   */
+  private double[] budgetSteps(StepFn step, int fresh, long[] all, int ni, Map<String, Object> metrics) {
+    int b = settings.batchSize();
+    int[] bu = new int[b];
+    int[] bp = new int[b];
+    int[] bn = new int[b];
+    double sum = 0;
+    long steps = 0;
+    Budget budget = settings.budget();
+    long target = budget.steps(fresh, b, settings.replayFraction());
+    long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
+    for (long s = 0; s < target && all.length > 0; s++) {
+      if (s > 0 && System.nanoTime() > deadline) {
+        metrics.put("stopped_by_time", 1);
+        break;
+      }
+      for (int k = 0; k < b; k++) {
+        long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(fresh)]
+            : all[random.nextInt(all.length)];
+        bu[k] = (int) (edge >>> 32);
+        bp[k] = (int) edge;
+        bn[k] = random.nextInt(ni);
+      }
+      sum += step.step(bu, bp, bn, b);
+      steps++;
+    }
+    metrics.put("steps_wanted", target);
+    return new double[] {steps, sum};
   }
 
   /**
@@ -538,6 +686,19 @@ public final class IncrementalModel {
         }
       }
     }
+    if (graphParams != null) { // the served graph-fusion model's other parameters
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(GRAPH_PARAMS))))) {
+        out.writeInt(graphParamUsers);
+        out.writeInt(graphParams.size());
+        for (Map.Entry<String, float[]> e : graphParams.entrySet()) {
+          out.writeUTF(e.getKey());
+          out.writeInt(e.getValue().length);
+          for (float x : e.getValue()) {
+            out.writeFloat(x);
+          }
+        }
+      }
+    }
     writeChecksums(tmp);
     Path prev = previous(dir);
     if (Files.exists(dir)) { // a crash from here on leaves dir or prev complete (load reads prev when dir is missing)
@@ -547,6 +708,9 @@ public final class IncrementalModel {
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     deleteTree(parent.resolve(dir.getFileName() + ".old")); // what builds before 2026-12-07 left between their renames
   }
+
+  /** The file in a snapshot with a served graph-fusion model's parameters besides E⁽⁰⁾. */
+  static final String GRAPH_PARAMS = "graph-params.bin";
 
   /** The file in a snapshot that holds the CRC-32C and size of each of its other files. */
   static final String CHECKSUMS = "checksums.properties";
@@ -694,6 +858,22 @@ public final class IncrementalModel {
       m.edges = edges;
       m.version = version;
       m.throughSeq = through;
+      Path gp = dir.resolve(GRAPH_PARAMS);
+      if (Files.exists(gp)) {
+        try (DataInputStream g = new DataInputStream(new BufferedInputStream(Files.newInputStream(gp)))) {
+          m.graphParamUsers = g.readInt();
+          int n = g.readInt();
+          m.graphParams = new LinkedHashMap<>();
+          for (int k = 0; k < n; k++) {
+            String name = g.readUTF();
+            float[] v = new float[g.readInt()];
+            for (int c = 0; c < v.length; c++) {
+              v[c] = g.readFloat();
+            }
+            m.graphParams.put(name, v);
+          }
+        }
+      }
       return m;
     } catch (java.io.EOFException e) {
       throw new IOException(file + ": snapshot is truncated", e);

@@ -122,6 +122,13 @@ public final class ModelServer implements AutoCloseable {
     return metrics;
   }
 
+  private io.streamrec.model.graphfusion.GraphFusionConfig graphFusion;
+
+  /** Serves MM-GEF or RedND instead of LightGCN (null: LightGCN); call before {@code run}. */
+  public void useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig gf) {
+    this.graphFusion = gf;
+  }
+
   /** Makes the next version a full one (every entity published), e.g. to compact readers' history. */
   public void requestFullVersion() {
     fullRequested.set(true);
@@ -284,6 +291,7 @@ public final class ModelServer implements AutoCloseable {
         return;
       }
       withdrawn.add(id);
+      model.withdrawItem(id);
       if (textQueue != null) {
         textQueue.withdraw(id);
       }
@@ -303,12 +311,15 @@ public final class ModelServer implements AutoCloseable {
     String id = e.getItemId();
     if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
       withdrawn.add(id);
+      model.withdrawItem(id);
       if (textQueue != null) {
         textQueue.withdraw(id);
       }
       return;
     }
-    withdrawn.remove(id);
+    if (withdrawn.remove(id)) {
+      model.relistItem(id);
+    }
     if (e.getVectors() != null) {
       for (Map.Entry<String, List<Float>> v : e.getVectors().entrySet()) {
         float[] a = new float[v.getValue().size()];
@@ -495,6 +506,7 @@ public final class ModelServer implements AutoCloseable {
       }
       try {
         IncrementalModel m = IncrementalModel.load(c, modelSettings);
+        m.useGraphFusion(graphFusion);
         Map<TopicPartition, Long> positions = new HashMap<>();
         readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
         model = m;
@@ -518,6 +530,7 @@ public final class ModelServer implements AutoCloseable {
       }
     }
     model = new IncrementalModel(modelSettings);
+    model.useGraphFusion(graphFusion);
     if (damage.isEmpty()) {
       LOG.info("No snapshot in {}: starting empty", settings.stateDir());
     } else {

@@ -14,6 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
+import io.streamrec.model.itemgraph.ContentFeatures;
+import io.streamrec.model.itemgraph.ContentKnn;
+import io.streamrec.model.itemgraph.LiveItemGraphs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -321,5 +325,105 @@ class IncrementalModelTest {
       }
       assertTrue(Double.isFinite(((Number) v.metrics().get("loss")).doubleValue()));
     }
+  }
+
+  /**
+   * Serving MM-GEF and RedND: the content kNN graph follows arrivals and withdrawals (and equals a
+   * rebuild), an arriving item has its neighbours at once and is published where its content puts it,
+   * versions learn, and a snapshot keeps the model's other parameters.
+   */
+  @Test
+  void servedGraphFusionModelsKeepTheContentGraphLive(@TempDir Path dir) throws Exception {
+    for (GraphFusionConfig.Kind kind : GraphFusionConfig.Kind.values()) {
+      Random r = new Random(11);
+      List<int[]>[] split = world(r);
+      IncrementalModel model = new IncrementalModel(settings());
+      GraphFusionConfig gf = new GraphFusionConfig(kind, 5, 5, 200, 10_000, 1, 1e-3, 0.2, 256, true, "learned");
+      model.useGraphFusion(gf);
+      int fresh = ITEMS - 6; // the last 6 items arrive later, with content but no edges
+      float[][] vectors = new float[ITEMS][];
+      for (int i = 0; i < ITEMS; i++) {
+        vectors[i] = content(i, r);
+      }
+      for (int i = 0; i < fresh; i++) {
+        model.setContent("i" + i, "text", vectors[i]);
+      }
+      for (int[] e : split[0]) {
+        if (e[1] < fresh) {
+          model.addEdge("u" + e[0], "i" + e[1]);
+        }
+      }
+      ModelVersion v1 = model.fineTune(1);
+      assertEquals(kind == GraphFusionConfig.Kind.MMGEF ? 16 : 2 * 16, v1.dim(), "MM-GEF is d wide, RedND channels x d");
+      assertEquals(kind.wireName(), v1.metrics().get("model"));
+      String key = kind == GraphFusionConfig.Kind.MMGEF ? LiveItemGraphs.FUSED : "text";
+      ContentKnn knn = model.liveGraphs().knn(key);
+      assertEquals(fresh, knn.size());
+      for (int i = fresh; i < ITEMS; i++) { // arrivals: neighbours at once, mostly of their own topic
+        model.setContent("i" + i, "text", vectors[i]);
+        int idx = v1.itemIds().size() + (i - fresh); // dense ids follow arrival order
+        int[] nb = knn.neighbours().ids(idx);
+        assertEquals(5, nb.length, "item " + i + " has its neighbours on arrival");
+        int same = 0;
+        for (int j : nb) {
+          same += topicOfItem(j) == topicOfItem(i) ? 1 : 0;
+        }
+        assertTrue(same >= 4, "item " + i + ": " + same + " of 5 neighbours share its topic");
+      }
+      model.withdrawItem("i3");
+      assertTrue(!knn.contains(3), "a withdrawn item leaves the graph");
+      for (int i = 0; i < ITEMS; i++) {
+        for (int j : knn.neighbours().ids(i)) {
+          assertTrue(j != 3, "item " + i + " still lists the withdrawn item");
+        }
+      }
+      // the live graph equals one built from scratch over the items now listed
+      float[] rows = new float[ITEMS * CONTENT_DIM];
+      boolean[] present = new boolean[ITEMS];
+      for (int i = 0; i < ITEMS; i++) {
+        int idx = i < fresh ? v1.itemIds().indexOf("i" + i) : v1.itemIds().size() + (i - fresh);
+        float[] unit = ContentFeatures.fusedRow(List.of(vectors[i]), new int[] {CONTENT_DIM});
+        System.arraycopy(unit, 0, rows, idx * CONTENT_DIM, CONTENT_DIM);
+        present[idx] = i != 3;
+      }
+      ContentKnn rebuilt = ContentKnn.build(rows, present, ITEMS, CONTENT_DIM, ContentKnn.Settings.of(5, 10_000));
+      knn.neighbours().grow(ITEMS);
+      assertEquals(null, knn.neighbours().firstDifference(rebuilt.neighbours()));
+      model.relistItem("i3");
+      assertTrue(knn.contains(3));
+
+      ModelVersion v2 = model.fineTune(2);
+      // a new item without edges is published near the items of its topic (placed through its content neighbours)
+      int better = 0;
+      for (int i = fresh; i < ITEMS; i++) {
+        float[] x = v2.row(v2.itemVectors(), v2.itemIds().indexOf("i" + i));
+        double own = 0;
+        double other = 0;
+        for (int j = 0; j < fresh; j++) {
+          double c = cosine(x, v2.row(v2.itemVectors(), v2.itemIds().indexOf("i" + j)));
+          if (topicOfItem(j) == topicOfItem(i)) {
+            own += c;
+          } else {
+            other += c;
+          }
+        }
+        better += own / (fresh / TOPICS) > other / (fresh - fresh / TOPICS) ? 1 : 0;
+      }
+      assertTrue(better >= 5, kind + ": " + better + " of 6 new items closer to their own topic");
+      assertTrue(ndcg(v2, split[0], split[1]) > 0.1, kind + " learned: NDCG@10 " + ndcg(v2, split[0], split[1]));
+
+      Path snap = dir.resolve(kind.wireName());
+      model.save(snap);
+      assertTrue(java.nio.file.Files.exists(snap.resolve(IncrementalModel.GRAPH_PARAMS)));
+      IncrementalModel back = IncrementalModel.load(snap, settings());
+      back.useGraphFusion(gf);
+      assertEquals(ITEMS, back.liveGraphs().knn(key).size(), "the live graph is rebuilt from the snapshot's content");
+      ModelVersion v3 = back.fineTune(3);
+      assertEquals(3, v3.version());
+    }
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    return dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
   }
 }
