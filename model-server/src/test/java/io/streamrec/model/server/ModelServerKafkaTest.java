@@ -241,6 +241,50 @@ class ModelServerKafkaTest {
     }
   }
 
+  /** serve --model mmgef through a real broker: the content graph follows the catalog (arrival, withdrawal), versions are MM-GEF's. */
+  @Test
+  void servesMmGefWithTheContentGraphFollowingTheCatalog(@TempDir Path dir) throws Exception {
+    Random r = new Random(2);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        Admin admin = KafkaClients.admin(kafka.bootstrapServers());
+        KafkaProducer<byte[], byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
+      String bootstrap = kafka.bootstrapServers();
+      admin.createTopics(List.of(new NewTopic(TOPICS.graphEdges(), 2, (short) 1), new NewTopic(TOPICS.items(), 1, (short) 1))).all().get();
+      AvroCodec<ItemEvent> items = AvroCodec.of(ItemEvent.class);
+      for (int i = 0; i < 80; i++) {
+        p.send(new ProducerRecord<>(TOPICS.items(), ("i" + i).getBytes(StandardCharsets.UTF_8), items.encode(item("i" + i, i / 20, r))));
+      }
+      edges(p, world(r, 0, 60));
+      cut(p);
+      ModelServer.Settings settings = new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-mmgef");
+      IncrementalModel.Settings model = new IncrementalModel.Settings(16, 1, 0.01, 256, 1e-4, 5, IncrementalModel.Budget.fixed(20), 0.5, 3,
+          Device.cpu());
+      ModelServer server = new ModelServer(settings, model, null);
+      server.useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig.defaults(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.MMGEF));
+      Thread t = start(server);
+      List<EmbeddingRecord> c = commits(bootstrap, 1);
+      assertEquals(80.0, c.get(0).getMetrics().get("knn_items"), "every item with content is in the content graph");
+      // the catalog withdraws i5 and lists a new item: the graph follows before the next version
+      p.send(new ProducerRecord<>(TOPICS.items(), "i5".getBytes(StandardCharsets.UTF_8), items.encode(ItemEvent.newBuilder()
+          .setItemId("i5").setText(Map.of()).setVectors(null).setDeleted(true).setEventTime(java.time.Instant.now()).build())));
+      p.send(new ProducerRecord<>(TOPICS.items(), "late".getBytes(StandardCharsets.UTF_8), items.encode(item("late", 1, r))));
+      p.flush();
+      Thread.sleep(2000); // the catalog and the changelog are separate topics: let the server read the catalog records first
+      edges(p, world(r, 60, 80));
+      cut(p);
+      c = commits(bootstrap, 2);
+      server.stop();
+      t.join(60_000);
+      EmbeddingRecord v2 = c.get(1);
+      assertEquals(80.0, v2.getMetrics().get("knn_items"), "79 listed items and the new one");
+      assertEquals(1.0, v2.getMetrics().get("knn_withdrawals"));
+      List<EmbeddingRecord> records = KafkaClients.readAll(bootstrap, TOPICS.embeddings(), x -> true, Duration.ofSeconds(5),
+          Duration.ofSeconds(1)).stream().filter(x -> x.value() != null).map(x -> embeddings.decode(x.value())).toList();
+      assertTrue(records.stream().anyMatch(x -> x.getModelVersion() == 1 && EmbeddingRecords.isItem(x)
+          && EmbeddingRecords.vector(x).length == 16), "MM-GEF publishes d-wide item vectors");
+    }
+  }
+
   /** Sends {@code edges} and a cut, runs {@code server} until the topic has {@code commits} versions, stops it. */
   private List<EmbeddingRecord> serveUntil(ModelServer server, KafkaProducer<byte[], byte[]> p, List<String[]> edges, String bootstrap,
       int commits) throws Exception {
