@@ -83,6 +83,18 @@ public final class PrequentialCommand implements Callable<Integer> {
       description = "Fold a known user's interactions since the served version into its vector, as serving does (default: ${DEFAULT-VALUE}).")
   boolean foldIn;
 
+  @Option(names = "--model", defaultValue = "lightgcn",
+      description = "The incremental model: lightgcn, mmgef or rednd (these need --modality) (default: ${DEFAULT-VALUE}).")
+  String served;
+
+  @Mixin
+  GraphFusionOptions graph = new GraphFusionOptions();
+
+  @Option(names = "--modality", paramLabel = "NAME=FILE",
+      description = "Item content known from the start: a .npy matrix whose row r is the item with id r + 1 (ML-100K's movie ids; "
+          + "bench/ml100k-graph-data.py writes such files). Repeatable. With lightgcn, items without edges are placed by the ridge map.")
+  Map<String, Path> modalities = new java.util.LinkedHashMap<>();
+
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the rolling NDCG@10 and HR@10 series as a PNG.")
   Path plot;
 
@@ -114,7 +126,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     int holdout = n - n / 10;
     Device dev = DeviceSelection.resolve("auto");
     IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, budget.budget(), replay, seed, dev);
-    IncrementalModel model = new IncrementalModel(s);
+    IncrementalModel model = newModel(s);
     Map<String, Integer> popularity = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
     for (int k = 0; k < start; k++) {
@@ -193,7 +205,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     // incremental (as of the 90% prefix) vs a full retrain on that prefix, ranked on the last 10%
     Map<String, Set<String>> prefixSeen = new HashMap<>();
     Map<String, Set<String>> tail = new HashMap<>();
-    IncrementalModel full = new IncrementalModel(s);
+    IncrementalModel full = newModel(s);
     for (int k = 0; k < n; k++) {
       long[] e = events.get(k);
       String u = "u" + e[0];
@@ -227,6 +239,12 @@ public final class PrequentialCommand implements Callable<Integer> {
     r.put("series", series);
     Map<String, Object> setup = new LinkedHashMap<>();
     setup.put("data", data.toString());
+    setup.put("model", served);
+    if (!modalities.isEmpty()) {
+      Map<String, String> files = new java.util.LinkedHashMap<>();
+      modalities.forEach((k, v) -> files.put(k, v.toString()));
+      setup.put("modalities", files);
+    }
     setup.put("events", n);
     setup.put("warmup_events", start);
     setup.put("trigger_every", every);
@@ -265,6 +283,31 @@ public final class PrequentialCommand implements Callable<Integer> {
   }
 
   /** Learns one event; true when it added an edge. */
+  /** An incremental model serving --model, with the --modality content set. */
+  private IncrementalModel newModel(IncrementalModel.Settings s) throws IOException {
+    IncrementalModel m = new IncrementalModel(s);
+    if (!served.equalsIgnoreCase("lightgcn")) {
+      if (modalities.isEmpty()) {
+        throw new IllegalArgumentException("--model " + served + " needs at least one --modality NAME=FILE.npy");
+      }
+      m.useGraphFusion(graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(served)));
+    }
+    for (Map.Entry<String, Path> e : modalities.entrySet()) {
+      io.streamrec.model.data.NpyMatrix x = io.streamrec.model.data.NpyMatrix.read(e.getValue());
+      for (int r = 0; r < x.rows(); r++) {
+        float[] v = x.row(r);
+        boolean zero = true;
+        for (float f : v) {
+          zero &= f == 0f;
+        }
+        if (!zero) { // an all-zero row: the item lacks this modality
+          m.setContent("i" + (r + 1), e.getKey(), v);
+        }
+      }
+    }
+    return m;
+  }
+
   private static boolean learn(IncrementalModel model, Map<String, Integer> popularity, Map<String, Set<String>> seen,
       long[] e) {
     String u = "u" + e[0];
