@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * plain DJL COO-autograd step as the baseline in the same run, and peak resident memory.
  */
 @Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures LightGCN training speed: median step, one full epoch, the DJL COO baseline step, peak RSS.")
+        description = "Measures training speed: median step, one full epoch, the DJL COO baseline step, peak RSS; with --model mmgef|rednd "
+            + "that model's step and epoch against a LightGCN epoch in the same run.")
 public final class SpeedBenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchCommand.class);
 
@@ -64,6 +65,16 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results JSON here.")
     Path out;
 
+    @Option(names = "--model", defaultValue = "lightgcn",
+            description = "lightgcn, or mmgef / rednd (timed on DJL, with a LightGCN epoch on --backend for comparison; need --modality) (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--modality", paramLabel = "NAME=FILE", description = "mmgef/rednd: a modality's item vectors (.npy, row r = item r), repeatable.")
+    Map<String, Path> modalities = new LinkedHashMap<>();
+
+    @picocli.CommandLine.Mixin
+    GraphFusionOptions graph = new GraphFusionOptions();
+
     @Override
     public Integer call() throws IOException {
         InteractionData d = DatasetLoader.load(data);
@@ -74,8 +85,32 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         double[] fast;
         double epochSeconds = Double.NaN;
+        if (!model.equalsIgnoreCase("lightgcn")) {
+            if (modalities.isEmpty()) {
+                throw new IllegalArgumentException("--model " + model + " needs at least one --modality NAME=FILE.npy");
+            }
+            java.util.List<io.streamrec.model.multimodal.ModalityVectors> mods = new java.util.ArrayList<>();
+            for (Map.Entry<String, Path> m : modalities.entrySet()) {
+                mods.add(io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), d.numItems()));
+            }
+            long tb = System.nanoTime();
+            try (io.streamrec.model.graphfusion.GraphFusionTrainer g = new io.streamrec.model.graphfusion.GraphFusionTrainer(d.numUsers(),
+                    d.numItems(), d.train(), mods, cfg, graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(model)), dev, null)) {
+                r.put("model_build_seconds", TrainCommand.round((System.nanoTime() - tb) / 1e9));
+                double[] gs = timeSteps(g::step, d, 3, steps);
+                long t0 = System.nanoTime();
+                g.trainEpoch(null);
+                double ge = (System.nanoTime() - t0) / 1e9;
+                LOG.info("{}: median step {} s, one epoch {} s", model, TrainCommand.fmt(median(gs)), TrainCommand.fmt(ge));
+                r.put("model", model);
+                r.put("model_step_seconds", TrainCommand.round(median(gs)));
+                r.put("model_epoch_seconds", TrainCommand.round(ge));
+                r.put("model_embedding_dim", g.embeddingDim());
+                r.put("model_peak_rss_mb", peakRssMb());
+            }
+        }
         try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), cfg, dev, null)) {
-            fast = timeSteps(t, d, 3, steps);
+            fast = timeSteps(t::step, d, 3, steps);
             LOG.info("{} backend: median step {} s over {} steps", t.usesCsrBackend() ? "csr" : "djl", TrainCommand.fmt(median(fast)), steps);
             r.put("backend", t.usesCsrBackend() ? "csr" : "djl");
             r.put("kernel", t.kernelName());
@@ -94,7 +129,7 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         if (baselineSteps > 0) {
             LightGcnConfig base = cfg.toBuilder().optBackend(LightGcnConfig.Backend.DJL).build();
             try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), base, dev, null)) {
-                baseline = median(timeSteps(t, d, 1, baselineSteps));
+                baseline = median(timeSteps(t::step, d, 1, baselineSteps));
                 LOG.info("djl COO baseline: median step {} s over {} steps", TrainCommand.fmt(baseline), baselineSteps);
             }
         }
@@ -111,6 +146,9 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         r.put("speedup_vs_baseline", Double.isNaN(baseline) ? null : TrainCommand.round(baseline / median(fast)));
         r.put("peak_rss_mb", peakFast);
         r.put("peak_rss_mb_with_baseline", peakRssMb());
+        if (r.containsKey("model_epoch_seconds") && !Double.isNaN(epochSeconds)) {
+            r.put("model_epoch_vs_lightgcn", TrainCommand.round((double) r.get("model_epoch_seconds") / epochSeconds));
+        }
         r.put("command", System.getProperty("streamrec.command", "streamrec bench-speed"));
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
         System.out.println(json);
@@ -121,7 +159,13 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double[] timeSteps(LightGcnTrainer t, InteractionData d, int warmup, int n) {
+    /** One training step of either trainer. */
+    @FunctionalInterface
+    interface Step {
+        float step(int[] users, int[] pos, int[] neg, int b);
+    }
+
+    private double[] timeSteps(Step t, InteractionData d, int warmup, int n) {
         BprSampler s = new BprSampler(d.numItems(), d.train(), LightGcnConfig.Negatives.UNIFORM, 7);
         s.startEpoch();
         int[] u = new int[batchSize];
