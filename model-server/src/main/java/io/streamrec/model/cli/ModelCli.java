@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = {"streamrec: streaming, incremental, multimodal recommender.",
             "Every option can also be given as an environment variable: --batch-size = STREAMREC_BATCH_SIZE."},
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateCommand.class,
-            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, IncrementalBenchCommand.class, StepBenchCommand.class, CommandLine.HelpCommand.class},
+            SpeedBenchCommand.class, EncodeTextCommand.class, ColdStartCommand.class, ServeCommand.class, PrequentialCommand.class, IncrementalBenchCommand.class, StepBenchCommand.class, ItemGraphBenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Streaming pipeline commands (Kafka + Flink; ./streamrec <command> --help):",
             "  pipeline         The whole loop on this machine: Kafka, Flink (graph job + serving), model server, synthetic world",
             "  world            The synthetic world as a producer against any Kafka",
@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             "  bench-ingest     Throughput and latency benchmark of the graph job",
             "  bench-freshness  Event -> recommendation and trigger -> version-live latency of the whole loop",
             "  bench-scale      The closed loop at catalog sizes: events/s, latency, checkpoints, memory, ANN recall",
-            "  bench-ann        Top-K query cost alone: exact scan, Lucene's HNSW search, streamrec's HNSW search"})
+            "  bench-ann        Top-K query cost alone: exact scan, Lucene's HNSW search, streamrec's HNSW search",
+            "  bench-item-graph Cost of the live content kNN graph of MM-GEF/RedND: build, arrivals, withdrawals, recall"})
 public final class ModelCli {
     public static void main(String[] args) {
         System.exit(run(args));
