@@ -6,6 +6,7 @@
 # NDCG@20 per model; then the cold-start study (20% of items without interactions) at each pick.
 # Writes bench/results/ml100k-<model>-k<K>.json, ml100k-coldstart-<model>.json; prints the table.
 # Usage: bench/ml100k-graph.sh [EPOCHS]      (~1.5 h on 2 cores; SKIP_EXISTING=1 resumes)
+#        MODELS="lightgcn normalized" COLD=0 bench/ml100k-graph.sh   a subset, without the cold-start runs
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 src="$(shared_data ml-100k u.data)"
@@ -28,12 +29,14 @@ import json, sys
 name, ks = sys.argv[1], sys.argv[2].split()
 print(max(ks, key=lambda k: json.load(open(f"bench/results/ml100k-{name}-k{k}.json"))["validation"]["ndcg@20"]))' "$@"
 }
-for k in 0 1 2 3; do run lightgcn "$k"; done
-for k in 0 1 2; do run normalized "$k" "${M[@]}" --fusion normalized; done
-for k in 0 1 2; do run frozen "$k" "${M[@]}" --fusion frozen; done
-for k in 0 1 2; do run mmgef "$k" "${M[@]}" --model mmgef; done
-run rednd 3 "${M[@]}" --model rednd
-for name in lightgcn normalized frozen mmgef rednd; do
+models="${MODELS:-lightgcn normalized frozen mmgef rednd}"
+on() { [[ " $models " == *" $1 "* ]]; }
+if on lightgcn; then for k in 0 1 2 3; do run lightgcn "$k"; done; fi
+if on normalized; then for k in 0 1 2; do run normalized "$k" "${M[@]}" --fusion normalized; done; fi
+if on frozen; then for k in 0 1 2; do run frozen "$k" "${M[@]}" --fusion frozen; done; fi
+if on mmgef; then for k in 0 1 2; do run mmgef "$k" "${M[@]}" --model mmgef; done; fi
+if on rednd; then run rednd 3 "${M[@]}" --model rednd; fi
+for name in $models; do
   case "$name" in lightgcn) ks="0 1 2 3";; rednd) ks="3";; *) ks="0 1 2";; esac
   echo "$name: validation picks K=$(pick "$name" "$ks")"
 done
@@ -43,9 +46,11 @@ cold() { # NAME K ARGS...
   if [ -n "${SKIP_EXISTING:-}" ] && [ -f "$f" ]; then return; fi
   ./streamrec cold-start --data "$W/ml100k.inter" "${M[@]}" --layers "$k" --epochs "$epochs" --out "$f" "$@" 2>&1 | grep -E "cold NDCG"
 }
-cold lf-normalized "$(pick normalized "0 1 2")" --model lf --fusion normalized --cold-map ridge
-cold mmgef "$(pick mmgef "0 1 2")" --model mmgef
-cold rednd 3 --model rednd
+if [ "${COLD:-1}" = 1 ]; then
+  on normalized && cold lf-normalized "$(pick normalized "0 1 2")" --model lf --fusion normalized --cold-map ridge
+  on mmgef && cold mmgef "$(pick mmgef "0 1 2")" --model mmgef
+  on rednd && cold rednd 3 --model rednd
+fi
 python3 - <<'PY'
 import json, glob, os
 print("| model | K | P@10 | R@10 | NDCG@10 | P@20 | R@20 | NDCG@20 | val NDCG@20 | s/epoch |\n|---|---|---|---|---|---|---|---|---|---|")
