@@ -377,6 +377,10 @@ public final class ModelServer implements AutoCloseable {
     long trained = System.currentTimeMillis();
     long number = Math.max(v.version(), publishedVersion + 1);
     String topic = settings.topics().embeddings();
+    if (published != null && published.dim() != v.dim()) { // RedND gains a channel when a new modality first appears
+      LOG.warn("Version {} is {} wide, the published ones {}: publishing it in full", v.version(), v.dim(), published.dim());
+      published = null;
+    }
     if (published == null) {
       published = new PublishedVectors(v.dim());
     }

@@ -31,6 +31,11 @@ public final class PublishedVectors {
   private long lastNumber;
   private long lastFull;
 
+  /** The width of the published vectors. */
+  public int dim() {
+    return dim;
+  }
+
   public PublishedVectors(int dim) {
     this.dim = dim;
   }
