@@ -60,9 +60,11 @@ import java.util.SplittableRandom;
  * them) with in-batch negatives ({@link InfoNce}), instead of the reference's all-node product. The embedding dimension is
  * channels × d.
  *
- * <p>Items without interactions are placed by their content: MM-GEF's GCN averages their content
- * neighbours' id embeddings and their own projected content; RedND's items are content, and their
- * kNN hop adds their neighbours'. Every step recomputes the whole forward pass (as LightGCN's DJL
+ * <p>Items without interactions are placed by their content alone: their id embedding has only
+ * ever been a negative, so its collaborative part (MM-GEF's LightGCN term, RedND's id channel) is
+ * left out (as late fusion's rule for such items); MM-GEF's GCN averages their content neighbours'
+ * id embeddings and projected content, RedND's content channels are their features and the kNN hop
+ * adds their neighbours'. Every step recomputes the whole forward pass (as LightGCN's DJL
  * backend does): these are offline and small-catalog models; the model server's bounded steps are
  * LightGCN's.
  */
@@ -90,6 +92,8 @@ public final class GraphFusionTrainer implements AutoCloseable {
   /** Constants (graphs, features) attached to every step's manager. */
   private final List<NDArray> constants = new ArrayList<>();
   private NDArray userItem; // Â, N×N COO (null when layers = 0)
+  /** 1 for items with a training edge, 0 for the others (I×1): an item without any has no collaborative part. */
+  private NDArray warmMask;
   // MM-GEF
   private NDArray fusedX; // I×F
   private NDArray contentGraph; // I×I
@@ -142,6 +146,18 @@ public final class GraphFusionTrainer implements AutoCloseable {
     if (config.layers() > 0) {
       userItem = keep(CooAdjacency.create(manager, NormalizedAdjacency.fromUserItems(numUsers, numItems, itemsByUser)));
     }
+    float[] warm = new float[numItems];
+    int coldItems = numItems;
+    for (int[] l : itemsByUser) {
+      for (int i : l) {
+        if (warm[i] == 0f) {
+          warm[i] = 1f;
+          coldItems--;
+        }
+      }
+    }
+    warmMask = keep(manager.create(warm, new Shape(numItems, 1)));
+    graphStats.put("items_without_edges", coldItems);
     SplittableRandom rnd = new SplittableRandom(config.seed() ^ 0x6EF5L);
     ContentKnn.Settings knn = ContentKnn.Settings.of(gf.knnK(), gf.exactBelow());
     if (gf.kind() == GraphFusionConfig.Kind.MMGEF) {
@@ -369,7 +385,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
     for (int l = 0; l < gf.itemLayers(); l++) {
       h = contentGraph.matMul(h).mul(bc).add(coGraph.matMul(h).mul(bo));
     }
-    return new Forward(users, items.add(InfoNce.unit(h)), null, null);
+    return new Forward(users, items.mul(warmMask).add(InfoNce.unit(h)), null, null);
   }
 
   private Forward forwardRednd() {
@@ -400,7 +416,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
     if (gf.idChannel()) {
       NDArray all = lightGcn(params.get("E0"));
       userParts.add(all.get(new NDIndex("0:" + numUsers)).mul(userWeights.get(new NDIndex(":, " + c + ":" + (c + 1)))));
-      itemParts.add(all.get(new NDIndex(numUsers + ":")));
+      itemParts.add(all.get(new NDIndex(numUsers + ":")).mul(warmMask));
     }
     NDArray users = NDArrays.concat(new NDList(userParts), 1);
     NDArray items = NDArrays.concat(new NDList(itemParts), 1);
