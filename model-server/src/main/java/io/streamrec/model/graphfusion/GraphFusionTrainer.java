@@ -328,7 +328,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
         Forward f = forward();
         NDArray loss = BprLoss.ranking(f.users.get(new NDIndex("{}", u)), f.items.get(new NDIndex("{}", p)),
             f.items.get(new NDIndex("{}", q)));
-        loss = loss.add(regularization(users, b, nodeIdx, sub));
+        loss = loss.add(regularization(u, b, nodeIdx));
         if (f.layer0 != null && gf.sslWeight() > 0) {
           for (int c = 0; c < f.layer0.size(); c++) {
             NDArray ssl = InfoNce.inBatch(f.layer0.get(c).get(new NDIndex("{}", sslIdx)), f.neighbourMean.get(c).get(new NDIndex("{}", sslIdx)),
@@ -348,14 +348,13 @@ public final class GraphFusionTrainer implements AutoCloseable {
     return value;
   }
 
-  private NDArray regularization(int[] users, int b, NDArray nodeIdx, NDManager sub) {
+  private NDArray regularization(NDArray uIdx, int b, NDArray nodeIdx) {
     NDArray reg = null;
     NDArray e0 = params.get("E0");
     if (e0 != null) { // λ‖E⁽⁰⁾[batch nodes]‖²/B, as LightGCN
       reg = BprLoss.regularization(e0.get(new NDIndex("{}", nodeIdx)), config.lambda(), b, scalars);
     }
     if (gf.kind() == GraphFusionConfig.Kind.REDND) { // the reference's: λ · mean square of the batch users' preference rows and weights
-      NDArray uIdx = index(sub, users, 0, b);
       for (ModalityVectors m : modalities) {
         NDArray r = params.get("pref." + m.name()).get(new NDIndex("{}", uIdx)).square().mean().mul(scalars.of((float) config.lambda()));
         reg = reg == null ? r : reg.add(r);
@@ -571,14 +570,19 @@ public final class GraphFusionTrainer implements AutoCloseable {
     int[] out = new int[3 * b];
     int n = 0;
     for (int k = 0; k < b; k++) {
-      for (int node : new int[] {users[k], numUsers + pos[k], numUsers + neg[k]}) {
-        if (nodeStamp[node] != stamp) {
-          nodeStamp[node] = stamp;
-          out[n++] = node;
-        }
-      }
+      n = mark(users[k], out, n);
+      n = mark(numUsers + pos[k], out, n);
+      n = mark(numUsers + neg[k], out, n);
     }
     return java.util.Arrays.copyOf(out, n);
+  }
+
+  private int mark(int node, int[] out, int n) {
+    if (nodeStamp[node] != stamp) {
+      nodeStamp[node] = stamp;
+      out[n++] = node;
+    }
+    return n;
   }
 
   private static float[] uniform(int n, float bound, SplittableRandom r) {

@@ -38,6 +38,11 @@ public final class LiveItemGraphs {
    * the content known, {@code dims} each modality's width.
    */
   public void update(int item, Map<String, Map<Integer, float[]>> content, Map<String, Integer> dims) {
+    update(item, null, content, dims);
+  }
+
+  /** {@link #update(int, Map, Map)} when only {@code modality}'s vector changed (null: any): per-modality graphs re-add that one alone. */
+  public void update(int item, String modality, Map<String, Map<Integer, float[]>> content, Map<String, Integer> dims) {
     if (withdrawn.get(item)) {
       return;
     }
@@ -55,7 +60,7 @@ public final class LiveItemGraphs {
     } else {
       for (Map.Entry<String, Map<Integer, float[]>> m : content.entrySet()) {
         float[] v = m.getValue().get(item);
-        if (v != null) {
+        if (v != null && (modality == null || modality.equals(m.getKey()))) {
           knn.computeIfAbsent(m.getKey(), k -> new ContentKnn(dims.get(k), settings))
               .add(item, ContentFeatures.fusedRow(java.util.Collections.singletonList(v), new int[] {v.length}));
         }

@@ -213,7 +213,7 @@ public final class IncrementalModel {
     int idx = items.intern(item);
     content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(idx, vector.clone());
     if (live != null) { // an arriving item gets its content neighbours at once
-      live.update(idx, content, contentDims);
+      live.update(idx, modality, content, contentDims);
     }
   }
 
