@@ -388,34 +388,44 @@ public final class GraphFusionTrainer implements AutoCloseable {
   }
 
   private Forward forwardRednd() {
+    // every channel's layer 0 side by side, N × C·d, so each layer is one sparse product for all channels
+    List<NDArray> channels = new ArrayList<>();
+    for (int j = 0; j < modalities.size(); j++) {
+      String n = modalities.get(j).name();
+      NDArray hidden = Activation.leakyRelu(features.get(j).matMul(params.get("mlp1." + n)).add(params.get("bias1." + n)), 0.01f);
+      NDArray itemRows = hidden.matMul(params.get("mlp2." + n)).add(params.get("bias2." + n)).mul(featureMasks.get(j));
+      channels.add(InfoNce.unit(NDArrays.concat(new NDList(params.get("pref." + n), itemRows), 0)));
+    }
+    if (gf.idChannel()) {
+      channels.add(params.get("E0"));
+    }
+    NDArray x0 = channels.size() == 1 ? channels.get(0) : NDArrays.concat(new NDList(channels), 1);
+    NDArray cur = x0;
+    NDArray sumUpper = null;
+    for (int l = 0; l < config.layers(); l++) {
+      cur = userItem.matMul(cur);
+      sumUpper = sumUpper == null ? cur : sumUpper.add(cur);
+    }
+    NDArray all = sumUpper == null ? x0 : x0.add(sumUpper);
     List<NDArray> userParts = new ArrayList<>();
     List<NDArray> itemParts = new ArrayList<>();
     List<NDArray> layer0 = new ArrayList<>();
     List<NDArray> means = new ArrayList<>();
     NDArray userWeights = params.get("user_weights").softmax(1);
-    int c = 0;
-    for (int j = 0; j < modalities.size(); j++, c++) {
-      String n = modalities.get(j).name();
-      NDArray hidden = Activation.leakyRelu(features.get(j).matMul(params.get("mlp1." + n)).add(params.get("bias1." + n)), 0.01f);
-      NDArray itemRows = hidden.matMul(params.get("mlp2." + n)).add(params.get("bias2." + n)).mul(featureMasks.get(j));
-      NDArray x = InfoNce.unit(NDArrays.concat(new NDList(params.get("pref." + n), itemRows), 0));
-      NDArray rep = x;
-      NDArray cur = x;
-      NDArray sumUpper = null;
-      for (int l = 0; l < config.layers(); l++) {
-        cur = userItem.matMul(cur);
-        rep = rep.add(cur);
-        sumUpper = sumUpper == null ? cur : sumUpper.add(cur);
+    for (int c = 0; c < channels.size(); c++) {
+      NDIndex cols = new NDIndex(":, " + c * dim + ":" + (c + 1) * dim);
+      NDArray rep = all.get(cols);
+      NDArray weight = userWeights.get(new NDIndex(":, " + c + ":" + (c + 1)));
+      if (c < modalities.size()) { // a content channel: the sum of its layers
+        layer0.add(channels.get(c));
+        means.add(sumUpper == null ? channels.get(c) : sumUpper.get(cols).mul(scalars.of(1f / config.layers())));
+        userParts.add(rep.get(new NDIndex("0:" + numUsers)).mul(weight));
+        itemParts.add(rep.get(new NDIndex(numUsers + ":")));
+      } else { // the id channel: LightGCN's mean of layers
+        NDArray id = config.layers() == 0 ? rep : rep.mul(scalars.of(config.layerScale()));
+        userParts.add(id.get(new NDIndex("0:" + numUsers)).mul(weight));
+        itemParts.add(id.get(new NDIndex(numUsers + ":")).mul(warmMask));
       }
-      layer0.add(x);
-      means.add(sumUpper == null ? x : sumUpper.mul(scalars.of(1f / config.layers())));
-      userParts.add(rep.get(new NDIndex("0:" + numUsers)).mul(userWeights.get(new NDIndex(":, " + c + ":" + (c + 1)))));
-      itemParts.add(rep.get(new NDIndex(numUsers + ":")));
-    }
-    if (gf.idChannel()) {
-      NDArray all = lightGcn(params.get("E0"));
-      userParts.add(all.get(new NDIndex("0:" + numUsers)).mul(userWeights.get(new NDIndex(":, " + c + ":" + (c + 1)))));
-      itemParts.add(all.get(new NDIndex(numUsers + ":")).mul(warmMask));
     }
     NDArray users = NDArrays.concat(new NDList(userParts), 1);
     NDArray items = NDArrays.concat(new NDList(itemParts), 1);
