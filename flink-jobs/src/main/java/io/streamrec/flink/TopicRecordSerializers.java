@@ -145,8 +145,10 @@ public final class TopicRecordSerializers {
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(MetricOut m, KafkaSinkContext ctx, Long timestamp) {
+      Map<String, String> labels = m.against == null ? Map.of()
+          : Map.of("against", m.against, "ci95_low", Double.toString(m.low), "ci95_high", Double.toString(m.high));
       MetricPoint p = new MetricPoint(m.name, m.value, m.version, m.window, m.samples, Instant.ofEpochMilli(m.time),
-          Map.of());
+          labels, m.scorer == null ? MetricOut.MODEL : m.scorer);
       return new ProducerRecord<>(topic, null, m.name.getBytes(StandardCharsets.UTF_8), codec.encode(p));
     }
   }

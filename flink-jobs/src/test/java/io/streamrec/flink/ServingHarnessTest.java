@@ -16,6 +16,8 @@ import io.streamrec.flink.serving.Scored;
 import io.streamrec.flink.serving.ScoresPreAggregator;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.flink.serving.ServingFunction;
+import io.streamrec.serving.RankSample;
+import io.streamrec.serving.RankingMetrics;
 import io.streamrec.flink.serving.UserInput;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
@@ -150,6 +152,54 @@ class ServingHarnessTest {
       h.processBroadcastElement(commit(1, 3), 4);
       h.processElement(click("u1", "c", 5), 5);
       assertArrayEquals(new String[] {"b"}, recs(h).get(0).items, "a, taken before the COMMIT, is still excluded");
+    }
+  }
+
+  @Test
+  void baselinesRankTheSameEventsAndThePreviousVersionIsScoredBesideTheNewest() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness("baselines-" + System.nanoTime(), null)) {
+      // before any version: the most-popular counts learn all the same (d twice, c once)
+      h.processElement(click("u2", "d", 10), 10);
+      h.processElement(click("u3", "d", 11), 11);
+      h.processElement(click("u4", "c", 12), 12);
+      for (ModelUpdate m : List.of(item(1, "a", 3, 0), item(1, "b", 2, 0), item(1, "c", 1, 0), item(1, "d", 0, 1), commit(1, 4))) {
+        h.processBroadcastElement(m, 1);
+      }
+      h.processElement(UserInput.of(new ModelUpdate(ModelUpdate.USER, "u1", 1, new float[] {1, 0}, 0, 0, 0)), 13);
+      h.processElement(click("u1", "d", 20), 20);
+      h.processElement(click("u1", "c", 21), 21);
+      List<Scored> s = scored(h).subList(3, 5);
+      assertEquals(List.of(4, 3), s.stream().map(x -> x.rank).toList(), "the model: d last of a, b, c, d; then c behind a and b");
+      assertEquals(List.of(1, 1), s.stream().map(x -> x.popularRank).toList(),
+          "most-popular: d (2 edges) first; then d is seen and c (1 edge) is first");
+      assertEquals(RankSample.randomRank("u1", "d", 20, 4), s.get(0).randomRank, "random: among the 4 unseen");
+      assertEquals(RankSample.randomRank("u1", "c", 21, 3), s.get(1).randomRank, "random: among the 3 unseen");
+      assertEquals(List.of(0L, 0L), s.stream().map(x -> x.previousVersion).toList(), "one version served: nothing to pair");
+      snapshot = h.snapshot(1, 22);
+      // version 2 with u1's vector: an event it ranks is also ranked by version 1, on the same candidates
+      for (ModelUpdate m : List.of(item(2, "a", 1, 0), item(2, "b", 0, 1), item(2, "c", 0, 2), item(2, "d", 0, 3), commit(2, 4))) {
+        h.processBroadcastElement(m, 2);
+      }
+      h.processElement(UserInput.of(new ModelUpdate(ModelUpdate.USER, "u1", 2, new float[] {1, 0}, 0, 0, 0)), 23);
+      h.processElement(click("u1", "b", 30), 30);
+      Scored paired = scored(h).get(5);
+      assertEquals(2, paired.version);
+      assertEquals(2, paired.rank, "v2: b behind a (c, d seen)");
+      assertEquals(1, paired.previousVersion);
+      assertEquals(2, paired.previousRank, "v1, u1 folded in: b behind a");
+    }
+    try (var h = unopened("baselines-after-" + System.nanoTime(), null)) {
+      h.setup();
+      h.initializeState(snapshot);
+      h.open();
+      for (ModelUpdate m : List.of(item(1, "a", 3, 0), item(1, "b", 2, 0), item(1, "c", 1, 0), item(1, "d", 0, 1), commit(1, 4))) {
+        h.processBroadcastElement(m, 1);
+      }
+      h.processElement(click("u5", "c", 40), 40);
+      h.processElement(click("u5", "d", 41), 41);
+      assertEquals(List.of(2, 1), scored(h).stream().map(x -> x.popularRank).toList(),
+          "the counts came back from the checkpoint: d (3) before c (2), then d first of what u5 has not seen");
     }
   }
 
@@ -339,11 +389,55 @@ class ServingHarnessTest {
       h.setProcessingTime(60_000); // idle: the rest is emitted
       Map<String, Double> sums = new java.util.TreeMap<>();
       for (MetricOut m : h.extractOutputValues()) {
-        sums.merge(m.version + " " + m.name + " " + m.samples, m.value, Double::sum);
+        if (m.scorer.equals(MetricOut.MODEL) && m.against == null) {
+          sums.merge(m.version + " " + m.name + " " + m.samples, m.value, Double::sum);
+        }
       }
       assertEquals(Map.of("0 new_edges 5", 5.0, "1 new_edges 4", 4.0, "1 new_edges 1", 1.0, "1 ndcg@10 2", 0.75,
           "1 hit_rate@10 2", 0.5, "1 ndcg@10 1", 1.0, "1 hit_rate@10 1", 0.5), sums,
           "version 0 (none live) has only its count; a version's windows add up to its new edges");
+    }
+  }
+
+  @Test
+  void baselinesAndPairedComparisonsArePublishedWithTheirIntervals() throws Exception {
+    var f = new RollingMetricsFunction(10, 1000, Duration.ofMinutes(1));
+    try (var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(f, (PartialScores p) -> p.version, Types.LONG)) {
+      // three ranked events of version 2: model ranks 1, 3, 0; most-popular 2, 0, 0; random 5, 0, 1; version 1 ranks 1, 1, 0
+      double n1 = RankingMetrics.ndcg(1, 10);
+      double n2 = RankingMetrics.ndcg(2, 10);
+      double n3 = RankingMetrics.ndcg(3, 10);
+      double n5 = RankingMetrics.ndcg(5, 10);
+      PartialScores p = new PartialScores(2, 0);
+      for (int[] r : new int[][] {{1, 2, 5, 1}, {3, 0, 0, 1}, {0, 0, 1, 0}}) {
+        Scored s = new Scored(2, r[0], 1_000);
+        s.popularRank = r[1];
+        s.randomRank = r[2];
+        s.previousVersion = 1;
+        s.previousRank = r[3];
+        p.add(s, 10);
+      }
+      h.processElement(p, 1);
+      h.setProcessingTime(60_000); // idle: the window and the version's paired comparisons are emitted
+      Map<String, MetricOut> out = new java.util.HashMap<>();
+      for (MetricOut m : h.extractOutputValues()) {
+        out.put(m.name + " " + m.scorer + " " + m.window + (m.against == null ? "" : " vs " + m.against), m);
+      }
+      assertEquals((n1 + n3) / 3, out.get("ndcg@10 model time:PT1M").value, 1e-12);
+      assertEquals(n2 / 3, out.get("ndcg@10 most_popular time:PT1M").value, 1e-12);
+      assertEquals((n5 + n1) / 3, out.get("ndcg@10 random time:PT1M").value, 1e-12);
+      assertEquals(2 / 3.0, out.get("hit_rate@10 random time:PT1M").value, 1e-12);
+      MetricOut pop = out.get("paired_ndcg@10 model version vs most_popular");
+      double[] d = {n1 - n2, n3, 0};
+      double mean = (d[0] + d[1] + d[2]) / 3;
+      double sd = Math.sqrt(((d[0] - mean) * (d[0] - mean) + (d[1] - mean) * (d[1] - mean) + (d[2] - mean) * (d[2] - mean)) / 2);
+      assertEquals(mean, pop.value, 1e-12);
+      assertEquals(3, pop.samples);
+      assertEquals(mean - 1.96 * sd / Math.sqrt(3), pop.low, 1e-12);
+      assertEquals(mean + 1.96 * sd / Math.sqrt(3), pop.high, 1e-12);
+      MetricOut prev = out.get("paired_ndcg@10 model version vs v1");
+      assertEquals((n1 - n1 + n3 - n1 + 0) / 3, prev.value, 1e-12, "v2 minus v1 on the same three events");
+      assertTrue(prev.low < prev.value && prev.value < prev.high);
     }
   }
 

@@ -119,8 +119,8 @@ class ServingKafkaTest {
       assertArrayEquals(new String[] {"i8", "i7", "i6"}, ids(last), "version 2 ranks the far end first; i9 is seen");
 
       List<MetricPoint> points = SharedBroker.consume(topics.metrics(), r -> r.stream().map(x -> mc.decode(x.value()))
-              .filter(p -> p.getName().equals("ndcg@3")).count() >= 4, Duration.ofSeconds(30))
-          .stream().map(x -> mc.decode(x.value())).filter(p -> p.getName().equals("ndcg@3")).toList();
+              .filter(p -> p.getName().equals("ndcg@3") && p.getScorer().equals("model")).count() >= 4, Duration.ofSeconds(30))
+          .stream().map(x -> mc.decode(x.value())).filter(p -> p.getName().equals("ndcg@3") && p.getScorer().equals("model")).toList();
       // count window of 1: one point per scored event: u1/i3 rank 4 (0), u1/i0 rank 1 (1), u2/i9 rank 10 (0); v2: u1/i9 rank 1
       List<Double> v1 = points.stream().filter(p -> p.getModelVersion() == 1).map(MetricPoint::getValue).sorted().toList();
       assertEquals(List.of(0.0, 0.0, 1.0), v1);

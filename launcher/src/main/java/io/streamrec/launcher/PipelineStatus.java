@@ -35,6 +35,8 @@ final class PipelineStatus implements AutoCloseable {
   private double versionLiveSeconds = Double.NaN;
   private MetricPoint ndcg;
   private MetricPoint hitRate;
+  private MetricPoint popularNdcg;
+  private MetricPoint pairedPrevious;
 
   PipelineStatus(String bootstrap, Topics topics, String groupId) {
     this.topics = topics;
@@ -98,7 +100,17 @@ final class PipelineStatus implements AutoCloseable {
         servedVersion = p.getModelVersion();
         versionLiveSeconds = p.getValue();
       }
-    } else if (p.getWindow().startsWith("count:")) {
+    } else if (name.startsWith("paired_ndcg@")) {
+      String against = p.getLabels().get("against");
+      if (against != null && against.startsWith("v")
+          && (pairedPrevious == null || p.getModelVersion() >= pairedPrevious.getModelVersion())) {
+        pairedPrevious = p;
+      }
+    } else if (p.getWindow().startsWith("count:") && "most_popular".equals(p.getScorer())) {
+      if (name.startsWith("ndcg@") && (popularNdcg == null || p.getModelVersion() >= popularNdcg.getModelVersion())) {
+        popularNdcg = p;
+      }
+    } else if (p.getWindow().startsWith("count:") && "model".equals(p.getScorer())) {
       if (name.startsWith("ndcg@") && (ndcg == null || p.getModelVersion() >= ndcg.getModelVersion())) {
         ndcg = p;
       } else if (name.startsWith("hit_rate@") && (hitRate == null || p.getModelVersion() >= hitRate.getModelVersion())) {
@@ -113,10 +125,25 @@ final class PipelineStatus implements AutoCloseable {
     }
     String s = String.format("; serving model v%d (live %.1f s after its trigger)", servedVersion, versionLiveSeconds);
     if (ndcg != null && hitRate != null) {
-      s += String.format(", rolling %s %.4f, %s %.4f (last %,d events scored by v%d)", ndcg.getName(), ndcg.getValue(),
-          hitRate.getName(), hitRate.getValue(), ndcg.getSamples(), ndcg.getModelVersion());
+      String baseline = popularNdcg != null && popularNdcg.getModelVersion() == ndcg.getModelVersion()
+          ? String.format(" vs most-popular %.4f", popularNdcg.getValue()) : "";
+      s += String.format(", rolling model %s %.4f%s, %s %.4f (last %,d events scored by v%d)", ndcg.getName(), ndcg.getValue(),
+          baseline, hitRate.getName(), hitRate.getValue(), ndcg.getSamples(), ndcg.getModelVersion());
+    }
+    if (pairedPrevious != null) {
+      Map<String, String> l = pairedPrevious.getLabels();
+      s += String.format("; v%d vs %s on the same %,d events: NDCG Δ %+.4f, 95%% [%s, %s]", pairedPrevious.getModelVersion(),
+          l.get("against"), pairedPrevious.getSamples(), pairedPrevious.getValue(), signed(l.get("ci95_low")), signed(l.get("ci95_high")));
     }
     return s;
+  }
+
+  private static String signed(String v) {
+    if (v == null) {
+      return "?";
+    }
+    double d = Double.parseDouble(v);
+    return Double.isNaN(d) ? "?" : String.format("%+.4f", d);
   }
 
   /** The last few committed records of each partition (enough to step over transaction markers). */

@@ -106,8 +106,11 @@ public final class TailCommand implements Callable<Integer> {
         AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
         return r -> {
           MetricPoint p = codec.decode(r.value());
-          return String.format(Locale.ROOT, "%s  v%-4d %-22s %-14s %.4f  (n=%d)", p.getTime(), p.getModelVersion(),
-              p.getName(), p.getWindow(), p.getValue(), p.getSamples());
+          String by = p.getScorer().equals("model") ? "" : "  " + p.getScorer();
+          String against = p.getLabels().containsKey("against") ? String.format(Locale.ROOT, "  vs %s, 95%% [%s, %s]",
+              p.getLabels().get("against"), p.getLabels().get("ci95_low"), p.getLabels().get("ci95_high")) : "";
+          return String.format(Locale.ROOT, "%s  v%-4d %-22s %-14s %.4f  (n=%d)%s%s", p.getTime(), p.getModelVersion(),
+              p.getName(), p.getWindow(), p.getValue(), p.getSamples(), by, against);
         };
       }
       case versions: {

@@ -255,7 +255,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     /** Bump a record's entry here when its schema gains fields, and add the old .avsc to history/. */
     private static final Map<String, Integer> CURRENT = Map.ofEntries(
         Map.entry("InteractionEvent", 1), Map.entry("ItemEvent", 1), Map.entry("GraphChange", 1),
-        Map.entry("TrainingTrigger", 1), Map.entry("Recommendation", 1), Map.entry("MetricPoint", 1),
+        Map.entry("TrainingTrigger", 1), Map.entry("Recommendation", 1), Map.entry("MetricPoint", 2),
         Map.entry("DeadLetter", 1), Map.entry("EmbeddingRecord", 2));
   }
 

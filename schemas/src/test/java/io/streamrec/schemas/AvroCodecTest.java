@@ -12,6 +12,7 @@ import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.InteractionEvent;
+import io.streamrec.schemas.avro.MetricPoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -143,6 +144,38 @@ class AvroCodecTest {
   }
 
   /** EmbeddingRecord v2 (packed vectors, delta versions): v2 readers read v1 records; v1 readers refuse v2 records by name. */
+  @Test
+  void metricPointVersion2AgainstVersion1Readers() throws Exception {
+    Schema v1;
+    try (var in = AvroCodec.class.getResourceAsStream("/io/streamrec/schemas/history/MetricPoint.v1.avsc")) {
+      v1 = new Schema.Parser().parse(in);
+    }
+    AvroCodec<MetricPoint> current = AvroCodec.of(MetricPoint.class);
+    assertEquals(2, current.version());
+    // a version-1 point (written before baselines existed) is the model's
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("name", "ndcg@10");
+    old.put("value", 0.25);
+    old.put("model_version", 4L);
+    old.put("window", "time:PT1M");
+    old.put("samples", 80L);
+    old.put("time", 1_700_000_000_000L);
+    old.put("labels", Map.of());
+    MetricPoint read = current.decode(writeGeneric(v1, 1, old));
+    assertEquals("model", read.getScorer().toString());
+    assertEquals(0.25, read.getValue());
+    // a version-2 baseline point: a version-1 reader decodes the fields it knows (and cannot tell the scorer:
+    // SCHEMAS.md says to upgrade dashboards first)
+    MetricPoint baseline = new MetricPoint("ndcg@10", 0.125, 4L, "time:PT1M", 80L, Instant.ofEpochMilli(1_700_000_000_000L),
+        Map.of("against", "most_popular"), "most_popular");
+    byte[] bytes = current.encode(baseline);
+    assertEquals("most_popular", current.decode(bytes).getScorer().toString());
+    MetricPoint seenByV1 = new AvroCodec<>(MetricPoint.class, v1, 1, Map.of()).decode(bytes);
+    assertEquals(0.125, seenByV1.getValue());
+    assertEquals(4L, seenByV1.getModelVersion());
+    assertEquals("{against=most_popular}", seenByV1.getLabels().toString(), "labels as a version-1 reader sees them");
+  }
+
   @Test
   void embeddingRecordVersion2AgainstVersion1Readers() throws Exception {
     Schema v1;

@@ -37,11 +37,33 @@ public final class RankSample {
     if (r >= 1) {
       return true;
     }
+    return unit(user, item, time, 0) < r;
+  }
+
+  /**
+   * The random baseline's rank of an event's item: uniform on 1..{@code candidates}, drawn from the
+   * event (independent of the sample's draw), so a replay gives the same ranks; 0 when there are no
+   * candidates. A random order of the candidates puts the target at such a rank.
+   */
+  public static int randomRank(String user, String item, long time, int candidates) {
+    return candidates < 1 ? 0 : 1 + (int) (unit(user, item, time, 0x632BE59BD9B4E019L) * candidates);
+  }
+
+  /** A number in [0, 1) from a hash of (user, item, event time); with a salt, hashed once more with it. */
+  private static double unit(String user, String item, long time, long salt) {
     long h = ItemKeys.of(user) * 31 + ItemKeys.of(item);
     h ^= time * 0x9E3779B97F4A7C15L;
     h ^= h >>> 29;
     h *= 0xbf58476d1ce4e5b9L;
     h ^= h >>> 32;
-    return (h >>> 11) * 0x1.0p-53 < r;
+    if (salt != 0) { // MurmurHash3's fmix64 of (h ^ salt): independent of the unsalted draw
+      h ^= salt;
+      h ^= h >>> 33;
+      h *= 0xff51afd7ed558ccdL;
+      h ^= h >>> 33;
+      h *= 0xc4ceb9fe1a85ec53L;
+      h ^= h >>> 33;
+    }
+    return (h >>> 11) * 0x1.0p-53;
   }
 }

@@ -215,7 +215,7 @@ class LoopChaosTest {
         MetricPoint p = codec.decode(r.value());
         if (p.getWindow().startsWith("time:") && p.getName().equals("new_edges")) {
           counted[0] += p.getSamples();
-        } else if (p.getWindow().startsWith("time:") && p.getName().startsWith("ndcg@")) {
+        } else if (p.getWindow().startsWith("time:") && p.getName().startsWith("ndcg@") && p.getScorer().equals("model")) {
           counted[1] += p.getSamples();
         }
       }

@@ -1,5 +1,6 @@
 package io.streamrec.flink.serving;
 
+import io.streamrec.serving.RankingMetrics;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,17 +25,8 @@ import org.apache.flink.util.Collector;
 public final class RollingMetricsFunction extends KeyedProcessFunction<Long, PartialScores, MetricOut> {
   private static final long serialVersionUID = 1L;
 
-  /** Sums over one window. A Flink POJO. */
-  public static class Acc {
-    public long start;
-    /** New edges, ranked or not. */
-    public long events;
-    /** Of which ranked. */
-    public long n;
-    public double ndcg;
-    public double hits;
-    public long recallN;
-    public double recall;
+  /** Sums over one window, or over the version's life (the paired comparisons). A Flink POJO. */
+  public static class Acc extends PartialScores {
     /** Processing time of the window's last event, and of its pending idle timer (0: none). */
     public long lastEvent;
     public long timer;
@@ -47,6 +39,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
   private final String timeLabel;
   private transient ValueState<Acc> byCount;
   private transient ValueState<Acc> byTime;
+  private transient ValueState<Acc> total;
 
   public RollingMetricsFunction(int k, int countWindow, Duration timeWindow) {
     this.k = k;
@@ -60,15 +53,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
   public void open(OpenContext ctx) {
     byCount = getRuntimeContext().getState(new ValueStateDescriptor<>("count-window", TypeInformation.of(Acc.class)));
     byTime = getRuntimeContext().getState(new ValueStateDescriptor<>("time-window", TypeInformation.of(Acc.class)));
-  }
-
-  private static void add(Acc a, PartialScores p) {
-    a.events += p.events;
-    a.n += p.n;
-    a.ndcg += p.ndcg;
-    a.hits += p.hits;
-    a.recallN += p.recallN;
-    a.recall += p.recall;
+    total = getRuntimeContext().getState(new ValueStateDescriptor<>("version-total", TypeInformation.of(Acc.class)));
   }
 
   @Override
@@ -79,7 +64,7 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     if (c == null) {
       c = new Acc();
     }
-    add(c, p);
+    c.add(p);
     if (c.n >= countWindow) {
       emit(out, c, ctx.getCurrentKey(), "count:" + countWindow, now, false);
       c = new Acc();
@@ -87,16 +72,24 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     byCount.update(c);
 
     long start = p.windowStart;
+    Acc all = total.value();
+    if (all == null) {
+      all = new Acc();
+    }
+    all.add(p);
+    total.update(all);
+
     Acc t = byTime.value();
-    if (t != null && start > t.start && t.events > 0) {
+    if (t != null && start > t.windowStart && t.events > 0) {
       emit(out, t, ctx.getCurrentKey(), timeLabel, now, true);
+      emitPaired(out, all, ctx.getCurrentKey(), now);
       t = null;
     }
     if (t == null) {
       t = new Acc();
-      t.start = start;
+      t.windowStart = start;
     }
-    add(t, p);
+    t.add(p);
     t.lastEvent = now;
     if (t.timer == 0) {
       t.timer = now + idleFlushMs;
@@ -113,6 +106,10 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     }
     if (timestamp - t.lastEvent >= idleFlushMs) {
       emit(out, t, ctx.getCurrentKey(), timeLabel, timestamp, true);
+      Acc all = total.value();
+      if (all != null) {
+        emitPaired(out, all, ctx.getCurrentKey(), timestamp);
+      }
       byTime.clear();
     } else { // events came meanwhile: look again when the last one is idleFlush old
       t.timer = t.lastEvent + idleFlushMs;
@@ -132,6 +129,26 @@ public final class RollingMetricsFunction extends KeyedProcessFunction<Long, Par
     out.collect(new MetricOut("hit_rate@" + k, a.hits / a.n, version, window, a.n, now));
     if (a.recallN > 0) {
       out.collect(new MetricOut("ann_recall@" + k, a.recall / a.recallN, version, window, a.recallN, now));
+    }
+    out.collect(new MetricOut("ndcg@" + k, a.popularNdcg / a.n, version, window, a.n, now).scorer(MetricOut.MOST_POPULAR));
+    out.collect(new MetricOut("hit_rate@" + k, a.popularHits / a.n, version, window, a.n, now).scorer(MetricOut.MOST_POPULAR));
+    out.collect(new MetricOut("ndcg@" + k, a.randomNdcg / a.n, version, window, a.n, now).scorer(MetricOut.RANDOM));
+    out.collect(new MetricOut("hit_rate@" + k, a.randomHits / a.n, version, window, a.n, now).scorer(MetricOut.RANDOM));
+  }
+
+  /**
+   * The version's paired comparisons so far, each on the same events: its NDCG@K minus the previous
+   * version's, and minus most-popular's, with a 95% interval ({@code paired_ndcg@K}).
+   */
+  private void emitPaired(Collector<MetricOut> out, Acc a, long version, long now) {
+    String name = "paired_ndcg@" + k;
+    if (a.pairN > 0) {
+      out.collect(new MetricOut(name, a.pairDiff / a.pairN, version, "version", a.pairN, now)
+          .against("v" + a.previousVersion, RankingMetrics.pairedInterval(a.pairN, a.pairDiff, a.pairDiffSquares)));
+    }
+    if (a.n > 0) {
+      out.collect(new MetricOut(name, a.popularDiff / a.n, version, "version", a.n, now)
+          .against(MetricOut.MOST_POPULAR, RankingMetrics.pairedInterval(a.n, a.popularDiff, a.popularDiffSquares)));
     }
   }
 }

@@ -6,7 +6,10 @@ package io.streamrec.flink.serving;
  * serves top-K from an HNSW index) how many of the exact top-K the index returned. Every new edge
  * that reaches serving gives one, ranked or not ({@link #NOT_RANKED}: no version was live yet, its
  * {@code version} then 0, or the event is outside the rank sample), so the metrics count every new
- * edge once, and the ranked ones among them. A Flink POJO.
+ * edge once, and the ranked ones among them. A ranked event also carries the baselines' ranks of
+ * the same item (most-popular, serving's {@code MostPopular}, and a random order of the version's
+ * candidates) and, while a previous version is still served, that version's rank of it (the paired
+ * comparison). A Flink POJO.
  */
 public class Scored {
   /** {@link #rank} of an event that was not ranked. */
@@ -19,6 +22,13 @@ public class Scored {
   public long eventTime;
   /** Recall@K of the HNSW top-K against the exact top-K for this event's query; negative when not measured. */
   public float annRecall = -1;
+  /** The most-popular baseline's rank (0: a miss), when ranked. */
+  public int popularRank;
+  /** The random baseline's rank, when ranked. */
+  public int randomRank;
+  /** The previous served version scored on the same event (0: none), and its rank. */
+  public long previousVersion;
+  public int previousRank = NOT_RANKED;
 
   public Scored() {}
 

@@ -1,6 +1,5 @@
 package io.streamrec.flink.serving;
 
-import io.streamrec.serving.RankingMetrics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -53,16 +52,7 @@ public final class ScoresPreAggregator extends AbstractStreamOperator<PartialSco
     long start = Math.floorDiv(s.eventTime, timeWindowMs) * timeWindowMs;
     PartialScores p = open.computeIfAbsent(s.version, v -> new HashMap<>()).computeIfAbsent(start,
         w -> new PartialScores(s.version, w));
-    p.events++;
-    if (s.rank != Scored.NOT_RANKED) {
-      p.n++;
-      p.ndcg += RankingMetrics.ndcg(s.rank, k);
-      p.hits += RankingMetrics.hit(s.rank, k);
-      if (s.annRecall >= 0) {
-        p.recallN++;
-        p.recall += s.annRecall;
-      }
-    }
+    p.add(s, k);
     if (p.events >= flushEvery) {
       output.collect(new StreamRecord<>(p));
       open.get(s.version).remove(start);

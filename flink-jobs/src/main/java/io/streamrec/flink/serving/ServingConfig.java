@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param hnswM HNSW neighbours per node
  * @param hnswBeamWidth HNSW construction beam width
  * @param hnswEf HNSW search beam width (candidates kept; the over-fetch past K)
+ * @param popularityHalfLife half-life, in event time, of the most-popular baseline's counts
  */
 public record ServingConfig(boolean enabled, int topK, int countWindow, Duration timeWindow, double rankSampleRate,
-    int rankBudget, int annMinItems, int hnswM, int hnswBeamWidth, int hnswEf) implements Serializable {
+    int rankBudget, int annMinItems, int hnswM, int hnswBeamWidth, int hnswEf, Duration popularityHalfLife) implements Serializable {
   public static final int DEFAULT_ANN_MIN_ITEMS = 5_000;
+  public static final Duration DEFAULT_POPULARITY_HALF_LIFE = Duration.ofMinutes(30);
 
   public ServingConfig {
     if (topK < 1 || topK > 1000) {
@@ -35,6 +37,9 @@ public record ServingConfig(boolean enabled, int topK, int countWindow, Duration
     if (timeWindow.isNegative() || timeWindow.isZero()) {
       throw new IllegalArgumentException("time window must be positive, got " + timeWindow);
     }
+    if (popularityHalfLife.isNegative() || popularityHalfLife.isZero()) {
+      throw new IllegalArgumentException("popularity half-life must be positive, got " + popularityHalfLife);
+    }
     new RankSample(rankSampleRate, rankBudget); // validates
     new ServedCatalog.Settings(annMinItems, new AnnIndex.Settings(hnswM, hnswBeamWidth, hnswEf, 42));
   }
@@ -42,7 +47,8 @@ public record ServingConfig(boolean enabled, int topK, int countWindow, Duration
   /** The given switches with every other setting at its default. */
   public ServingConfig(boolean enabled, int topK, int countWindow, Duration timeWindow) {
     this(enabled, topK, countWindow, timeWindow, Double.NaN, RankSample.DEFAULT_BUDGET, DEFAULT_ANN_MIN_ITEMS,
-        AnnIndex.Settings.defaults().maxConn(), AnnIndex.Settings.defaults().beamWidth(), AnnIndex.Settings.defaults().efSearch());
+        AnnIndex.Settings.defaults().maxConn(), AnnIndex.Settings.defaults().beamWidth(), AnnIndex.Settings.defaults().efSearch(),
+        DEFAULT_POPULARITY_HALF_LIFE);
   }
 
   public static ServingConfig defaults() {
@@ -62,10 +68,12 @@ public record ServingConfig(boolean enabled, int topK, int countWindow, Duration
   }
 
   public ServingConfig withRankSampleRate(double r) {
-    return new ServingConfig(enabled, topK, countWindow, timeWindow, r, rankBudget, annMinItems, hnswM, hnswBeamWidth, hnswEf);
+    return new ServingConfig(enabled, topK, countWindow, timeWindow, r, rankBudget, annMinItems, hnswM, hnswBeamWidth, hnswEf,
+        popularityHalfLife);
   }
 
   public ServingConfig withAnnMinItems(int n) {
-    return new ServingConfig(enabled, topK, countWindow, timeWindow, rankSampleRate, rankBudget, n, hnswM, hnswBeamWidth, hnswEf);
+    return new ServingConfig(enabled, topK, countWindow, timeWindow, rankSampleRate, rankBudget, n, hnswM, hnswBeamWidth, hnswEf,
+        popularityHalfLife);
   }
 }

@@ -5,16 +5,20 @@ import io.streamrec.flink.Interaction;
 import io.streamrec.flink.UserAdjacencyFunction;
 import io.streamrec.serving.ItemKeys;
 import io.streamrec.serving.ItemTable;
+import io.streamrec.serving.MostPopular;
 import io.streamrec.serving.RankSample;
 import io.streamrec.serving.ServedCatalog;
 import io.streamrec.serving.ServingCore;
 import io.streamrec.serving.UserState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -25,6 +29,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -54,13 +61,21 @@ import org.slf4j.LoggerFactory;
  * of state reads and writes, one placement (no iteration of the adjacency) and one top-K query;
  * ranked events add one exact scan of the catalog.
  *
+ * <p>Beside the model, on exactly the events it ranks: the most-popular baseline ({@link MostPopular},
+ * from this task's own time-decayed counts of new edges, learned after scoring as the model is; kept
+ * in operator state, at most {@link MostPopular#DEFAULT_CAPACITY} items per task) and a random order
+ * of the version's candidates. While the previous version is still served, an event the newest
+ * version ranks is ranked by the previous one too, its user placed in it as {@link ServingCore#place}
+ * does (one more exact scan): the paired comparison of the two versions on the same events.
+ *
  * <p>Versions are applied atomically (a version goes live in the catalog only when its COMMIT has
  * been read and its index is ready: its own, or the previous version's graph walked with its
  * vectors while its own is built) and a user is always scored with one version: the newest live
  * version for which the user's vector has arrived (for a delta version, a vector of it or of an
  * earlier version), else the newest live version with the user placed by {@link ServingCore#place}.
  */
-public final class ServingFunction extends KeyedBroadcastProcessFunction<String, UserInput, ModelUpdate, EdgeChange> {
+public final class ServingFunction extends KeyedBroadcastProcessFunction<String, UserInput, ModelUpdate, EdgeChange>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ServingFunction.class);
 
@@ -90,6 +105,8 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
   private transient Counter scored;
   private transient Counter ranked;
   private transient Counter unknownItems;
+  private transient MostPopular popular;
+  private transient ListState<Tuple2<Long, Double>> popularState;
 
   /**
    * @param scope names the catalog shared by this job's serving tasks in one JVM (job and topic)
@@ -105,6 +122,30 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
 
   public static ValueStateDescriptor<UserState> userDescriptor() {
     return new ValueStateDescriptor<>("serving-user", UserStateType.info());
+  }
+
+  /** Most-popular weights as (item key, log₂ weight on the absolute scale of {@link MostPopular#snapshot}). */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    popular = new MostPopular(config.popularityHalfLife().toMillis());
+    popularState = ctx.getOperatorStateStore().getListState(
+        new ListStateDescriptor<>("most-popular", Types.TUPLE(Types.LONG, Types.DOUBLE)));
+    if (ctx.isRestored()) { // after a rescale, a share of every old task's weights: each entry stands alone
+      Map<Long, Double> weights = new HashMap<>();
+      for (Tuple2<Long, Double> t : popularState.get()) {
+        weights.merge(t.f0, t.f1, (x, y) -> Math.max(x, y) + Math.log1p(Math.pow(2, -Math.abs(x - y))) / Math.log(2));
+      }
+      popular.restore(weights);
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    List<Tuple2<Long, Double>> entries = new ArrayList<>();
+    for (Map.Entry<Long, Double> en : popular.snapshot().entrySet()) {
+      entries.add(Tuple2.of(en.getKey(), en.getValue()));
+    }
+    popularState.update(entries);
   }
 
   @Override
@@ -196,6 +237,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
       out.collect(change);
       if (newEdge) {
         ctx.output(SCORED, new Scored(0, Scored.NOT_RANKED, e.time));
+        popular.observe(ItemKeys.of(e.item), e.time);
       }
       UserState u = users.value();
       if (u != null) {
@@ -212,7 +254,8 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     long key = ItemKeys.of(e.item);
     ServingCore.Placement before = ServingCore.place(u, served);
     if (newEdge) {
-      score(e, u, key, before, ctx);
+      score(e, u, key, before, served, ctx);
+      popular.observe(key, e.time); // learned after scoring, as the model learns the edge
     }
     EdgeChange change = UserAdjacencyFunction.apply(adjacency, e, edge, repeats, absentRemoves);
     out.collect(change);
@@ -246,7 +289,7 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     return u;
   }
 
-  private void score(Interaction e, UserState u, long key, ServingCore.Placement p, ReadOnlyContext ctx) {
+  private void score(Interaction e, UserState u, long key, ServingCore.Placement p, ItemTable[] served, ReadOnlyContext ctx) {
     ItemTable t = p.table();
     scored.inc();
     if (!sample.selected(e.user, e.item, e.time, t.size())) {
@@ -267,7 +310,27 @@ public final class ServingFunction extends KeyedBroadcastProcessFunction<String,
     } else {
       rank = ServingCore.rank(t, p.vector(), target, u);
     }
-    ctx.output(SCORED, new Scored(t.version(), rank, e.time, recall));
+    Scored s = new Scored(t.version(), rank, e.time, recall);
+    s.popularRank = popular.rank(u, key);
+    s.randomRank = target < 0 ? 0 : RankSample.randomRank(e.user, e.item, e.time, t.size() - seenIn(t, u));
+    if (served.length > 1 && t == served[0]) { // the previous version on the same event
+      ItemTable previous = served[1];
+      ServingCore.Placement q = ServingCore.place(u, new ItemTable[] {previous});
+      s.previousVersion = previous.version();
+      s.previousRank = ServingCore.rank(previous, q.vector(), previous.row(key), u);
+    }
+    ctx.output(SCORED, s);
+  }
+
+  /** How many of the user's items the table has (the candidates are the others). */
+  private static int seenIn(ItemTable t, UserState u) {
+    int n = 0;
+    for (int i = 0; i < u.seenCount; i++) {
+      if (t.row(u.seen[i]) >= 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

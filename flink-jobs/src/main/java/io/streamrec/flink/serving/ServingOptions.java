@@ -47,6 +47,11 @@ public final class ServingOptions {
           + "doubles it (up to 16x) until recall@10 >= 0.95 on probe items. Default: ${DEFAULT-VALUE}.")
   int hnswEf;
 
+  @Option(names = "--popularity-half-life", defaultValue = "30m", converter = Durations.class,
+      description = "Half-life, in event time, of the most-popular baseline's counts of new edges (scored beside the model on the "
+          + "same events). Default: ${DEFAULT-VALUE}.")
+  Duration popularityHalfLife;
+
   public ServingConfig config() {
     double rate;
     if (rankSample.equalsIgnoreCase("auto")) {
@@ -59,6 +64,6 @@ public final class ServingOptions {
       }
     }
     return new ServingConfig(serving, topK, metricsCountWindow, metricsTimeWindow, rate, rankBudget, annMinItems, hnswM,
-        hnswBeamWidth, hnswEf);
+        hnswBeamWidth, hnswEf, popularityHalfLife);
   }
 }
