@@ -2,11 +2,13 @@ package io.streamrec.launcher;
 
 import io.streamrec.common.Durations;
 import io.streamrec.flink.serving.ServingOptions;
+import io.streamrec.launcher.dashboard.Dashboard;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.core.execution.JobClient;
@@ -99,6 +101,10 @@ public final class PipelineCommand implements Callable<Integer> {
       description = "Extra argument for the model server's serve command (repeatable), e.g. --model-arg=--version-seconds=30.")
   List<String> modelArgs = new ArrayList<>();
 
+  @Option(names = "--dashboard-port", defaultValue = "" + DashboardCommand.DEFAULT_PORT,
+      description = "Port of the operator dashboard on 127.0.0.1 (-1: none; 0: any free port). Default: ${DEFAULT-VALUE}.")
+  int dashboardPort;
+
   @Mixin
   ServingOptions servingOptions = new ServingOptions();
 
@@ -124,6 +130,16 @@ public final class PipelineCommand implements Callable<Integer> {
         serverArgs, modelHeap));
     System.out.println("streamrec pipeline running. Kafka: " + loop.bootstrap() + "  topics: " + topicPrefix + "*  "
         + (loop.restoredFrom == null ? "(fresh start)" : "(resumed from " + loop.restoredFrom + ")") + "  Ctrl-C stops.");
+    Dashboard dashboard = null;
+    if (dashboardPort >= 0) {
+      try {
+        dashboard = Dashboard.start(new Dashboard.Settings(loop.bootstrap(), Map.of(), loop.config.topics(), loop.config.groupId(),
+            "127.0.0.1", dashboardPort, modelServer && !modelHttp.equals("off") ? "http://" + modelHttp + "/metrics" : null));
+        System.out.println("Dashboard: " + dashboard.url());
+      } catch (java.io.IOException e) {
+        LOG.warn("No dashboard: port {} on 127.0.0.1 cannot be opened ({}); --dashboard-port picks another", dashboardPort, e.getMessage());
+      }
+    }
     JobClient job = loop.job;
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch statusClosed = new CountDownLatch(1);
@@ -156,6 +172,9 @@ public final class PipelineCommand implements Callable<Integer> {
       }
     } finally {
       statusClosed.countDown();
+      if (dashboard != null) {
+        dashboard.close();
+      }
     }
     if (stopping) {
       stopped.await(); // Ctrl-C: the hook stops everything

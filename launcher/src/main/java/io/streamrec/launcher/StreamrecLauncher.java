@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamrec", mixinStandardHelpOptions = true,
     description = "streamrec pipeline commands (the model commands are listed by ./streamrec --help).",
     subcommands = {PipelineCommand.class, WorldCommand.class, ReplayCommand.class, TailCommand.class, IngestBenchmark.class, FreshnessBenchmark.class, ScaleBenchmark.class,
-        AnnBenchmark.class})
+        AnnBenchmark.class, DashboardCommand.class})
 public final class StreamrecLauncher {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamrecLauncher());
