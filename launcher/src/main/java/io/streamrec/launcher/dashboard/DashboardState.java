@@ -162,8 +162,16 @@ public final class DashboardState {
 
   /** Interactions produced (end offsets) and consumed by the graph job (its group's committed offsets), now. */
   public synchronized void offsets(long time, long produced, long consumed) {
-    Throughput last = throughput.peekLast();
-    double rate = last == null || time <= last.time() ? Double.NaN : (consumed - last.consumed()) * 1000.0 / (time - last.time());
+    // over the last 10 s at least: the job commits its offsets at checkpoints, so one-second steps alternate 0 and 2x
+    Throughput base = null;
+    for (var it = throughput.descendingIterator(); it.hasNext(); ) {
+      Throughput t = it.next();
+      base = t;
+      if (time - t.time() >= 10_000) {
+        break;
+      }
+    }
+    double rate = base == null || time <= base.time() ? Double.NaN : (consumed - base.consumed()) * 1000.0 / (time - base.time());
     throughput.addLast(new Throughput(time, produced, consumed, rate));
     while (throughput.size() > MAX_THROUGHPUT) {
       throughput.removeFirst();
