@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * The pipeline's one-line status, read from the topics as a consumer would see them
  * (read_committed): transaction markers take offsets, so end offsets alone would overcount.
  */
-final class PipelineStatus implements AutoCloseable {
+public final class PipelineStatus implements AutoCloseable {
   private final Topics topics;
   private final String groupId;
   private final Admin admin;
@@ -54,19 +54,30 @@ final class PipelineStatus implements AutoCloseable {
     metricsTail.seekToBeginning(metrics);
   }
 
+  /**
+   * {produced, consumed} on the interactions topic: its end offsets, and the graph job's group's
+   * committed offsets on it (the status line's and the dashboard's one definition of lag).
+   */
+  public static long[] interactionOffsets(Admin admin, String topic, String groupId) throws Exception {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+    for (var info : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+      latest.put(new TopicPartition(topic, info.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    long produced = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    long consumed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+    return new long[] {produced, consumed};
+  }
+
   private static KafkaConsumer<byte[], byte[]> assigned(KafkaConsumer<byte[], byte[]> c, String topic) {
     c.assign(KafkaClients.partitions(c, topic));
     return c;
   }
 
   String line() throws Exception {
-    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-    for (var info : admin.describeTopics(List.of(topics.interactions())).allTopicNames().get().get(topics.interactions()).partitions()) {
-      latest.put(new TopicPartition(topics.interactions(), info.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
-    }
-    long produced = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-    long consumed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().values().stream()
-        .filter(o -> o != null).mapToLong(o -> o.offset()).sum();
+    long[] offsets = interactionOffsets(admin, topics.interactions(), groupId);
+    long produced = offsets[0];
+    long consumed = offsets[1];
     long edges = 0;
     for (ConsumerRecord<byte[], byte[]> r : lastRecords(edgesTail)) {
       edges = Math.max(edges, changes.decode(r.value()).getSeq());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamrec.kafka.KafkaClients;
+import io.streamrec.launcher.PipelineStatus;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.Topics;
@@ -26,13 +27,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -176,15 +175,8 @@ public final class Dashboard implements AutoCloseable {
 
   private void offsets(Admin admin, long now) {
     try {
-      String topic = settings.topics().interactions();
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (var info : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-        latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
-      }
-      long produced = admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-      long consumed = admin.listConsumerGroupOffsets(settings.groupId()).partitionsToOffsetAndMetadata().get().entrySet().stream()
-          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
-      state.offsets(now, produced, consumed);
+      long[] o = PipelineStatus.interactionOffsets(admin, settings.topics().interactions(), settings.groupId());
+      state.offsets(now, o[0], o[1]);
     } catch (Exception e) {
       LOG.debug("Dashboard: offsets: {}", e.toString());
     }
