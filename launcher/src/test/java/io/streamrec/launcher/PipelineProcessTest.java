@@ -23,21 +23,38 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL of the whole {@code pipeline} process (as the OOM killer would do it), then the same
- * command again, as real processes: the orphaned model-server child exits by itself (its
- * {@code --parent-pid}), the restart resumes the graph job from its checkpoint and the model server
- * from its snapshot, versions keep growing, and the changelog holds every change once with dense
- * seqs. {@code bench/kill-pipeline.sh} is the long form, with timings.
+ * The {@code pipeline} command as real processes. First, SIGKILL of the whole process (as the OOM
+ * killer would do it), then the same command again: the orphaned model-server child exits by
+ * itself (its {@code --parent-pid}), the restart resumes the graph job from its checkpoint and the
+ * model server from its snapshot, versions keep growing, and the changelog holds every change once
+ * with dense seqs ({@code bench/kill-pipeline.sh} is the long form, with timings). Then, on the
+ * restarted pipeline, its dashboard in headless Chromium ({@link DashboardBrowser}): the charts
+ * render, the newest values shown are the newest metric points on the topic, and the version list
+ * is the embeddings topic's COMMITs. One pipeline serves both tests: a second one would cost a
+ * minute of {@code mvn verify}.
  */
-class PipelineKillTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineProcessTest {
   private static final Pattern PUBLISHED = Pattern.compile("Published version (\\d+)");
 
-  @TempDir
-  Path dir;
+  @TempDir // static: one directory for both tests (an instance field's is deleted after each test, under the running pipeline)
+  static Path dir;
+  private int port;
+  private int dashboardPort;
+  private Path log;
+  /** The pipeline left running for the dashboard test (the restarted one), stopped after all tests. */
+  private Process running;
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -50,7 +67,8 @@ class PipelineKillTest {
         "--add-modules", "jdk.incubator.vector", "-D" + ModelServerProcess.CLASSPATH_PROPERTY + "=" + ModelServerProcess.classpath(Path.of("..")),
         "-cp", System.getProperty("java.class.path"), StreamrecLauncher.class.getName(), "pipeline", "--dir", dir.resolve("state").toString(),
         "--kafka-port", Integer.toString(port), "--generate-rate", "300", "--trigger-interval", "3s", "--status-every", "5s",
-        "--model-http", "off", "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3"));
+        "--model-http", "off", "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3",
+        "--metrics-time-window", "5s", "--dashboard-port", Integer.toString(dashboardPort)));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
@@ -85,10 +103,23 @@ class PipelineKillTest {
     return Files.exists(f) ? Files.size(f) : 0;
   }
 
+  @AfterAll
+  void stopThePipeline() throws InterruptedException {
+    if (running != null) {
+      running.destroy(); // SIGTERM: the pipeline stops its children
+      if (!running.waitFor(30, TimeUnit.SECONDS)) {
+        running.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        running.destroyForcibly();
+      }
+    }
+  }
+
   @Test
+  @Order(1)
   void aKilledPipelineLeavesNoOrphanAndItsRestartResumes() throws Exception {
-    int port = freePort();
-    Path log = dir.resolve("pipeline.log");
+    port = freePort();
+    dashboardPort = freePort();
+    log = dir.resolve("pipeline.log");
     Path modelLog = dir.resolve("state").resolve("model-server.log");
     Process first = start(port, log);
     Process second = null;
@@ -112,8 +143,8 @@ class PipelineKillTest {
       long from = size(log);
       long modelFrom = size(modelLog);
       second = start(port, log);
-      String running = awaitLine(log, from, Pattern.compile("pipeline running.*"), Duration.ofSeconds(120), second);
-      assertTrue(running.contains("resumed from"), "the restart resumes the graph job from its checkpoint: " + running);
+      String resumed = awaitLine(log, from, Pattern.compile("pipeline running.*"), Duration.ofSeconds(120), second);
+      assertTrue(resumed.contains("resumed from"), "the restart resumes the graph job from its checkpoint: " + resumed);
       awaitLine(modelLog, modelFrom, Pattern.compile("Restored snapshot version \\d+"), Duration.ofSeconds(60), second);
       String after = awaitLine(modelLog, modelFrom, PUBLISHED, Duration.ofSeconds(120), second);
       long versionAfter = Long.parseLong(after.replaceAll("\\D", ""));
@@ -140,15 +171,35 @@ class PipelineKillTest {
       assertEquals(n, seqs.nextClearBit(1) - 1, "seqs 1.." + n + " without a gap");
       System.out.printf("pipeline kill: the orphaned model server exited %d ms after the SIGKILL; version %d before, %d after; %d changes once%n",
           orphanMs, versionBefore, versionAfter, n);
+      running = second;
     } finally {
       first.destroyForcibly();
-      if (second != null) {
-        second.destroy(); // SIGTERM: the pipeline stops its children
-        if (!second.waitFor(30, TimeUnit.SECONDS)) {
-          second.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-          second.destroyForcibly();
-        }
+      if (second != null && running == null) {
+        second.destroyForcibly();
       }
     }
+  }
+
+  @Test
+  @Order(2)
+  void itsDashboardInABrowserShowsWhatTheTopicsHold() throws Exception {
+    DashboardBrowser.Binaries chromium = DashboardBrowser.find();
+    Assumptions.assumeTrue(chromium != null, "no Chromium here (apt-get install chromium chromium-driver, or set CHROME_BIN and "
+        + "CHROMEDRIVER): the dashboard's browser test is skipped");
+    if (running == null || !running.isAlive()) { // the first test failed: a pipeline of its own
+      port = port == 0 ? freePort() : port;
+      dashboardPort = dashboardPort == 0 ? freePort() : dashboardPort;
+      log = log == null ? dir.resolve("pipeline.log") : log;
+      long from = size(log);
+      running = start(port, log);
+      awaitLine(log, from, Pattern.compile("pipeline running"), Duration.ofSeconds(120), running);
+    }
+    awaitLine(log, 0, Pattern.compile("Dashboard: http"), Duration.ofSeconds(30), running);
+    Path shot = Path.of("target", "dashboard-browser.png");
+    DashboardBrowser.Seen seen = DashboardBrowser.check(chromium, "http://127.0.0.1:" + dashboardPort + "/", "127.0.0.1:" + port,
+        new Topics(Topics.DEFAULT_PREFIX), shot, Duration.ofSeconds(90));
+    System.out.printf("dashboard in Chromium: newest window v%d %s ndcg@10 %.4f = the topic's; versions %s = the COMMITs; "
+        + "%d chart pixels drawn; screenshot %s%n", seen.version(), seen.time(), seen.value(), seen.versions(), seen.pixels(),
+        shot.toAbsolutePath());
   }
 }
