@@ -4,7 +4,9 @@
 # server fine-tunes on the changelog. Phase 1 replays the first 20% and waits for version 1
 # (trained on exactly those edges); phase 2 replays the rest at a steady rate with a training
 # trigger every 1,000 edges. The rolling metrics come from the metrics topic; the summary (events
-# weighted) goes to bench/results/ml100k-pipeline.json.
+# weighted) goes to bench/results/ml100k-pipeline.json, with the in-stream baselines scored on the same
+# events (most-popular with a 7-day half-life of event time: ML-100K spans 7 months; random) and the
+# paired comparisons of the last five versions (against the version before and against most-popular).
 #
 #   bench/ml100k-pipeline.sh [rate]        # default 500 events/s: ~3.5 min of replay
 set -euo pipefail
@@ -16,7 +18,7 @@ work=bench/work/ml100k-pipeline
 port=19392
 rm -rf "$work"; mkdir -p "$work" bench/results
 common=(--dir "$work" --kafka-port "$port" --generate-rate 0 --trigger-interval 1h --status-every 30s
-  --metrics-count-window 100 --metrics-time-window 30d --model-http off
+  --metrics-count-window 100 --metrics-time-window 30d --popularity-half-life 7d --model-http off
   --model-arg=--no-text --model-arg=--lr=0.001 --model-arg=--initial-epochs=200 --model-arg=--max-backlog=1000000)
 
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }  # SIGTERM: background jobs ignore SIGINT
@@ -49,30 +51,44 @@ import json, re, sys
 work, rate, start = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 pts = {}
 live = []
+paired = {}
 for line in open(f"{work}/metrics.txt"):
-    m = re.match(r"\S+\s+v(\d+)\s+(\S+)\s+(\S+)\s+([0-9.]+)\s+\(n=(\d+)\)", line)
+    m = re.match(r"\S+\s+v(\d+)\s+(\S+)\s+(\S+)\s+(-?[0-9.]+)\s+\(n=(\d+)\)(.*)$", line)
     if not m:
         continue
-    v, name, window, value, n = int(m[1]), m[2], m[3], float(m[4]), int(m[5])
+    v, name, window, value, n, rest = int(m[1]), m[2], m[3], float(m[4]), int(m[5]), m[6]
+    s = re.match(r"\s+(\w+)", rest)
+    scorer = s[1] if s and s[1] != "vs" else "model"
     if name == "version_live_seconds":
         live.append(value)
+    elif name.startswith("paired_"):
+        a = re.search(r"vs (\S+), 95% \[(\S+), (\S+)\]", rest)
+        # cumulative since the version went live: the last point of each (version, against) is its final figure
+        paired[(v, a[1])] = {"version": v, "against": a[1], "delta": value, "ci95": [float(a[2]), float(a[3])], "events": n}
     elif window.startswith("time:"):
-        pts.setdefault(name, []).append((v, value, n))
-out = {"command": f"bench/ml100k-pipeline.sh {int(rate)}", "rate": rate}
-for name, p in pts.items():
+        pts.setdefault((scorer, name), []).append((v, value, n))
+out = {"command": f"bench/ml100k-pipeline.sh {int(rate)}", "rate": rate, "popularity_half_life": "7d"}
+for (scorer, name), p in sorted(pts.items()):
+    key = name if scorer == "model" else f"{scorer}:{name}"
     n = sum(x[2] for x in p)
-    out[name] = round(sum(x[1] * x[2] for x in p) / n, 6)
-    out["scored_events"] = n
+    out[key] = round(sum(x[1] * x[2] for x in p) / n, 6)
+    if scorer == "model":
+        out["scored_events"] = n
     series, acc, accn = [], 0.0, 0
     for v, value, k in sorted(p):
         acc += value * k; accn += k
         if accn >= 5000:
-            series.append({"through_version": v, "events": accn, name: round(acc / accn, 6)}); acc, accn = 0.0, 0
-    out[name + "_per_5000"] = series
+            series.append({"through_version": v, "events": accn, key: round(acc / accn, 6)}); acc, accn = 0.0, 0
+    out[key + "_per_5000"] = series
+for k in ("ndcg@10", "hit_rate@10"):
+    if k in out and out.get(f"most_popular:{k}"):
+        out[f"model_over_most_popular:{k}"] = round(out[k] / out[f"most_popular:{k}"], 3)
+last5 = sorted({v for v, _ in paired})[-5:]
+out["paired_last_five_versions"] = [paired[key] for key in sorted(paired) if key[0] in last5]
 out["versions"] = sum(1 for _ in open(f"{work}/versions.txt"))
 live.sort()
 out["trigger_to_live_s_p50"] = live[len(live) // 2] if live else None
 out["trigger_to_live_s_p99"] = live[min(len(live) - 1, int(0.99 * len(live)))] if live else None
 json.dump(out, open("bench/results/ml100k-pipeline.json", "w"), indent=2)
-print(json.dumps({k: v for k, v in out.items() if not k.endswith("_per_5000")}, indent=2))
+print(json.dumps({k: v for k, v in out.items() if not k.endswith("_per_5000")}, indent=1))
 PY

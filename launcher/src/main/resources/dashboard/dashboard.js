@@ -2,7 +2,6 @@
 "use strict";
 const charts = {};
 const COLORS = { model: "#2563eb", most_popular: "#ea580c", random: "#6b7280" };
-const MIN_SAMPLES = 50; // windows scored on fewer events (a superseded version's stragglers) are left off the charts
 
 function fmt(x, d = 4) { return x == null || Number.isNaN(x) ? "–" : Number(x).toFixed(d); }
 function signed(x, d = 4) { return x == null || Number.isNaN(x) ? "–" : (x >= 0 ? "+" : "") + Number(x).toFixed(d); }
@@ -23,7 +22,8 @@ function chart(id, series, data, scales) {
 }
 
 function renderMetrics(s) {
-  const ws = s.windows.filter(w => w.samples >= MIN_SAMPLES && w.ndcg.model != null);
+  // windows scored on fewer events (a superseded version's stragglers) are left off (the server's rule, s.minSamples)
+  const ws = s.windows.filter(w => w.samples >= s.minSamples && w.ndcg.model != null);
   const x = ws.map(w => w.time / 1000);
   const scorers = ["model", "most_popular", "random"];
   const series = scorers.map(k => ({ label: k === "model" ? "model" : k.replace("_", "-"), stroke: COLORS[k], width: k === "model" ? 2 : 1.5,

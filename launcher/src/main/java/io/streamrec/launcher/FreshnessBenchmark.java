@@ -80,7 +80,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     Topics topics = Topics.defaults();
     LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(work, 0, topics, 4, 2, 1_000_000_000L, triggerInterval,
         checkpointInterval, true, ServingConfig.defaults(),
-        new LocalLoop.WorldSettings(rate, 7, 5000, 800, 250, 0.002, false), List.of("--http", "off"), "3g"));
+        new LocalLoop.WorldSettings(rate, 7, 5000, 800, 250, 0.002, false), List.of("--http", "off"), "3g", -1));
     try {
       String bootstrap = loop.bootstrap();
       LOG.info("Waiting for the first model version to be served...");

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +29,13 @@ import org.slf4j.LoggerFactory;
 final class LocalLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLoop.class);
 
-  /** What the loop runs with. {@code world} null: no generator; {@code modelArgs} null: no model server. */
+  /**
+   * What the loop runs with. {@code world} null: no generator; {@code modelArgs} null: no model
+   * server; {@code flinkMetricsPort} -1: no Prometheus reporter on the MiniCluster.
+   */
   record Settings(Path dir, int kafkaPort, Topics topics, int partitions, int parallelism, long triggerEdges,
       Duration triggerInterval, Duration checkpointInterval, boolean fresh, ServingConfig serving,
-      WorldSettings world, List<String> modelArgs, String modelHeap) {}
+      WorldSettings world, List<String> modelArgs, String modelHeap, int flinkMetricsPort) {}
 
   /** The synthetic world's settings. */
   record WorldSettings(double rate, long seed, int users, int items, int newItemEvery, double drift, boolean malformed) {}
@@ -81,7 +86,13 @@ final class LocalLoop implements AutoCloseable {
     GraphJobConfig cfg = new GraphJobConfig(bootstrap, s.topics(), "streamrec-graph-job", s.parallelism(), edgePartitions,
         s.triggerEdges(), s.triggerInterval(), InteractionValidator.defaults(), Duration.ZERO, checkpointDir,
         s.checkpointInterval(), restore, Duration.ofMinutes(10), Map.of(), s.serving());
-    JobClient job = GraphJobRunner.start(cfg, GraphJobRunner.localDefaults());
+    Configuration flink = GraphJobRunner.localDefaults();
+    if (s.flinkMetricsPort() >= 0) { // Flink's own metrics (operators, checkpoints, Kafka clients) for Prometheus, as on a cluster
+      flink.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+          "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      flink.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(), Integer.toString(s.flinkMetricsPort()));
+    }
+    JobClient job = GraphJobRunner.start(cfg, flink);
     ModelServerProcess server = null;
     if (s.modelArgs() != null) {
       List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--topic-prefix", s.topics().prefix(),

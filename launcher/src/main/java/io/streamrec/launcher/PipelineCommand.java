@@ -2,6 +2,7 @@ package io.streamrec.launcher;
 
 import io.streamrec.common.Durations;
 import io.streamrec.flink.serving.ServingOptions;
+import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.launcher.dashboard.Dashboard;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Path;
@@ -105,6 +106,11 @@ public final class PipelineCommand implements Callable<Integer> {
       description = "Port of the operator dashboard on 127.0.0.1 (-1: none; 0: any free port). Default: ${DEFAULT-VALUE}.")
   int dashboardPort;
 
+  @Option(names = "--flink-metrics-port", defaultValue = "9249",
+      description = "Port of Flink's Prometheus reporter on the local cluster (operators, checkpoints, Kafka clients; -1: none). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int flinkMetricsPort;
+
   @Mixin
   ServingOptions servingOptions = new ServingOptions();
 
@@ -127,7 +133,7 @@ public final class PipelineCommand implements Callable<Integer> {
         triggerEdges, triggerInterval, checkpointInterval, fresh,
         servingOptions.config(),
         generateRate == 0 ? null : new LocalLoop.WorldSettings(generateRate, seed, worldUsers, worldItems, newItemEvery, drift, true),
-        serverArgs, modelHeap));
+        serverArgs, modelHeap, flinkMetricsPort));
     System.out.println("streamrec pipeline running. Kafka: " + loop.bootstrap() + "  topics: " + topicPrefix + "*  "
         + (loop.restoredFrom == null ? "(fresh start)" : "(resumed from " + loop.restoredFrom + ")") + "  Ctrl-C stops.");
     Dashboard dashboard = null;
@@ -135,7 +141,19 @@ public final class PipelineCommand implements Callable<Integer> {
       try {
         dashboard = Dashboard.start(new Dashboard.Settings(loop.bootstrap(), Map.of(), loop.config.topics(), loop.config.groupId(),
             "127.0.0.1", dashboardPort, modelServer && !modelHttp.equals("off") ? "http://" + modelHttp + "/metrics" : null));
-        System.out.println("Dashboard: " + dashboard.url());
+        if (loop.generator != null) {
+          WorldProducer world = loop.generator;
+          int users = worldUsers;
+          dashboard.addMetrics(p -> p
+              .counter("streamrec_world_interactions_total", "Interactions the synthetic world sent in this run", world.produced())
+              .counter("streamrec_world_malformed_total", "Malformed records the world sent on purpose (dead-letter demo)", world.malformedSent())
+              .gauge("streamrec_world_position", "Interactions the world has generated since it began (earlier runs included)",
+                  world.position())
+              .gauge("streamrec_world_items", "Items the world has announced on the items topic", world.catalogSize())
+              .gauge("streamrec_world_users", "Users of the synthetic world", users)
+              .gauge("streamrec_world_rate", "Interactions per second the world is set to send", generateRate));
+        }
+        System.out.println("Dashboard: " + dashboard.url() + "  (Prometheus: " + dashboard.url() + "metrics)");
       } catch (java.io.IOException e) {
         LOG.warn("No dashboard: port {} on 127.0.0.1 cannot be opened ({}); --dashboard-port picks another", dashboardPort, e.getMessage());
       }

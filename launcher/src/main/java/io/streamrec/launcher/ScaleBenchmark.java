@@ -134,7 +134,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     LOG.info("Size {} items x {} users: starting the loop (warm-up of {} events)", items, users, warmupEvents);
     LocalLoop loop = LocalLoop.start(new LocalLoop.Settings(dir, 0, topics, 4, 2, triggerEdges > 0 ? triggerEdges : warmupEvents,
         Duration.ofSeconds(120),
-        Duration.ofSeconds(2), true, serving, null, margs, "6g"));
+        Duration.ofSeconds(2), true, serving, null, margs, "6g", -1));
     ObjectNode r = json.createObjectNode();
     r.put("items", items);
     r.put("users", users);

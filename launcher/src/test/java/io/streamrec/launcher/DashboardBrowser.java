@@ -36,8 +36,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * COMMITs, and the NDCG and hit-rate charts have the model's and most-popular's lines drawn.
  */
 final class DashboardBrowser {
-  /** The dashboard's own rule (dashboard.js): windows scored on fewer events are not charted. */
-  static final int MIN_SAMPLES = 50;
+  /** The dashboard's rule: windows scored on fewer events are not charted. */
+  static final int MIN_SAMPLES = io.streamrec.launcher.dashboard.DashboardState.MIN_SAMPLES;
   private static final String[] FLAGS = {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1900"};
 

@@ -11,6 +11,10 @@ import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +56,8 @@ class PipelineProcessTest {
   static Path dir;
   private int port;
   private int dashboardPort;
+  private int flinkMetricsPort;
+  private int modelHttpPort;
   private Path log;
   /** The pipeline left running for the dashboard test (the restarted one), stopped after all tests. */
   private Process running;
@@ -67,8 +73,9 @@ class PipelineProcessTest {
         "--add-modules", "jdk.incubator.vector", "-D" + ModelServerProcess.CLASSPATH_PROPERTY + "=" + ModelServerProcess.classpath(Path.of("..")),
         "-cp", System.getProperty("java.class.path"), StreamrecLauncher.class.getName(), "pipeline", "--dir", dir.resolve("state").toString(),
         "--kafka-port", Integer.toString(port), "--generate-rate", "300", "--trigger-interval", "3s", "--status-every", "5s",
-        "--model-http", "off", "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3",
-        "--metrics-time-window", "5s", "--dashboard-port", Integer.toString(dashboardPort)));
+        "--model-http", "127.0.0.1:" + modelHttpPort, "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3",
+        "--metrics-time-window", "5s", "--dashboard-port", Integer.toString(dashboardPort),
+        "--flink-metrics-port", Integer.toString(flinkMetricsPort)));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
@@ -99,6 +106,47 @@ class PipelineProcessTest {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
+  /**
+   * Every metric a panel of the Grafana dashboard ({@code docker/grafana/dashboards/streamrec.json})
+   * queries is one the pipeline's components expose: a renamed figure breaks the test, not the panel.
+   */
+  private static void checkGrafanaPanels(String scraped) throws IOException {
+    String grafana = Files.readString(Path.of("..", "docker", "grafana", "dashboards", "streamrec.json"));
+    Matcher m = Pattern.compile("\\b((?:streamrec|flink)_[A-Za-z0-9_]+)").matcher(grafana);
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    int n = 0;
+    while (m.find()) {
+      n++;
+      if (!Pattern.compile("(?m)^" + Pattern.quote(m.group(1)) + "[ {]").matcher(scraped).find()) {
+        missing.add(m.group(1));
+      }
+    }
+    assertTrue(n > 10, "metric names in the Grafana dashboard: " + n);
+    assertTrue(missing.isEmpty(), "the Grafana dashboard queries metrics nobody exposes: " + missing);
+  }
+
+  /** The page at {@code url} once it matches {@code p} (Prometheus text: figures appear as the run goes). */
+  private static String awaitScrape(String url, Pattern p) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = "(nothing)";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        last = "HTTP " + r.statusCode() + "\n" + r.body();
+        if (r.statusCode() == 200 && p.matcher(r.body()).find()) {
+          return r.body();
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(1_000);
+    }
+    fail("no " + p + " at " + url + " within 60 s; last: " + last.substring(0, Math.min(3000, last.length())));
+    return null;
+  }
+
   private static long size(Path f) throws IOException {
     return Files.exists(f) ? Files.size(f) : 0;
   }
@@ -119,6 +167,8 @@ class PipelineProcessTest {
   void aKilledPipelineLeavesNoOrphanAndItsRestartResumes() throws Exception {
     port = freePort();
     dashboardPort = freePort();
+    flinkMetricsPort = freePort();
+    modelHttpPort = freePort();
     log = dir.resolve("pipeline.log");
     Path modelLog = dir.resolve("state").resolve("model-server.log");
     Process first = start(port, log);
@@ -172,6 +222,22 @@ class PipelineProcessTest {
       System.out.printf("pipeline kill: the orphaned model server exited %d ms after the SIGKILL; version %d before, %d after; %d changes once%n",
           orphanMs, versionBefore, versionAfter, n);
       running = second;
+
+      // Prometheus: Flink's reporter on the local cluster, and the launcher's figures beside the dashboard
+      String flink = awaitScrape("http://127.0.0.1:" + flinkMetricsPort + "/", Pattern.compile("(?m)^flink_taskmanager_job_task_operator_\\w+\\{"));
+      assertTrue(flink.contains("flink_jobmanager_numRunningJobs"), "Flink's job manager metrics");
+      String launcher = awaitScrape("http://127.0.0.1:" + dashboardPort + "/metrics",
+          Pattern.compile("(?m)^streamrec_rolling_ndcg\\{scorer=\"most_popular\"} \\d"));
+      String model = awaitScrape("http://127.0.0.1:" + modelHttpPort + "/metrics", Pattern.compile("(?m)^streamrec_model_version [1-9]"));
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "scrape-flink.txt"), flink);
+      Files.writeString(Path.of("target", "scrape-launcher.txt"), launcher);
+      Files.writeString(Path.of("target", "scrape-model-server.txt"), model);
+      checkGrafanaPanels(flink + launcher + model);
+      for (String figure : List.of("streamrec_world_interactions_total", "streamrec_graph_job_lag_events", "streamrec_version_newest",
+          "streamrec_rolling_ndcg{scorer=\"model\"}", "streamrec_dead_letters_total{reason=\"UNKNOWN_EVENT_TYPE\"}")) {
+        assertTrue(launcher.contains("\n" + figure + " "), figure + " in the launcher's /metrics:\n" + launcher);
+      }
     } finally {
       first.destroyForcibly();
       if (second != null && running == null) {
@@ -189,6 +255,8 @@ class PipelineProcessTest {
     if (running == null || !running.isAlive()) { // the first test failed: a pipeline of its own
       port = port == 0 ? freePort() : port;
       dashboardPort = dashboardPort == 0 ? freePort() : dashboardPort;
+      flinkMetricsPort = flinkMetricsPort == 0 ? freePort() : flinkMetricsPort;
+      modelHttpPort = modelHttpPort == 0 ? freePort() : modelHttpPort;
       log = log == null ? dir.resolve("pipeline.log") : log;
       long from = size(log);
       running = start(port, log);

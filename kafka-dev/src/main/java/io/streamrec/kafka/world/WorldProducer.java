@@ -34,6 +34,8 @@ public final class WorldProducer implements Runnable {
   private final long limit;
   private final boolean malformed;
   private final AtomicLong produced = new AtomicLong();
+  private final AtomicLong malformedSent = new AtomicLong();
+  private final AtomicLong catalogSize = new AtomicLong();
   private volatile boolean running = true;
   private volatile Throwable failure;
 
@@ -62,6 +64,16 @@ public final class WorldProducer implements Runnable {
   /** Interactions sent by this producer (not counting fast-forwarded ones). */
   public long produced() {
     return produced.get();
+  }
+
+  /** Malformed records sent (one per thousand when asked for). */
+  public long malformedSent() {
+    return malformedSent.get();
+  }
+
+  /** Items announced on the items topic: the catalog at the start, then every arrival. */
+  public long catalogSize() {
+    return catalogSize.get();
   }
 
   /** The world's position: interactions generated since the world began (fast-forward included). */
@@ -106,6 +118,7 @@ public final class WorldProducer implements Runnable {
     try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, clientProperties)) {
       publishItems(producer, itemsTopic, world.catalog(), itemCodec);
       producer.flush();
+      catalogSize.set(world.catalog().size());
       LOG.info("World: {} items in the catalog, generating {} interactions{} into {}", world.catalog().size(),
           rate > 0 ? String.format("%.0f/s", rate) : "as fast as possible", limit > 0 ? " (" + limit + " in all)" : "",
           interactionsTopic);
@@ -121,12 +134,14 @@ public final class WorldProducer implements Runnable {
         var arrivals = world.takeArrivals();
         if (!arrivals.isEmpty()) {
           publishItems(producer, itemsTopic, arrivals, itemCodec);
+          catalogSize.addAndGet(arrivals.size());
         }
         long now = System.currentTimeMillis();
         byte[] value;
         if (malformed && rnd.nextInt(1000) == 0) {
           value = ("{\"user_id\":\"" + e.user() + "\",\"item_id\":\"" + e.item() + "\",\"event_type\":\"teleport\"}")
               .getBytes(StandardCharsets.UTF_8);
+          malformedSent.incrementAndGet();
         } else if (rnd.nextBoolean()) {
           value = ("{\"user_id\":\"" + e.user() + "\",\"item_id\":\"" + e.item() + "\",\"event_type\":\"" + e.type()
               + "\",\"event_time\":" + now + "}").getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamrec.common.PrometheusText;
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.launcher.PipelineStatus;
 import io.streamrec.schemas.AvroCodec;
@@ -68,6 +69,7 @@ public final class Dashboard implements AutoCloseable {
   private final Thread reader;
   private final Thread pusher;
   private final List<OutputStream> streams = new ArrayList<>();
+  private final List<java.util.function.Consumer<PrometheusText>> extraMetrics = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private Dashboard(Settings settings) throws IOException {
@@ -83,6 +85,14 @@ public final class Dashboard implements AutoCloseable {
     http.createContext("/api/state", ex -> send(ex, 200, "application/json", json.writeValueAsBytes(state.snapshot())));
     http.createContext("/api/user", this::user);
     http.createContext("/events", this::events);
+    http.createContext("/metrics", ex -> {
+      PrometheusText p = new PrometheusText();
+      state.prometheus(p);
+      for (java.util.function.Consumer<PrometheusText> more : extraMetrics) {
+        more.accept(p);
+      }
+      send(ex, 200, PrometheusText.CONTENT_TYPE, p.toString().getBytes(StandardCharsets.UTF_8));
+    });
     reader = new Thread(this::follow, "dashboard-topics");
     reader.setDaemon(true);
     pusher = new Thread(this::push, "dashboard-push");
@@ -100,6 +110,11 @@ public final class Dashboard implements AutoCloseable {
 
   public String url() {
     return "http://" + settings.bind() + ":" + http.getAddress().getPort() + "/";
+  }
+
+  /** More figures for {@code /metrics} (the pipeline's synthetic world), written on each scrape. */
+  public void addMetrics(java.util.function.Consumer<PrometheusText> figures) {
+    extraMetrics.add(figures);
   }
 
   public DashboardState state() {

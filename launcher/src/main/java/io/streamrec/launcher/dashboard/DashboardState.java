@@ -1,5 +1,6 @@
 package io.streamrec.launcher.dashboard;
 
+import io.streamrec.common.PrometheusText;
 import io.streamrec.schemas.avro.DeadLetter;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.ItemEvent;
@@ -29,6 +30,8 @@ public final class DashboardState {
   static final int MAX_USERS = 200_000;
   static final int MAX_ITEMS = 2_000_000;
   static final int RECENT_DEAD_LETTERS = 20;
+  /** Windows scored on fewer events (a superseded version's stragglers) are not charted nor exported (the page gets it from here). */
+  public static final int MIN_SAMPLES = 50;
 
   /** One emitted window of one version: the model's and the baselines' values on the same events. */
   public static final class Window {
@@ -208,10 +211,98 @@ public final class DashboardState {
     return out;
   }
 
+  /** The newest charted window (time order; the last one read among windows of the same time), or null. */
+  private Window newestWindow() {
+    Window newest = null;
+    for (Window w : windows.values()) {
+      if (w.samples >= MIN_SAMPLES && w.ndcg.containsKey("model") && (newest == null || w.time >= newest.time)) {
+        newest = w;
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * The launcher's Prometheus figures, from what was read off the topics: throughput and the graph
+   * job's consumer lag, versions, the newest window's NDCG and hit rate per scorer, the newest
+   * paired comparisons (against the previous version and against most-popular), dead letters.
+   */
+  public synchronized void prometheus(PrometheusText p) {
+    Throughput t = throughput.peekLast();
+    if (t != null) {
+      p.gauge("streamrec_interactions_produced", "Interactions on the interactions topic (sum of its end offsets)", t.produced());
+      p.gauge("streamrec_interactions_consumed", "Interactions the graph job has committed (its consumer group's offsets)", t.consumed());
+      p.gauge("streamrec_graph_job_lag_events", "Interactions produced and not yet committed by the graph job", t.produced() - t.consumed());
+      p.gauge("streamrec_graph_job_events_per_second", "Interactions committed per second over the last 10 s or more", t.eventsPerSecond());
+    }
+    Version newest = null;
+    long committed = 0;
+    for (Version v : versions.values()) {
+      if (v.committedTime > 0) {
+        committed++;
+        newest = v;
+      }
+    }
+    p.gauge("streamrec_versions_committed", "Model versions committed on the embeddings topic (the last " + MAX_VERSIONS + " kept)", committed);
+    if (newest != null) {
+      p.gauge("streamrec_version_newest", "Newest committed model version", newest.version);
+      p.gauge("streamrec_version_newest_edges", "Edges the newest version trained on", newest.training.getOrDefault("edges", Double.NaN));
+      p.gauge("streamrec_version_newest_training_seconds", "Training seconds of the newest version",
+          newest.training.getOrDefault("seconds", Double.NaN));
+    }
+    Version live = null;
+    for (Version v : versions.values()) {
+      if (!Double.isNaN(v.liveSeconds)) {
+        live = v;
+      }
+    }
+    if (live != null) {
+      p.gauge("streamrec_version_live_seconds", "Trigger to live (serving it) of the newest version that went live", live.liveSeconds);
+    }
+    Window w = newestWindow();
+    if (w != null) {
+      p.gauge("streamrec_rolling_window_version", "Version that scored the newest rolling-metric window", w.version);
+      p.gauge("streamrec_rolling_window_events", "Events in the newest rolling-metric window", w.samples);
+      p.gauges("streamrec_rolling_ndcg", "Rolling " + metricK + " of the newest time window, per scorer on the same events", byScorer(w.ndcg));
+      p.gauges("streamrec_rolling_hit_rate", "Rolling " + metricK.replace("ndcg", "hit_rate") + " of the newest time window, per scorer",
+          byScorer(w.hitRate));
+    }
+    Map<Map<String, String>, Double> delta = new LinkedHashMap<>();
+    Map<Map<String, String>, Double> low = new LinkedHashMap<>();
+    Map<Map<String, String>, Double> high = new LinkedHashMap<>();
+    for (Version v : versions.descendingMap().values()) {
+      if (!v.paired.isEmpty()) {
+        v.paired.forEach((against, c) -> {
+          Map<String, String> l = Map.of("against", against.equals("v" + (v.version - 1)) ? "previous" : against);
+          delta.put(l, c.delta());
+          low.put(l, c.low());
+          high.put(l, c.high());
+        });
+        p.gauge("streamrec_paired_version", "Newest version with paired comparisons", v.version);
+        break;
+      }
+    }
+    p.gauges("streamrec_paired_ndcg_delta", "Newest version's NDCG minus the other scorer's on the same events (against: previous, most_popular)",
+        delta);
+    p.gauges("streamrec_paired_ndcg_ci95_low", "Lower end of the 95% interval of streamrec_paired_ndcg_delta", low);
+    p.gauges("streamrec_paired_ndcg_ci95_high", "Upper end of the 95% interval of streamrec_paired_ndcg_delta", high);
+    Map<Map<String, String>, Double> dead = new LinkedHashMap<>();
+    deadLetterCounts.forEach((reason, n) -> dead.put(Map.of("reason", reason), (double) n));
+    p.counters("streamrec_dead_letters_total", "Records on the dead-letter topic, by reason code", dead);
+    p.counter("streamrec_metric_points_total", "Metric points read from the metrics topic", metricPoints);
+  }
+
+  private static Map<Map<String, String>, Double> byScorer(Map<String, Double> values) {
+    Map<Map<String, String>, Double> out = new LinkedHashMap<>();
+    values.forEach((scorer, v) -> out.put(Map.of("scorer", scorer), v));
+    return out;
+  }
+
   /** Everything the page draws, as JSON-ready maps and lists. */
   public synchronized Map<String, Object> snapshot() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("metric", metricK);
+    out.put("minSamples", MIN_SAMPLES);
     out.put("metricPoints", metricPoints);
     out.put("newestPointTime", newestPointTime);
     List<Window> ws = new ArrayList<>(windows.values());

@@ -1,6 +1,7 @@
 package io.streamrec.model.server;
 
 import com.sun.net.httpserver.HttpServer;
+import io.streamrec.common.PrometheusText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -35,22 +36,23 @@ public final class ServerMetrics {
 
   /** Prometheus text exposition format. */
   public String prometheus() {
-    StringBuilder b = new StringBuilder();
-    gauge(b, "streamrec_model_version", "Latest published embedding version", version.get());
-    counter(b, "streamrec_model_versions_published_total", "Versions published by this process", versions.get());
-    counter(b, "streamrec_model_changelog_edges_total", "Edge changes read from the changelog", edgesRead.get());
-    gauge(b, "streamrec_model_changelog_seq", "Last changelog seq applied", lastSeq.get());
-    counter(b, "streamrec_model_cuts_coalesced_total", "Cuts passed without training because of backlog", coalesced.get());
-    counter(b, "streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get());
-    counter(b, "streamrec_model_dead_letters_total", "Catalog records rejected and dead-lettered (this run, repeats of earlier runs included)",
-        deadLetters.get());
-    gauge(b, "streamrec_model_damaged_snapshots", "Damaged snapshots set aside when this process started (it restored an older one or rebuilt from the changelog)",
-        damagedSnapshots.get());
-    gauge(b, "streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get());
-    gauge(b, "streamrec_model_text_waiting", "Item texts waiting for the encoder", textWaiting.get());
-    counter(b, "streamrec_model_text_encoded_total", "Item texts encoded by this process", textEncoded.get());
-    gauge(b, "streamrec_model_text_per_second", "Texts per second of the encoder's last chunk", textPerSecond.get());
-    return b.toString();
+    return new PrometheusText()
+        .gauge("streamrec_model_version", "Latest published embedding version", version.get())
+        .counter("streamrec_model_versions_published_total", "Versions published by this process", versions.get())
+        .counter("streamrec_model_changelog_edges_total", "Edge changes read from the changelog", edgesRead.get())
+        .gauge("streamrec_model_changelog_seq", "Last changelog seq applied", lastSeq.get())
+        .counter("streamrec_model_cuts_coalesced_total", "Cuts passed without training because of backlog", coalesced.get())
+        .counter("streamrec_model_bad_records_total", "Undecodable or rejected input records", badRecords.get())
+        .counter("streamrec_model_dead_letters_total",
+            "Catalog records rejected and dead-lettered (this run, repeats of earlier runs included)", deadLetters.get())
+        .gauge("streamrec_model_damaged_snapshots",
+            "Damaged snapshots set aside when this process started (it restored an older one or rebuilt from the changelog)",
+            damagedSnapshots.get())
+        .gauge("streamrec_model_last_training_seconds", "Duration of the last fine-tuning", lastTrainingSeconds.get())
+        .gauge("streamrec_model_text_waiting", "Item texts waiting for the encoder", textWaiting.get())
+        .counter("streamrec_model_text_encoded_total", "Item texts encoded by this process", textEncoded.get())
+        .gauge("streamrec_model_text_per_second", "Texts per second of the encoder's last chunk", textPerSecond.get())
+        .toString();
   }
 
   /** Health as JSON. */
@@ -58,16 +60,6 @@ public final class ServerMetrics {
     return "{\"status\":\"UP\",\"version\":" + version.get() + ",\"changelog_seq\":" + lastSeq.get() + ",\"text_waiting\":"
         + textWaiting.get() + ",\"uptime_ms\":"
         + (System.currentTimeMillis() - started) + "}";
-  }
-
-  private static void gauge(StringBuilder b, String name, String help, Number v) {
-    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n").append(name).append(' ')
-        .append(v).append('\n');
-  }
-
-  private static void counter(StringBuilder b, String name, String help, Number v) {
-    b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n").append(name).append(' ')
-        .append(v).append('\n');
   }
 
   /** Serves /health and /metrics on {@code host:port} (port 0: any free one); returns the server, started. */
@@ -86,7 +78,7 @@ public final class ServerMetrics {
     });
     http.createContext("/metrics", ex -> {
       if (route(ex, "/metrics", "GET", paths)) {
-        respond(ex, "text/plain; version=0.0.4", prometheus());
+        respond(ex, PrometheusText.CONTENT_TYPE, prometheus());
       }
     });
     if (requestFull != null) {
