@@ -8,12 +8,14 @@
 # events (most-popular with a 7-day half-life of event time: ML-100K spans 7 months; random) and the
 # paired comparisons of the last five versions (against the version before and against most-popular).
 #
-#   bench/ml100k-pipeline.sh [rate]        # default 500 events/s: ~3.5 min of replay
+#   bench/ml100k-pipeline.sh [rate [out.json]]     # default 500 events/s: ~3.5 min of replay
+#   STREAMREC_DASHBOARD_PORT=-1 bench/ml100k-pipeline.sh 500 bench/results/ml100k-pipeline-nodashboard.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${STREAMREC_SHARED_DATA:-../shared/data}/ml-100k/u.data"
 [ -f "$data" ] || { echo "ml100k-pipeline: no $data (see ../shared/data/PROVENANCE.md); skipping" >&2; exit 0; }
 rate="${1:-500}"
+out="${2:-bench/results/ml100k-pipeline.json}"
 work=bench/work/ml100k-pipeline
 port=19392
 rm -rf "$work"; mkdir -p "$work" bench/results
@@ -46,9 +48,9 @@ tpid=$!; sleep 20; kill $tpid 2>/dev/null || true
 tpid=$!; sleep 15; kill $tpid 2>/dev/null || true
 stop $pid
 
-python3 - "$work" "$rate" "$start" <<'PY'
+python3 - "$work" "$rate" "$start" "${STREAMREC_DASHBOARD_PORT:-8088}" "$out" <<'PY'
 import json, re, sys
-work, rate, start = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+work, rate, start, out_file = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[5]
 pts = {}
 live = []
 paired = {}
@@ -72,7 +74,7 @@ for (scorer, name), p in sorted(pts.items()):
     key = name if scorer == "model" else f"{scorer}:{name}"
     n = sum(x[2] for x in p)
     out[key] = round(sum(x[1] * x[2] for x in p) / n, 6)
-    if scorer == "model":
+    if key == "ndcg@10":
         out["scored_events"] = n
     series, acc, accn = [], 0.0, 0
     for v, value, k in sorted(p):
@@ -86,9 +88,10 @@ for k in ("ndcg@10", "hit_rate@10"):
 last5 = sorted({v for v, _ in paired})[-5:]
 out["paired_last_five_versions"] = [paired[key] for key in sorted(paired) if key[0] in last5]
 out["versions"] = sum(1 for _ in open(f"{work}/versions.txt"))
+out["dashboard"] = sys.argv[4] != "-1"
 live.sort()
 out["trigger_to_live_s_p50"] = live[len(live) // 2] if live else None
 out["trigger_to_live_s_p99"] = live[min(len(live) - 1, int(0.99 * len(live)))] if live else None
-json.dump(out, open("bench/results/ml100k-pipeline.json", "w"), indent=2)
+json.dump(out, open(out_file, "w"), indent=2)
 print(json.dumps({k: v for k, v in out.items() if not k.endswith("_per_5000")}, indent=1))
 PY

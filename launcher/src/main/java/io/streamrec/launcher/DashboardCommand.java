@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     description = {"Serves the operator dashboard (a web page on --bind:--port) for the streamrec topics on any Kafka: rolling "
         + "NDCG and hit rate per version against the most-popular and random baselines, paired version comparisons with their "
         + "intervals, the versions' timeline, throughput and consumer lag, dead letters by reason, a user's latest "
-        + "recommendations, and the model server's state. It reads the topics from their beginning (read_committed). Ctrl-C stops."})
+        + "recommendations, and the model server's state; the same figures for Prometheus at /metrics. It reads the topics from "
+        + "their beginning (read_committed). Ctrl-C stops."})
 public final class DashboardCommand implements Callable<Integer> {
   @Mixin
   KafkaTarget kafka = new KafkaTarget();

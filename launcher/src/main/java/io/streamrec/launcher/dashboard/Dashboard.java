@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * (server-sent events, {@code /events}); {@code /api/state} gives the same JSON once, {@code
  * /api/user?id=U} a user's latest recommendation with the items' texts. The page's charts are uPlot,
  * served from its WebJar on the classpath, so the page needs no network. The model server's gauges
- * come from its Prometheus endpoint when one is given. Nothing here reads the job's or the model
- * server's internals.
+ * come from its Prometheus endpoint when one is given. {@code /metrics} gives the same figures to
+ * Prometheus ({@link DashboardState#prometheus}, plus what {@link #addMetrics} adds). Nothing here
+ * reads the job's or the model server's internals.
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);

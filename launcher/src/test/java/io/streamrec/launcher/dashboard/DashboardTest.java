@@ -47,6 +47,17 @@ class DashboardTest {
     assertEquals(12.5, versions.get(0).liveSeconds);
     assertEquals(new DashboardState.Paired(0.01, 0.004, 0.016, 5000), versions.get(0).paired.get("v2"));
     assertNull(s.user("nobody"));
+
+    // the same figures for Prometheus (the dashboard's /metrics): the newest window per scorer, the paired delta
+    io.streamrec.common.PrometheusText p = new io.streamrec.common.PrometheusText();
+    s.prometheus(p);
+    String text = p.toString();
+    for (String line : List.of("streamrec_rolling_ndcg{scorer=\"model\"} 0.12", "streamrec_rolling_ndcg{scorer=\"most_popular\"} 0.03",
+        "streamrec_rolling_hit_rate{scorer=\"random\"} 0.008", "streamrec_rolling_window_version 3", "streamrec_rolling_window_events 900",
+        "streamrec_paired_ndcg_delta{against=\"previous\"} 0.01", "streamrec_paired_ndcg_ci95_low{against=\"previous\"} 0.004",
+        "streamrec_paired_version 3", "streamrec_version_live_seconds 12.5", "streamrec_metric_points_total 9")) {
+      assertTrue(text.contains("\n" + line + "\n"), line + " in\n" + text);
+    }
   }
 
   @Test
