@@ -56,6 +56,7 @@ final class DashboardBrowser {
   }
 
   static Seen check(Binaries bin, String url, String bootstrap, Topics topics, Path screenshot, Duration timeout) throws Exception {
+    long t0 = System.nanoTime();
     Path profile = Files.createTempDirectory("streamrec-chromium");
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(bin.driver().toFile()).usingAnyFreePort()
         .build();
@@ -64,12 +65,15 @@ final class DashboardBrowser {
     options.addArguments(FLAGS);
     options.addArguments("--user-data-dir=" + profile);
     ChromeDriver driver = new ChromeDriver(service, options);
-    try {
+    try (KafkaConsumer<byte[], byte[]> topicsNow = KafkaClients.readCommittedConsumer(bootstrap)) {
       driver.get(url);
+      System.out.printf("dashboard: Chromium up and the page loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       long deadline = System.nanoTime() + timeout.toNanos();
       String last = "nothing yet";
+      int rounds = 0;
       while (System.nanoTime() < deadline) {
         Thread.sleep(1_000);
+        rounds++;
         // one script reads the page at one instant: every update re-renders it (elements found earlier go stale)
         @SuppressWarnings("unchecked")
         Map<String, Object> page = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
@@ -90,8 +94,8 @@ final class DashboardBrowser {
         long time = Long.parseLong(l.get(1));
         double value = Double.parseDouble(l.get(2));
         // the topics after the page: a point or version that arrived in between only means one more round
-        List<MetricPoint> newest = newestModelWindows(read(bootstrap, topics.metrics()));
-        List<Long> commits = commits(read(bootstrap, topics.embeddings()));
+        List<MetricPoint> newest = newestModelWindows(read(topicsNow, topics.metrics()));
+        List<Long> commits = commits(read(topicsNow, topics.embeddings()));
         boolean sameWindow = !newest.isEmpty() && newest.get(0).getTime().toEpochMilli() == time && newest.stream()
             .anyMatch(p -> p.getModelVersion() == version && Math.abs(p.getValue() - value) < 1e-12);
         last = "page: v" + version + " " + Instant.ofEpochMilli(time) + " " + value + ", versions " + shownVersions + "; topics: "
@@ -110,6 +114,8 @@ final class DashboardBrowser {
         }
         Files.createDirectories(screenshot.toAbsolutePath().getParent());
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("dashboard: the page agreed with the topics after %d rounds of 1 s, %.1f s in all%n", rounds,
+            (System.nanoTime() - t0) / 1e9);
         return new Seen(version, Instant.ofEpochMilli(time), value, shownVersions, pixels - 1);
       }
       fail("within " + timeout + " the dashboard never agreed with the topics; last " + last);
@@ -165,19 +171,24 @@ final class DashboardBrowser {
 
   /** The whole topic as of now: read_committed up to its last stable offsets. */
   static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
-      List<TopicPartition> parts = KafkaClients.partitions(c, topic);
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          fail("could not read " + topic + " up to " + end);
-        }
-        c.poll(Duration.ofMillis(200)).forEach(all::add);
+      return read(c, topic);
+    }
+  }
+
+  /** ...with a consumer the caller keeps (one per check: a new consumer's first metadata costs seconds here). */
+  static List<ConsumerRecord<byte[], byte[]>> read(KafkaConsumer<byte[], byte[]> c, String topic) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    List<TopicPartition> parts = KafkaClients.partitions(c, topic);
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    Map<TopicPartition, Long> end = c.endOffsets(parts);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+      if (System.nanoTime() > deadline) {
+        fail("could not read " + topic + " up to " + end);
       }
+      c.poll(Duration.ofMillis(200)).forEach(all::add);
     }
     return all;
   }

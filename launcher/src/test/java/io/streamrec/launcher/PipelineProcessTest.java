@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.GraphChange;
@@ -79,6 +78,13 @@ class PipelineProcessTest {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 
+  private static final long T0 = System.nanoTime();
+
+  /** Where the class's time goes (one line per step: it is one of the longest tests of mvn verify). */
+  private static void stamp(String what) {
+    System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - T0) / 1e9, what);
+  }
+
   private static String awaitLine(Path log, long from, Pattern p, Duration timeout, Process alive) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -86,6 +92,7 @@ class PipelineProcessTest {
         String text = Files.readString(log);
         Matcher m = p.matcher(text.substring((int) Math.min(from, text.length())));
         if (m.find()) {
+          stamp(p.pattern());
           return m.group();
         }
       }
@@ -136,6 +143,7 @@ class PipelineProcessTest {
             HttpResponse.BodyHandlers.ofString());
         last = "HTTP " + r.statusCode() + "\n" + r.body();
         if (r.statusCode() == 200 && p.matcher(r.body()).find()) {
+          stamp(url);
           return r.body();
         }
       } catch (IOException e) {
@@ -204,7 +212,7 @@ class PipelineProcessTest {
       BitSet seqs = new BitSet();
       Map<String, GraphChangeKind> last = new HashMap<>();
       int n = 0;
-      for (var r : KafkaClients.readAll("127.0.0.1:" + port, Topics.DEFAULT_PREFIX + "graph.edges", x -> false, Duration.ofSeconds(2), Duration.ZERO)) {
+      for (var r : DashboardBrowser.read("127.0.0.1:" + port, Topics.DEFAULT_PREFIX + "graph.edges")) {
         GraphChange g = codec.decode(r.value());
         if (g.getKind() == GraphChangeKind.CUT) {
           continue;
@@ -222,6 +230,7 @@ class PipelineProcessTest {
       System.out.printf("pipeline kill: the orphaned model server exited %d ms after the SIGKILL; version %d before, %d after; %d changes once%n",
           orphanMs, versionBefore, versionAfter, n);
       running = second;
+      stamp("changelog checked");
 
       // Prometheus: Flink's reporter on the local cluster, and the launcher's figures beside the dashboard
       String flink = awaitScrape("http://127.0.0.1:" + flinkMetricsPort + "/", Pattern.compile("(?m)^flink_taskmanager_job_task_operator_\\w+\\{"));
@@ -264,10 +273,12 @@ class PipelineProcessTest {
     }
     awaitLine(log, 0, Pattern.compile("Dashboard: http"), Duration.ofSeconds(30), running);
     Path shot = Path.of("target", "dashboard-browser.png");
+    stamp("opening the dashboard in Chromium");
     DashboardBrowser.Seen seen = DashboardBrowser.check(chromium, "http://127.0.0.1:" + dashboardPort + "/", "127.0.0.1:" + port,
         new Topics(Topics.DEFAULT_PREFIX), shot, Duration.ofSeconds(90));
     System.out.printf("dashboard in Chromium: newest window v%d %s ndcg@10 %.4f = the topic's; versions %s = the COMMITs; "
         + "%d chart pixels drawn; screenshot %s%n", seen.version(), seen.time(), seen.value(), seen.versions(), seen.pixels(),
         shot.toAbsolutePath());
+    stamp("dashboard checked");
   }
 }
