@@ -79,7 +79,7 @@ function renderThroughput(s) {
 
 function renderModel(s) {
   const m = s.modelServer;
-  const keys = [["version", "version published"], ["last_training_seconds", "last training s"], ["text_waiting", "texts waiting for the encoder"],
+  const keys = [["version", "version published"], ["training_version", "version in training (0: none)"], ["last_training_seconds", "last training s"], ["text_waiting", "texts waiting for the encoder"],
     ["text_per_second", "texts/s"], ["text_encoded_total", "texts encoded"], ["changelog_edges_total", "changelog edges read"],
     ["cuts_coalesced_total", "cuts passed (backlog)"], ["bad_records_total", "bad records"]];
   document.getElementById("model").innerHTML = s.modelServerError ? `<tr><td class="l muted">${esc(s.modelServerError)}</td></tr>`

@@ -373,7 +373,13 @@ public final class ModelServer implements AutoCloseable {
     }
     contentChanged = false;
     long started = System.currentTimeMillis();
-    ModelVersion v = model.fineTune(cut.getSeq());
+    metrics.training.set(publishedVersion + 1);
+    ModelVersion v;
+    try {
+      v = model.fineTune(cut.getSeq());
+    } finally {
+      metrics.training.set(0);
+    }
     long trained = System.currentTimeMillis();
     long number = Math.max(v.version(), publishedVersion + 1);
     String topic = settings.topics().embeddings();

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ServerMetrics {
   final AtomicLong version = new AtomicLong();
   final AtomicLong versions = new AtomicLong();
+  /** The version being fine-tuned now (0: none). */
+  final AtomicLong training = new AtomicLong();
   final AtomicLong edgesRead = new AtomicLong();
   final AtomicLong lastSeq = new AtomicLong();
   final AtomicLong coalesced = new AtomicLong();
@@ -38,6 +40,7 @@ public final class ServerMetrics {
   public String prometheus() {
     return new PrometheusText()
         .gauge("streamrec_model_version", "Latest published embedding version", version.get())
+        .gauge("streamrec_model_training_version", "Version being fine-tuned now (0: none)", training.get())
         .counter("streamrec_model_versions_published_total", "Versions published by this process", versions.get())
         .counter("streamrec_model_changelog_edges_total", "Edge changes read from the changelog", edgesRead.get())
         .gauge("streamrec_model_changelog_seq", "Last changelog seq applied", lastSeq.get())
