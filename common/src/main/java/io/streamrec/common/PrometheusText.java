@@ -1,6 +1,5 @@
 package io.streamrec.common;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,7 +65,7 @@ public final class PrometheusText {
     if (Double.isInfinite(v)) {
       return v > 0 ? "+Inf" : "-Inf";
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   @Override

@@ -81,6 +81,26 @@ public final class KafkaClients {
   }
 
   /**
+   * The whole of {@code topic} as of now, with a consumer the caller keeps (read_committed: up to
+   * the last stable offsets); fails when the end is not reached within {@code timeout}.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaConsumer<byte[], byte[]> c, String topic, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    List<TopicPartition> parts = partitions(c, topic);
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    Map<TopicPartition, Long> end = c.endOffsets(parts);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read " + topic + " up to " + end + " within " + timeout);
+      }
+      c.poll(Duration.ofMillis(200)).forEach(all::add);
+    }
+    return all;
+  }
+
+  /**
    * Reads {@code topic} from the beginning (read_committed) until {@code done} holds or the
    * timeout passes, then {@code settle} longer, to catch anything that should not be there.
    */

@@ -255,16 +255,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
     ArrayNode out = json.createArrayNode();
     List<EmbeddingRecord> commits = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
-      List<TopicPartition> parts = KafkaClients.partitions(c, topics.embeddings());
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.currentTimeMillis() + 120_000;
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
-          if (rec.value() != null && "commit".equals(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-            commits.add(codec.decode(rec.value()));
-          }
+      for (ConsumerRecord<byte[], byte[]> rec : KafkaClients.readToEnd(c, topics.embeddings(), Duration.ofSeconds(120))) {
+        if (rec.value() != null && "commit".equals(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+          commits.add(codec.decode(rec.value()));
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.streamrec.kafka.KafkaClients;
+import io.streamrec.launcher.dashboard.DashboardState;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.Topics;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -36,8 +36,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * COMMITs, and the NDCG and hit-rate charts have the model's and most-popular's lines drawn.
  */
 final class DashboardBrowser {
-  /** The dashboard's rule: windows scored on fewer events are not charted. */
-  static final int MIN_SAMPLES = io.streamrec.launcher.dashboard.DashboardState.MIN_SAMPLES;
   private static final String[] FLAGS = {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1900"};
 
@@ -94,8 +92,9 @@ final class DashboardBrowser {
         long time = Long.parseLong(l.get(1));
         double value = Double.parseDouble(l.get(2));
         // the topics after the page: a point or version that arrived in between only means one more round
-        List<MetricPoint> newest = newestModelWindows(read(topicsNow, topics.metrics()));
-        List<Long> commits = commits(read(topicsNow, topics.embeddings()));
+        // one consumer for the whole check: a new consumer's first metadata costs seconds here
+        List<MetricPoint> newest = newestModelWindows(KafkaClients.readToEnd(topicsNow, topics.metrics(), Duration.ofSeconds(20)));
+        List<Long> commits = commits(KafkaClients.readToEnd(topicsNow, topics.embeddings(), Duration.ofSeconds(20)));
         boolean sameWindow = !newest.isEmpty() && newest.get(0).getTime().toEpochMilli() == time && newest.stream()
             .anyMatch(p -> p.getModelVersion() == version && Math.abs(p.getValue() - value) < 1e-12);
         last = "page: v" + version + " " + Instant.ofEpochMilli(time) + " " + value + ", versions " + shownVersions + "; topics: "
@@ -149,7 +148,7 @@ final class DashboardBrowser {
     AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
     List<MetricPoint> charted = records.stream().map(r -> codec.decode(r.value()))
         .filter(p -> p.getName().startsWith("ndcg@") && p.getWindow().startsWith("time:") && p.getScorer().equals("model")
-            && p.getSamples() >= MIN_SAMPLES)
+            && p.getSamples() >= DashboardState.MIN_SAMPLES)
         .toList();
     long newest = charted.stream().mapToLong(p -> p.getTime().toEpochMilli()).max().orElse(Long.MIN_VALUE);
     return charted.stream().filter(p -> p.getTime().toEpochMilli() == newest).toList();
@@ -169,27 +168,10 @@ final class DashboardBrowser {
     return new ArrayList<>(v);
   }
 
-  /** The whole topic as of now: read_committed up to its last stable offsets. */
+  /** The whole topic as of now (read_committed, up to its last stable offsets). */
   static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
     try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
-      return read(c, topic);
+      return KafkaClients.readToEnd(c, topic, Duration.ofSeconds(20));
     }
-  }
-
-  /** ...with a consumer the caller keeps (one per check: a new consumer's first metadata costs seconds here). */
-  static List<ConsumerRecord<byte[], byte[]>> read(KafkaConsumer<byte[], byte[]> c, String topic) {
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-    List<TopicPartition> parts = KafkaClients.partitions(c, topic);
-    c.assign(parts);
-    c.seekToBeginning(parts);
-    Map<TopicPartition, Long> end = c.endOffsets(parts);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-      if (System.nanoTime() > deadline) {
-        fail("could not read " + topic + " up to " + end);
-      }
-      c.poll(Duration.ofMillis(200)).forEach(all::add);
-    }
-    return all;
   }
 }

@@ -273,7 +273,8 @@ public final class DashboardState {
     for (Version v : versions.descendingMap().values()) {
       if (!v.paired.isEmpty()) {
         v.paired.forEach((against, c) -> {
-          Map<String, String> l = Map.of("against", against.equals("v" + (v.version - 1)) ? "previous" : against);
+          // one series per kind of comparison, whatever the version numbers: "v<N>" is the version served before it
+          Map<String, String> l = Map.of("against", against.startsWith("v") ? "previous" : against);
           delta.put(l, c.delta());
           low.put(l, c.low());
           high.put(l, c.high());
