@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-prequential", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Prequential replay of a timestamped dataset (ML-100K u.data: user, item, rating, time) through the incremental model: "
         + "rolling NDCG@10/HR@10 for incremental fine-tuning, a never-refreshed first model and most-popular; then incremental vs full "
-        + "retrain on the last 10% of events.")
+        + "retrain on the last 10%% of events.")
 public final class PrequentialCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PrequentialCommand.class);
 

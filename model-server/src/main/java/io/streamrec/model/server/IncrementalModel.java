@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model server's state between versions, and how a version is made: the user–item graph
@@ -55,6 +58,8 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class IncrementalModel {
+  private static final Logger LOG = LoggerFactory.getLogger(IncrementalModel.class);
+  private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
   /** Training settings. */
   public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, Budget budget,
       double replayFraction, long seed, Device device) {
@@ -270,9 +275,7 @@ public final class IncrementalModel {
       double loss = 0;
       long steps = 0;
       if (initial == null) {
-        for (int e = 0; e < settings.initialEpochs(); e++) {
-          loss = trainer.trainEpoch(null);
-        }
+        loss = initialEpochs(() -> trainer.trainEpoch(null));
         steps = trainer.steps();
       } else {
         all = allEdges(itemsByUser);
@@ -389,10 +392,7 @@ public final class IncrementalModel {
       double loss;
       long steps;
       if (initial == null) {
-        loss = Double.NaN;
-        for (int e = 0; e < settings.initialEpochs(); e++) {
-          loss = trainer.trainEpoch(null);
-        }
+        loss = initialEpochs(() -> trainer.trainEpoch(null));
         steps = trainer.steps();
       } else {
         trainer.carryOver(graphParams == null ? Map.of() : graphParams, graphParamUsers, initial);
@@ -479,6 +479,28 @@ public final class IncrementalModel {
   private LiveItemGraphs live;
   private Map<String, float[]> graphParams;
   private int graphParamUsers;
+
+  /**
+   * The first version's {@code initialEpochs} epochs, with a progress line at most every 10 s (at 50k
+   * items and 1.4M edges one epoch is minutes of CPU), and the last epoch's loss.
+   */
+  private double initialEpochs(DoubleSupplier epoch) {
+    int n = settings.initialEpochs();
+    long t0 = System.nanoTime();
+    long last = t0;
+    double loss = Double.NaN;
+    for (int e = 1; e <= n; e++) {
+      loss = epoch.getAsDouble();
+      long now = System.nanoTime();
+      if (e < n && now - last >= PROGRESS_EVERY_NANOS) {
+        double spent = (now - t0) / 1e9;
+        LOG.info("First version: epoch {} of {}, loss {}, {} s so far, about {} s to go", e, n, String.format("%.4f", loss),
+            Math.round(spent), Math.round(spent / e * (n - e)));
+        last = now;
+      }
+    }
+    return loss;
+  }
 
   /** One BPR step on the first b triples; returns its loss. */
   @FunctionalInterface
