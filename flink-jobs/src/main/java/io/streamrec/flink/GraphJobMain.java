@@ -150,7 +150,8 @@ public final class GraphJobMain implements Callable<Integer> {
     });
     int rc = cli.execute(args);
     if (rc != 0) {
-      throw new IllegalArgumentException("graph-job: invalid arguments (see above); --help lists the options");
+      throw new IllegalArgumentException("graph-job exited with code " + rc + ": " + (rc == 2 ? "invalid arguments (see above; --help "
+          + "lists the options)" : "the error is above"));
     }
   }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
             "  bench-freshness  Event -> recommendation and trigger -> version-live latency of the whole loop",
             "  bench-scale      The closed loop at catalog sizes: events/s, latency, checkpoints, memory, ANN recall",
             "  bench-ann        Top-K query cost alone: exact scan, Lucene's HNSW search, streamrec's HNSW search",
-            "  bench-item-graph Cost of the live content kNN graph of MM-GEF/RedND: build, arrivals, withdrawals, recall"})
+            "  dashboard        The operator dashboard (rolling NDCG per version and scorer, Prometheus /metrics) against any Kafka"})
 public final class ModelCli {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -573,9 +574,10 @@ public final class ModelServer implements AutoCloseable {
     try (Admin admin = Admin.create(p)) {
       String name = settings.topics().embeddings();
       if (!admin.listTopics().names().get().contains(name)) {
-        admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+        // the broker's default.replication.factor: 1 on a dev broker, 3 on a cluster (a fixed 1 would be below its min.insync.replicas)
+        admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(4 * 1024 * 1024))))).all().get();
-        LOG.info("Created topic {} (1 partition, compacted)", name);
+        LOG.info("Created topic {} (1 partition, compacted, the broker's default replication)", name);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
