@@ -126,7 +126,7 @@ class ClosedLoopEndToEndTest {
 
           List<Recommendation> recs = recommendations(bootstrap, PREFIX);
           checkNoSeenItems(bootstrap, PREFIX, recs);
-          checkMetricsPerVersion(bootstrap, worldStopped);
+          checkMetricsPerVersion(bootstrap, PREFIX, worldStopped);
           checkColdItem(world, recs, withCold);
         } finally {
           producer.stop();
@@ -230,9 +230,9 @@ class ClosedLoopEndToEndTest {
   }
 
   /** Every version served while events were flowing (2 s before the world stopped) has rolling metrics. */
-  private static void checkMetricsPerVersion(String bootstrap, long worldStopped) {
+  static void checkMetricsPerVersion(String bootstrap, String prefix, long worldStopped) {
     AvroCodec<MetricPoint> codec = AvroCodec.of(MetricPoint.class);
-    List<MetricPoint> points = KafkaClients.readAll(bootstrap, PREFIX + "metrics", r -> false, Duration.ofSeconds(3),
+    List<MetricPoint> points = KafkaClients.readAll(bootstrap, prefix + "metrics", r -> false, Duration.ofSeconds(3),
         Duration.ofSeconds(1)).stream().map(r -> codec.decode(r.value())).toList();
     Set<Long> served = new HashSet<>();
     Set<Long> scored = new HashSet<>();

@@ -111,7 +111,7 @@ class LoopChaosTest {
           for (Kill kind : order) {
             Thread.sleep(2_000 + random.nextInt(3_000));
             seenEdges[0] += watch.poll(Duration.ofMillis(50)).count();
-            long lastVersion = commits(bootstrap).stream().mapToLong(EmbeddingRecord::getModelVersion).max().orElse(0);
+            long lastVersion = commits(bootstrap, PREFIX).stream().mapToLong(EmbeddingRecord::getModelVersion).max().orElse(0);
             long t0 = System.currentTimeMillis();
             switch (kind) {
               case MODEL_SERVER -> {
@@ -167,9 +167,9 @@ class LoopChaosTest {
           assertTrue(world.failure() == null, "the world's sends: " + world.failure());
           Thread.sleep(8_000); // a last trigger after the world stopped
 
-          List<GraphChange> changes = changelog(bootstrap);
+          List<GraphChange> changes = changelog(bootstrap, PREFIX);
           Map<String, List<GraphChangeKind>> byEdge = checkDense(changes);
-          Map<String, List<GraphChangeKind>> expected = replay(bootstrap);
+          Map<String, List<GraphChangeKind>> expected = replay(bootstrap, PREFIX);
           assertEquals(expected.keySet(), byEdge.keySet(), "the edges of the changelog are the edges of the accepted interactions");
           for (Map.Entry<String, List<GraphChangeKind>> e : expected.entrySet()) {
             assertEquals(e.getValue(), byEdge.get(e.getKey()), "changes of edge " + e.getKey());
@@ -416,15 +416,15 @@ class LoopChaosTest {
     }
   }
 
-  private static List<GraphChange> changelog(String bootstrap) {
+  static List<GraphChange> changelog(String bootstrap, String prefix) {
     AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
-    return KafkaClients.readAll(bootstrap, PREFIX + "graph.edges", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
+    return KafkaClients.readAll(bootstrap, prefix + "graph.edges", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
         .map(r -> codec.decode(r.value())).filter(g -> g.getKind() != GraphChangeKind.CUT).toList();
   }
 
-  private static List<EmbeddingRecord> commits(String bootstrap) {
+  static List<EmbeddingRecord> commits(String bootstrap, String prefix) {
     AvroCodec<EmbeddingRecord> codec = AvroCodec.of(EmbeddingRecord.class);
-    return KafkaClients.readAll(bootstrap, PREFIX + "embeddings", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
+    return KafkaClients.readAll(bootstrap, prefix + "embeddings", r -> false, Duration.ofMillis(1500), Duration.ZERO).stream()
         .filter(r -> r.value() != null).map(r -> codec.decode(r.value())).filter(EmbeddingRecords::isCommit).toList();
   }
 
@@ -432,7 +432,7 @@ class LoopChaosTest {
       Path log) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (EmbeddingRecord c : commits(bootstrap)) {
+      for (EmbeddingRecord c : commits(bootstrap, PREFIX)) {
         if (which.test(c)) {
           return c;
         }
@@ -445,7 +445,7 @@ class LoopChaosTest {
   }
 
   /** Seqs 1..N each once; returns each edge's changes in seq order. */
-  private static Map<String, List<GraphChangeKind>> checkDense(List<GraphChange> changes) {
+  static Map<String, List<GraphChangeKind>> checkDense(List<GraphChange> changes) {
     BitSet seen = new BitSet();
     Map<String, List<GraphChangeKind>> byEdge = new HashMap<>();
     for (GraphChange g : changes.stream().sorted(Comparator.comparingLong(GraphChange::getSeq)).toList()) {
@@ -462,11 +462,11 @@ class LoopChaosTest {
   }
 
   /** What the changelog must hold per edge, replayed from the accepted interactions in each partition's order. */
-  private static Map<String, List<GraphChangeKind>> replay(String bootstrap) {
+  static Map<String, List<GraphChangeKind>> replay(String bootstrap, String prefix) {
     InteractionDecoder decoder = new InteractionDecoder();
     Map<String, List<GraphChangeKind>> expected = new HashMap<>();
     Set<String> present = new HashSet<>();
-    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(KafkaClients.readAll(bootstrap, PREFIX + "interactions", r -> false,
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(KafkaClients.readAll(bootstrap, prefix + "interactions", r -> false,
         Duration.ofSeconds(3), Duration.ZERO));
     all.sort(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition()).thenComparingLong(ConsumerRecord::offset));
     for (ConsumerRecord<byte[], byte[]> r : all) {
