@@ -13,6 +13,10 @@ import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.Recommendation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +29,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
@@ -138,7 +144,7 @@ class ContainerClusterTest {
         step(t0, "version 1 committed");
         Thread.sleep(5_000);
 
-        GenericContainer<?> victim = taskManagers.get(0);
+        GenericContainer<?> victim = busyTaskManager(taskManagers); // the one running the job's tasks
         long k = System.currentTimeMillis();
         docker.killContainerCmd(victim.getContainerId()).exec();
         recovery.put("TaskManager killed", flowsAgain(watch, k));
@@ -275,6 +281,25 @@ class ContainerClusterTest {
       }
     }
     throw new AssertionError("no changelog record within 180 s");
+  }
+
+  /** The TaskManager container whose slots hold the job's tasks (both may; the first such), from the REST API's /taskmanagers. */
+  private static GenericContainer<?> busyTaskManager(List<GenericContainer<?>> taskManagers) throws Exception {
+    String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + REST_PORT + "/taskmanagers"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("\\{\"id\":\"([^\"]+)\"").matcher(json);
+    while (m.find()) {
+      String id = m.group(1);
+      Matcher slots = Pattern.compile("\"slotsNumber\":(\\d+),\"freeSlots\":(\\d+)").matcher(json);
+      if (slots.find(m.end()) && Integer.parseInt(slots.group(2)) < Integer.parseInt(slots.group(1))) {
+        for (GenericContainer<?> tm : taskManagers) {
+          if (tm.getLogs().contains(id)) {
+            return tm;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no TaskManager with tasks among " + json);
   }
 
   private static int brokersUp(Admin admin) {
