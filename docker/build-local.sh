@@ -42,6 +42,7 @@ fi
 log "gathering Flink's and Kafka's jars from Maven Central into docker/target/"
 rm -rf docker/target/flink-lib docker/target/kafka-libs
 mvn -B -q -ntp -f docker/flink/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/docker/target/flink-lib" >&2
+mvn -B -q -ntp -DskipTests -pl kafka-dev -am install >&2 # its dependencies resolved from the local repository below
 mvn -B -q -ntp -pl kafka-dev dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=io.streamrec \
   -DoutputDirectory="$PWD/docker/target/kafka-libs" >&2
 cp docker/target/flink-lib/log4j-slf4j-impl-*.jar docker/target/flink-lib/log4j-core-*.jar docker/target/kafka-libs/ # the broker's logging
