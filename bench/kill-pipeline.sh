@@ -23,7 +23,7 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 # the newest model version on the embeddings topic (0: none)
 versions() { timeout 20 ./streamrec tail versions --bootstrap-servers 127.0.0.1:$port --from-beginning --max 1000 2>/dev/null \
   | grep -oE " version [0-9]+" | awk '{ if ($2 > m) m = $2 } END { print m + 0 }' || true; }
-model_server() { pgrep -f "ModelCli serve.*$work" || true; }
+model_server() { pgrep -f "Streamrec serve.*$work" || true; }
 start() {
   "${cmd[@]}" >> "$work/pipeline.log" 2>&1 &
   pid=$!

@@ -35,7 +35,7 @@ if [ -n "${STREAMREC_REBUILD_BASE:-}" ] || ! docker image inspect "$base" >/dev/
 fi
 
 jobjar=flink-jobs/target/streamrec-flink-jobs-0.1.0-SNAPSHOT-job.jar
-if [ ! -f "$jobjar" ] || [ ! -d model-server/target/lib-cpu ] || [ ! -d launcher/target/lib ] || [ -n "${STREAMREC_REBUILD_JARS:-}" ]; then
+if [ ! -f "$jobjar" ] || [ ! -d model-server/target/lib-cpu ] || [ ! -d launcher/target/lib-cpu ] || [ -n "${STREAMREC_REBUILD_JARS:-}" ]; then
   log "building the jars (mvn -DskipTests install)"
   mvn -B -q -ntp -DskipTests install >&2
 fi

@@ -1,7 +1,8 @@
 package io.streamrec.flink;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.common.Durations;
-import io.streamrec.common.EnvironmentDefaults;
+import io.streamrec.common.cli.Settings;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.schemas.InteractionValidator;
@@ -27,13 +28,13 @@ import picocli.CommandLine.Option;
             + "on the embeddings topic (top-K recommendations, rolling NDCG).",
         "Every option can also be set as an environment variable: --trigger-edges is STREAMREC_TRIGGER_EDGES."})
 public final class GraphJobMain implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--bootstrap-servers", defaultValue = Defaults.BOOTSTRAP_SERVERS, description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
   String bootstrapServers;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name. Default: ${DEFAULT-VALUE}.")
   String topicPrefix;
 
-  @Option(names = "--group-id", defaultValue = "streamrec-graph-job", description = "Consumer group, and prefix of the sinks' transactional ids. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--group-id", defaultValue = Defaults.GROUP_ID, description = "Consumer group, and prefix of the sinks' transactional ids. Default: ${DEFAULT-VALUE}.")
   String groupId;
 
   @Option(names = "--parallelism", defaultValue = "0", description = "Parallelism of the keyed stages (0: Flink's default). Default: ${DEFAULT-VALUE}.")
@@ -43,16 +44,16 @@ public final class GraphJobMain implements Callable<Integer> {
       description = "Create missing topics with their settings before starting (--no-create-topics: require them). Default: ${DEFAULT-VALUE}.")
   boolean createTopics;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics this job creates. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--partitions", defaultValue = Defaults.PARTITIONS, description = "Partitions of topics this job creates. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
   @Option(names = "--replication", defaultValue = "1", description = "Replication factor of topics this job creates. Default: ${DEFAULT-VALUE}.")
   short replication;
 
-  @Option(names = "--trigger-edges", defaultValue = "50000", description = "Emit a training trigger after this many changelog edges. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger-edges", defaultValue = Defaults.TRIGGER_EDGES, description = "Emit a training trigger after this many changelog edges. Default: ${DEFAULT-VALUE}.")
   long triggerEdges;
 
-  @Option(names = "--trigger-interval", defaultValue = "60s", converter = Durations.class,
+  @Option(names = "--trigger-interval", defaultValue = Defaults.TRIGGER_INTERVAL, converter = Durations.class,
       description = "...or after this long, if any edge arrived since the last trigger. Default: ${DEFAULT-VALUE}.")
   Duration triggerInterval;
 
@@ -69,11 +70,11 @@ public final class GraphJobMain implements Callable<Integer> {
       description = "Forget a user's adjacency after this long without interactions (0: never). Expiry emits no changelog removals. Default: ${DEFAULT-VALUE}.")
   Duration stateTtl;
 
-  @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/streamrec/checkpoints",
+  @Option(names = "--checkpoint-dir", defaultValue = GraphJobConfig.DEFAULT_CHECKPOINT_DIR,
       description = "Where checkpoints go: a path every TaskManager and the JobManager share on a cluster (s3://, hdfs://). Default: ${DEFAULT-VALUE}.")
   String checkpointDir;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class,
+  @Option(names = "--checkpoint-interval", defaultValue = Defaults.CHECKPOINT_INTERVAL, converter = Durations.class,
       description = "Checkpoint interval; also how often the changelog becomes visible to read_committed consumers. Default: ${DEFAULT-VALUE}.")
   Duration checkpointInterval;
 
@@ -83,7 +84,7 @@ public final class GraphJobMain implements Callable<Integer> {
   @Option(names = "--restore-from", description = "Start from this checkpoint or savepoint path.")
   String restoreFrom;
 
-  @Option(names = "--transaction-timeout", defaultValue = "10m", converter = Durations.class,
+  @Option(names = "--transaction-timeout", defaultValue = GraphJobConfig.DEFAULT_TRANSACTION_TIMEOUT, converter = Durations.class,
       description = "Kafka transaction timeout of the exactly-once sinks (at most the broker's transaction.max.timeout.ms). Default: ${DEFAULT-VALUE}.")
   Duration transactionTimeout;
 
@@ -112,10 +113,12 @@ public final class GraphJobMain implements Callable<Integer> {
             "--restore-latest: no complete checkpoint under " + checkpointDir);
       }
     }
-    return new GraphJobConfig(bootstrapServers, new Topics(topicPrefix), groupId, parallelism, 0, triggerEdges,
-        triggerInterval, new InteractionValidator(maxIdLength, maxRecordBytes, maxFutureSkew), stateTtl, checkpointDir,
-        checkpointInterval, restore, transactionTimeout, kafkaProperties,
-        servingOptions.config(), itemDegrees);
+    return GraphJobConfig.builder(bootstrapServers, new Topics(topicPrefix)).groupId(groupId).parallelism(parallelism)
+        .triggerEdges(triggerEdges).triggerInterval(triggerInterval)
+        .validator(new InteractionValidator(maxIdLength, maxRecordBytes, maxFutureSkew)).stateTtl(stateTtl)
+        .checkpointDir(checkpointDir).checkpointInterval(checkpointInterval).restorePath(restore)
+        .transactionTimeout(transactionTimeout).kafkaProperties(kafkaProperties).serving(servingOptions.config())
+        .itemDegrees(itemDegrees).build();
   }
 
   @Override
@@ -134,7 +137,7 @@ public final class GraphJobMain implements Callable<Integer> {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new GraphJobMain());
-    cli.setDefaultValueProvider(new EnvironmentDefaults());
+    cli.setDefaultValueProvider(Settings.fromEnvironment());
     return cli;
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.kafka.BrokerProcess;
 import io.streamrec.kafka.KafkaClients;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,9 +69,10 @@ class GraphJobChaosTest {
   private static void run(int kills, long seed, Random random, BrokerProcess broker, Path checkpoints, Topics topics) throws Exception {
     String bootstrap = broker.bootstrapServers();
     TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, PARTITIONS, (short) 1);
-    GraphJobConfig cfg = new GraphJobConfig(bootstrap, topics, topics.prefix() + "job", 2, PARTITIONS, 10_000,
-        Duration.ofSeconds(3), InteractionValidator.defaults(), Duration.ZERO, checkpoints.toUri().toString(),
-        Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of());
+    GraphJobConfig cfg = GraphJobConfig.builder(bootstrap, topics).groupId(topics.prefix() + "job").parallelism(2)
+        .edgesPartitions(PARTITIONS).triggerEdges(10_000).triggerInterval(Duration.ofSeconds(3))
+        .checkpointDir(checkpoints.toUri().toString()).checkpointInterval(Duration.ofMillis(500))
+        .transactionTimeout(Duration.ofMinutes(5)).build();
     TestWorkload w = new TestWorkload(seed, 2_000, 1_000).generate(15_000 * (kills + 1), 20);
     w.removeEverything();
 

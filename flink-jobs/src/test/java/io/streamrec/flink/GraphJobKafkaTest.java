@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamrec.flink.kafka.TopicProvisioner;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +28,11 @@ class GraphJobKafkaTest {
   private static GraphJobConfig config(String prefix, Path checkpoints) {
     Topics topics = new Topics(prefix);
     TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, PARTITIONS, (short) 1);
-    return new GraphJobConfig(SharedBroker.bootstrap(), topics, prefix + "job", 2, PARTITIONS, 10_000,
-        Duration.ofSeconds(3), InteractionValidator.defaults(), Duration.ZERO, checkpoints.toUri().toString(),
-        Duration.ofMillis(500), null, Duration.ofMinutes(5), Map.of())
-        .withItemDegrees(true); // the optional degree stage, so the changelog's degrees are checked too
+    return GraphJobConfig.builder(SharedBroker.bootstrap(), topics).groupId(prefix + "job").parallelism(2)
+        .edgesPartitions(PARTITIONS).triggerEdges(10_000).triggerInterval(Duration.ofSeconds(3))
+        .checkpointDir(checkpoints.toUri().toString()).checkpointInterval(Duration.ofMillis(500))
+        .transactionTimeout(Duration.ofMinutes(5))
+        .itemDegrees(true).build(); // the optional degree stage, so the changelog's degrees are checked too
   }
 
   private static Configuration local() {

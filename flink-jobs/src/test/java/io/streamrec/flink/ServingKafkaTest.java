@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
@@ -77,10 +76,10 @@ class ServingKafkaTest {
     Topics topics = new Topics("serving.");
     TopicProvisioner.ensureTopics(SharedBroker.bootstrap(), Map.of(), topics, 2, (short) 1);
     Path chk = Files.createTempDirectory("serving-chk");
-    GraphJobConfig cfg = new GraphJobConfig(SharedBroker.bootstrap(), topics, "serving-job", 2, 2, 10_000,
-        Duration.ofMinutes(10), InteractionValidator.defaults(), Duration.ZERO, chk.toUri().toString(),
-        Duration.ofMillis(300), null, Duration.ofMinutes(5), Map.of())
-        .withServing(new ServingConfig(true, 3, 1, Duration.ofHours(1)));
+    GraphJobConfig cfg = GraphJobConfig.builder(SharedBroker.bootstrap(), topics).groupId("serving-job").parallelism(2)
+        .edgesPartitions(2).triggerEdges(10_000).triggerInterval(Duration.ofMinutes(10))
+        .checkpointDir(chk.toUri().toString()).checkpointInterval(Duration.ofMillis(300))
+        .transactionTimeout(Duration.ofMinutes(5)).serving(new ServingConfig(true, 3, 1, Duration.ofHours(1))).build();
     Configuration local = new Configuration();
     local.setString("taskmanager.numberOfTaskSlots", "4");
     SharedBroker.produce(topics.embeddings(), version(1, false));

@@ -1,5 +1,7 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Percentiles;
+import io.streamrec.common.Defaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +36,7 @@ public final class AnnBenchmark implements Callable<Integer> {
   @Option(names = "--items", defaultValue = "5000,50000,500000", split = ",", description = "Catalog sizes. Default: ${DEFAULT-VALUE}.")
   List<Integer> sizes;
 
-  @Option(names = "--dim", defaultValue = "64", description = "Vector dimension. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "Vector dimension. Default: ${DEFAULT-VALUE}.")
   int dim;
 
   @Option(names = "--queries", defaultValue = "2000", description = "Queries per measured round. Default: ${DEFAULT-VALUE}.")
@@ -43,16 +45,16 @@ public final class AnnBenchmark implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (after one warm-up round); the median is reported. Default: ${DEFAULT-VALUE}.")
   int rounds;
 
-  @Option(names = "--top-k", defaultValue = "10", description = "K. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--top-k", defaultValue = Defaults.TOP_K, description = "K. Default: ${DEFAULT-VALUE}.")
   int k;
 
-  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-m", defaultValue = Defaults.HNSW_M, description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
   int m;
 
-  @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-beam-width", defaultValue = Defaults.HNSW_BEAM_WIDTH, description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
   int beamWidth;
 
-  @Option(names = "--hnsw-ef", defaultValue = "40", description = "HNSW search beam width. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-ef", defaultValue = Defaults.HNSW_EF, description = "HNSW search beam width. Default: ${DEFAULT-VALUE}.")
   int ef;
 
   @Option(names = "--extend-share", defaultValue = "0.2", description = "Also time extending a graph built on the first "
@@ -178,8 +180,7 @@ public final class AnnBenchmark implements Callable<Integer> {
       r.run();
       t[i] = (System.nanoTime() - t0) / 1e3;
     }
-    java.util.Arrays.sort(t);
-    return t[rounds / 2];
+    return Percentiles.of(t, 0.5);
   }
 
   private static double round(double x, int digits) {

@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.launcher.dashboard.Dashboard;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +25,7 @@ public final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, description = "Port of the page (0: any free one). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--group-id", defaultValue = "streamrec-graph-job",
+  @Option(names = "--group-id", defaultValue = Defaults.GROUP_ID,
       description = "The graph job's consumer group: its committed offsets on the interactions topic are the consumed count "
           + "(throughput and lag). Default: ${DEFAULT-VALUE}.")
   String groupId;

@@ -1,5 +1,7 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Percentiles;
+import io.streamrec.common.Defaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +64,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       description = "Training trigger interval of the graph job. Default: ${DEFAULT-VALUE}.")
   Duration triggerInterval;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class, description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--checkpoint-interval", defaultValue = Defaults.CHECKPOINT_INTERVAL, converter = Durations.class, description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
   Duration checkpointInterval;
 
   @Option(names = "--work", defaultValue = "bench/work/freshness", description = "Scratch directory (emptied first). Default: ${DEFAULT-VALUE}.")
@@ -216,8 +218,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     }
   }
 
-  /** The q-quantile of a sorted list (nearest rank), 0 when empty. */
+  /** The q-quantile of a sorted list (Percentiles' nearest rank), 0 when empty. */
   static double pct(List<? extends Number> sorted, double q) {
-    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)).doubleValue();
+    return sorted.isEmpty() ? 0 : Percentiles.ofSorted(sorted, q);
   }
 }

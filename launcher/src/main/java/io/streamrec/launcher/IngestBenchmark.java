@@ -1,5 +1,7 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Percentiles;
+import io.streamrec.common.Defaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +13,6 @@ import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
@@ -67,10 +68,10 @@ public final class IngestBenchmark implements Callable<Integer> {
   @Option(names = "--parallelism", split = ",", defaultValue = "1,2", description = "Parallelisms to measure. Default: ${DEFAULT-VALUE}.")
   List<Integer> parallelisms;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input and changelog topics. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--partitions", defaultValue = Defaults.PARTITIONS, description = "Partitions of the input and changelog topics. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class,
+  @Option(names = "--checkpoint-interval", defaultValue = Defaults.CHECKPOINT_INTERVAL, converter = Durations.class,
       description = "Checkpoint interval of the job. Default: ${DEFAULT-VALUE}.")
   Duration checkpointInterval;
 
@@ -188,10 +189,9 @@ public final class IngestBenchmark implements Callable<Integer> {
   private GraphJobConfig config(String prefix, int parallelism, Duration checkpoints) {
     Topics topics = new Topics(prefix);
     TopicProvisioner.ensureTopics(bootstrap, Map.of(), topics, partitions, (short) 1);
-    return new GraphJobConfig(bootstrap, topics, prefix + "graph-job", parallelism, partitions, 50_000,
-        Duration.ofSeconds(60), InteractionValidator.defaults(), Duration.ZERO,
-        work.resolve("checkpoints-" + prefix).toUri().toString(), checkpoints, null, Duration.ofMinutes(10), Map.of())
-        .withServing(serving ? ServingConfig.defaults() : ServingConfig.disabled());
+    return GraphJobConfig.builder(bootstrap, topics).groupId(prefix + "graph-job").parallelism(parallelism).edgesPartitions(partitions)
+        .triggerInterval(Duration.ofSeconds(60)).checkpointDir(work.resolve("checkpoints-" + prefix).toUri().toString())
+        .checkpointInterval(checkpoints).serving(serving ? ServingConfig.defaults() : ServingConfig.disabled()).build();
   }
 
   private ObjectNode throughputRun(Workload w, int parallelism, String prefix) throws Exception {
@@ -326,8 +326,8 @@ public final class IngestBenchmark implements Callable<Integer> {
     lat.put("checkpoint_interval_ms", latencyCheckpointInterval.toMillis());
     lat.put("events", total);
     lat.put("edges_observed", seen);
-    lat.put("p50_ms", seen == 0 ? -1 : sorted[seen / 2]);
-    lat.put("p99_ms", seen == 0 ? -1 : sorted[(int) Math.min(seen - 1, Math.round(seen * 0.99))]);
+    lat.put("p50_ms", seen == 0 ? -1 : Percentiles.ofSorted(sorted, seen, 0.50));
+    lat.put("p99_ms", seen == 0 ? -1 : Percentiles.ofSorted(sorted, seen, 0.99));
     lat.put("max_ms", seen == 0 ? -1 : sorted[seen - 1]);
     lat.put("measured", "event produced (event_time) -> edge visible to a read_committed consumer");
     LOG.info("Latency at {} events/s: p50 {} ms, p99 {} ms over {} edges", latencyRate, lat.get("p50_ms"), lat.get("p99_ms"), seen);

@@ -8,7 +8,6 @@ import io.streamrec.flink.kafka.TopicProvisioner;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.world.WorldProducer;
-import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,9 +82,9 @@ final class LocalLoop implements AutoCloseable {
     String restore = s.fresh() ? null : Checkpoints.latest(checkpointDir);
     int edgePartitions = TopicProvisioner.ensureTopics(bootstrap, Map.of(), s.topics(), s.partitions(), (short) 1)
         .get(s.topics().graphEdges());
-    GraphJobConfig cfg = new GraphJobConfig(bootstrap, s.topics(), "streamrec-graph-job", s.parallelism(), edgePartitions,
-        s.triggerEdges(), s.triggerInterval(), InteractionValidator.defaults(), Duration.ZERO, checkpointDir,
-        s.checkpointInterval(), restore, Duration.ofMinutes(10), Map.of(), s.serving());
+    GraphJobConfig cfg = GraphJobConfig.builder(bootstrap, s.topics()).parallelism(s.parallelism()).edgesPartitions(edgePartitions)
+        .triggerEdges(s.triggerEdges()).triggerInterval(s.triggerInterval()).checkpointDir(checkpointDir)
+        .checkpointInterval(s.checkpointInterval()).restorePath(restore).serving(s.serving()).build();
     Configuration flink = GraphJobRunner.localDefaults();
     if (s.flinkMetricsPort() >= 0) { // Flink's own metrics (operators, checkpoints, Kafka clients) for Prometheus, as on a cluster
       flink.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),

@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.cli.Streamrec;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model server as a child JVM ({@code ModelCli serve}), supervised: its output goes to a log
+ * The model server as a child JVM ({@code streamrec serve}), supervised: its output goes to a log
  * file; if it dies it is started again after a pause (it resumes from its snapshot plus the
  * changelog after it); {@link #close} stops it with SIGTERM (it finishes the version in hand and
  * exits), then kills it if it has not exited within 30 s.
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * stops, instead of restarting it every few seconds without end. The pause between restarts doubles
  * from 5 s while it keeps failing.
  *
- * <p>Its classpath comes from {@code streamrec.modelServer.classpath} (set by {@code ./streamrec}),
- * else the model-server module's build output under the working directory.
+ * <p>Its classpath comes from {@code streamrec.modelServer.classpath} when set, else this JVM's own
+ * when it holds the model server (as {@code ./streamrec} does), else the model-server module's
+ * build output under the working directory.
  */
 final class ModelServerProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServerProcess.class);
@@ -63,7 +65,7 @@ final class ModelServerProcess implements AutoCloseable {
     command.add("-Dai.djl.offline=true");
     command.add("-cp");
     command.add(classpath());
-    command.add("io.streamrec.model.cli.ModelCli");
+    command.add(Streamrec.class.getName());
     command.add("serve");
     command.addAll(serveArgs);
     command.add("--parent-pid");
@@ -73,7 +75,13 @@ final class ModelServerProcess implements AutoCloseable {
 
   static String classpath() {
     String cp = System.getProperty(CLASSPATH_PROPERTY, "");
-    return cp.isBlank() ? classpath(Path.of("")) : cp;
+    if (!cp.isBlank()) {
+      return cp;
+    }
+    if (ModelServerProcess.class.getClassLoader().getResource("io/streamrec/model/cli/ServeCommand.class") != null) {
+      return System.getProperty("java.class.path");
+    }
+    return classpath(Path.of(""));
   }
 
   /** The model server's build under the repository root {@code root}: its jar and its CPU libraries. */

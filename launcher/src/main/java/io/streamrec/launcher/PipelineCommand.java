@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.common.Durations;
 import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.kafka.world.WorldProducer;
@@ -44,19 +45,19 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Prefix of every topic name. Default: ${DEFAULT-VALUE}.")
   String topicPrefix;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the keyed topics. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--partitions", defaultValue = Defaults.PARTITIONS, description = "Partitions of the keyed topics. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the graph job. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
-  @Option(names = "--trigger-edges", defaultValue = "20000", description = "Training trigger every this many changelog edges. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger-edges", defaultValue = Defaults.TRIGGER_EDGES, description = "Training trigger every this many changelog edges. Default: ${DEFAULT-VALUE}.")
   long triggerEdges;
 
-  @Option(names = "--trigger-interval", defaultValue = "30s", converter = Durations.class, description = "...or this often. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger-interval", defaultValue = Defaults.TRIGGER_INTERVAL, converter = Durations.class, description = "...or this often. Default: ${DEFAULT-VALUE}.")
   Duration triggerInterval;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = Durations.class, description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--checkpoint-interval", defaultValue = Defaults.CHECKPOINT_INTERVAL, converter = Durations.class, description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
   Duration checkpointInterval;
 
   @Option(names = "--fresh", description = "Ignore existing checkpoints and start the graph job from the topics' beginning "
@@ -76,11 +77,11 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--world-items", defaultValue = "800", description = "Items of the synthetic world at its start. Default: ${DEFAULT-VALUE}.")
   int worldItems;
 
-  @Option(names = "--new-item-every", defaultValue = "250",
+  @Option(names = "--new-item-every", defaultValue = Defaults.NEW_ITEM_EVERY,
       description = "A new item (with text, before any interaction) arrives every this many interactions (0: never). Default: ${DEFAULT-VALUE}.")
   int newItemEvery;
 
-  @Option(names = "--drift", defaultValue = "0.002",
+  @Option(names = "--drift", defaultValue = Defaults.DRIFT,
       description = "Per interaction, the chance that the user's taste moves half way to another topic. Default: ${DEFAULT-VALUE}.")
   double drift;
 

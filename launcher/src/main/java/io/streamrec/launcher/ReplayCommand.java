@@ -2,7 +2,6 @@ package io.streamrec.launcher;
 
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.InteractionEvent;
 import java.io.BufferedReader;
 import java.io.IOException;

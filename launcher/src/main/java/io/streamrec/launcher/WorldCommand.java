@@ -1,5 +1,6 @@
 package io.streamrec.launcher;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.kafka.world.SyntheticWorld;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.Topics;
@@ -33,10 +34,10 @@ public final class WorldCommand implements Callable<Integer> {
   @Option(names = "--items", defaultValue = "800", description = "Items at the start. Default: ${DEFAULT-VALUE}.")
   int items;
 
-  @Option(names = "--new-item-every", defaultValue = "250", description = "A new item (with text) every this many interactions (0: never). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--new-item-every", defaultValue = Defaults.NEW_ITEM_EVERY, description = "A new item (with text) every this many interactions (0: never). Default: ${DEFAULT-VALUE}.")
   int newItemEvery;
 
-  @Option(names = "--drift", defaultValue = "0.002", description = "Per interaction, the chance that the user's taste moves half way to another topic. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--drift", defaultValue = Defaults.DRIFT, description = "Per interaction, the chance that the user's taste moves half way to another topic. Default: ${DEFAULT-VALUE}.")
   double drift;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed. Default: ${DEFAULT-VALUE}.")

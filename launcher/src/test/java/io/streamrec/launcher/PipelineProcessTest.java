@@ -8,6 +8,7 @@ import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
+import io.streamrec.common.cli.Streamrec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -69,8 +70,7 @@ class PipelineProcessTest {
 
   private Process start(int port, Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "--add-modules", "jdk.incubator.vector", "-D" + ModelServerProcess.CLASSPATH_PROPERTY + "=" + ModelServerProcess.classpath(Path.of("..")),
-        "-cp", System.getProperty("java.class.path"), StreamrecLauncher.class.getName(), "pipeline", "--dir", dir.resolve("state").toString(),
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Streamrec.class.getName(), "pipeline", "--dir", dir.resolve("state").toString(),
         "--kafka-port", Integer.toString(port), "--generate-rate", "300", "--trigger-interval", "3s", "--status-every", "5s",
         "--model-http", "127.0.0.1:" + modelHttpPort, "--model-heap", "768m", "--model-arg=--no-text", "--model-arg=--initial-epochs=3",
         "--metrics-time-window", "5s", "--dashboard-port", Integer.toString(dashboardPort),
@@ -185,8 +185,12 @@ class PipelineProcessTest {
       awaitLine(log, 0, Pattern.compile("pipeline running"), Duration.ofSeconds(120), first);
       awaitLine(modelLog, 0, PUBLISHED, Duration.ofSeconds(120), first);
       Thread.sleep(2_000); // events after the version, and a checkpoint
-      Optional<ProcessHandle> child = first.toHandle().children().filter(h -> h.info().commandLine().orElse("").contains("ModelCli")).findFirst();
-      assertTrue(child.isPresent(), "the pipeline's model-server child");
+      // the supervisor logs its child's pid (a command line as long as this classpath is cut short in /proc)
+      Matcher started = Pattern.compile("Model server started \\(pid (\\d+)").matcher(Files.readString(log));
+      assertTrue(started.find(), "the pipeline logs its model-server child's start");
+      Optional<ProcessHandle> child = ProcessHandle.of(Long.parseLong(started.group(1)))
+          .filter(h -> h.parent().map(ProcessHandle::pid).orElse(-1L) == first.pid());
+      assertTrue(child.isPresent(), "the pipeline's model-server child is running, as its child");
       long versionBefore = 0;
       for (Matcher m = PUBLISHED.matcher(Files.readString(modelLog)); m.find(); ) {
         versionBefore = Math.max(versionBefore, Long.parseLong(m.group(1)));

@@ -1,14 +1,33 @@
 package io.streamrec.serving;
 
 /**
- * NDCG@K and HitRate@K of one held-out item at a 1-based rank (0: not ranked, a miss), and the
+ * The one NDCG of streamrec (serving's rolling metrics, the prequential benchmark, the offline
+ * evaluator): a hit at 1-based rank r gains 1 / log2(r + 1), and a ranking's DCG@K is divided by
+ * the ideal DCG of min(relevant, K) hits (docs/METHODS.md, "Evaluation"). Also HitRate@K, and the
  * interval of a paired comparison of two scorers on the same events.
  */
 public final class RankingMetrics {
+  private static final double LN2 = Math.log(2);
+
   private RankingMetrics() {}
 
+  /** DCG's gain of a hit at 1-based {@code rank}: 1 / log2(rank + 1). */
+  public static double gain(int rank) {
+    return LN2 / Math.log(rank + 1);
+  }
+
+  /** The ideal DCG of {@code hits} relevant items ranked first: the gains of ranks 1..hits. */
+  public static double idealDcg(int hits) {
+    double s = 0;
+    for (int r = 1; r <= hits; r++) {
+      s += gain(r);
+    }
+    return s;
+  }
+
+  /** NDCG@K of one held-out item at 1-based {@code rank} (0: not ranked, a miss): its gain, as its ideal DCG is 1. */
   public static double ndcg(int rank, int k) {
-    return rank >= 1 && rank <= k ? 1.0 / (Math.log(rank + 1) / Math.log(2)) : 0.0;
+    return rank >= 1 && rank <= k ? gain(rank) : 0.0;
   }
 
   public static double hit(int rank, int k) {

@@ -1,53 +1,85 @@
 package io.streamrec.serving;
 
+import java.util.function.IntPredicate;
+
 /**
- * The best K rows seen so far, the user's seen items excluded, in a min-heap on (score, then the
- * higher row is worse), so ties go to the lower row whatever the scan order. Writes into a
- * {@link ServingCore.TopK}'s arrays.
+ * The one top-K selection of streamrec (serving's exact scans, the offline evaluator): the best K
+ * ids offered so far in a min-heap on (score, then the higher id is worse), so ties go to the
+ * lower id whatever the order of offers, and NaN ranks below every number. Excluded ids (a user's
+ * seen items) are asked about only for candidates that would enter the heap. Writes into the
+ * caller's arrays; {@link #finish} sorts them best first.
  */
-final class TopKHeap {
-  private final int[] rows;
+public final class TopKHeap {
+  private final int[] ids;
   private final float[] scores;
   private final int k;
-  private final ItemTable table;
-  private final UserState user;
+  private final IntPredicate excluded;
   private int n;
 
+  /** Keeps up to {@code ids.length} ids in {@code ids} / {@code scores}; {@code excluded} may be null (none). */
+  public TopKHeap(int[] ids, float[] scores, IntPredicate excluded) {
+    this.ids = ids;
+    this.scores = scores;
+    this.k = ids.length;
+    this.excluded = excluded;
+  }
+
   TopKHeap(ServingCore.TopK out, ItemTable table, UserState user) {
-    this.rows = out.rows;
-    this.scores = out.scores;
-    this.k = out.capacity();
-    this.table = table;
-    this.user = user;
+    this(out.rows, out.scores, user.seenCount == 0 ? null : row -> user.hasSeen(table.key(row)));
+  }
+
+  /**
+   * Writes the ids of the best {@code k} items of {@code scores[offset .. offset + n)}, excluding the
+   * (ascending) {@code excludedSorted}, best first into {@code out}; returns how many: min(k, n − excluded).
+   */
+  public static int select(float[] scores, int offset, int n, int[] excludedSorted, int k, int[] out) {
+    if (k <= 0) {
+      return 0;
+    }
+    TopKHeap heap = new TopKHeap(new int[k], new float[k], null);
+    int ex = 0;
+    for (int item = 0; item < n; item++) {
+      while (ex < excludedSorted.length && excludedSorted[ex] < item) {
+        ex++;
+      }
+      if (ex < excludedSorted.length && excludedSorted[ex] == item) {
+        continue;
+      }
+      heap.offer(item, scores[offset + item]);
+    }
+    int size = heap.finish();
+    System.arraycopy(heap.ids, 0, out, 0, size);
+    return size;
   }
 
   boolean full() {
     return n == k;
   }
 
+  /** The worst score kept (valid once {@link #full}). */
   float min() {
     return scores[0];
   }
 
-  void offer(int row, float x) {
+  public void offer(int id, float x) {
     if (k == 0) {
       return;
     }
     if (n < k) {
-      if (!user.hasSeen(table.key(row))) {
-        rows[n] = row;
+      if (excluded == null || !excluded.test(id)) {
+        ids[n] = id;
         scores[n] = x;
         up(n++);
       }
-    } else if ((x > scores[0] || x == scores[0] && row < rows[0]) && !user.hasSeen(table.key(row))) {
-      rows[0] = row;
+    } else if (worse(scores[0], ids[0], x, id) && (excluded == null || !excluded.test(id))) {
+      ids[0] = id;
       scores[0] = x;
       down(n);
     }
   }
 
-  /** Sorts best first in place; returns how many. */
-  int finish() {
+  /** Sorts the kept ids best first in place; returns how many. */
+  public int finish() {
     for (int i = n - 1; i > 0; i--) {
       swap(0, i);
       down(i);
@@ -55,8 +87,16 @@ final class TopKHeap {
     return n;
   }
 
-  private boolean worse(int a, int b) {
-    return scores[a] < scores[b] || (scores[a] == scores[b] && rows[a] > rows[b]);
+  /** True when (sa, a) ranks below (sb, b): a lower score, or the same score and a higher id; NaN below every number. */
+  static boolean worse(float sa, int a, float sb, int b) {
+    if (Float.isNaN(sa) || Float.isNaN(sb)) {
+      return Float.isNaN(sa) && (!Float.isNaN(sb) || a > b);
+    }
+    return sa < sb || (sa == sb && a > b);
+  }
+
+  private boolean worse(int i, int j) {
+    return worse(scores[i], ids[i], scores[j], ids[j]);
   }
 
   private void up(int i) {
@@ -91,9 +131,9 @@ final class TopKHeap {
   }
 
   private void swap(int a, int b) {
-    int t = rows[a];
-    rows[a] = rows[b];
-    rows[b] = t;
+    int t = ids[a];
+    ids[a] = ids[b];
+    ids[b] = t;
     float x = scores[a];
     scores[a] = scores[b];
     scores[b] = x;

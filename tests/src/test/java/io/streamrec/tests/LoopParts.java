@@ -38,7 +38,7 @@ final class LoopParts {
         .setNumSlotsPerTaskManager(slots).build());
   }
 
-  /** {@code java ... ModelCli serve --bootstrap-servers B --topic-prefix P --state-dir D --http off} plus {@code extra}. */
+  /** {@code java ... Streamrec serve --bootstrap-servers B --topic-prefix P --state-dir D --http off} plus {@code extra}. */
   static List<String> serveCommand(String heap, String bootstrap, String prefix, Path stateDir, String... extra) {
     Path msJar = Path.of(System.getProperty("streamrec.modelServer.jar", "../model-server/target/streamrec-model-server-0.1.0-SNAPSHOT.jar"));
     Path msLib = Path.of(System.getProperty("streamrec.modelServer.lib", "../model-server/target/lib-cpu"));
@@ -46,7 +46,7 @@ final class LoopParts {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
         "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
         "-cp", msJar.toAbsolutePath() + File.pathSeparator + msLib.toAbsolutePath() + File.separator + "*",
-        "io.streamrec.model.cli.ModelCli", "serve", "--bootstrap-servers", bootstrap, "--topic-prefix", prefix,
+        "io.streamrec.common.cli.Streamrec", "serve", "--bootstrap-servers", bootstrap, "--topic-prefix", prefix,
         "--state-dir", stateDir.toString(), "--http", "off"));
     cmd.addAll(List.of(extra));
     return cmd;

@@ -1,13 +1,10 @@
 package io.streamrec.flink.kafka;
 
-import io.streamrec.flink.ChangelogEntry;
-import io.streamrec.flink.DeadLetterInfo;
 import io.streamrec.flink.GraphJob;
 import io.streamrec.flink.GraphJobConfig;
 import io.streamrec.flink.InteractionDeserializer;
 import io.streamrec.flink.Parsed;
 import io.streamrec.flink.TopicRecordSerializers;
-import io.streamrec.flink.TriggerInfo;
 import io.streamrec.flink.serving.EmbeddingDeserializer;
 import io.streamrec.flink.serving.ModelUpdate;
 import java.util.Properties;

@@ -1,5 +1,6 @@
 package io.streamrec.flink.serving;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.common.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -36,10 +37,10 @@ public final class ServingOptions {
       description = "Catalogs of at least this many items serve top-K from an HNSW index; smaller ones by an exact scan. Default: ${DEFAULT-VALUE}.")
   int annMinItems;
 
-  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-m", defaultValue = Defaults.HNSW_M, description = "HNSW neighbours per node. Default: ${DEFAULT-VALUE}.")
   int hnswM;
 
-  @Option(names = "--hnsw-beam-width", defaultValue = "100", description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--hnsw-beam-width", defaultValue = Defaults.HNSW_BEAM_WIDTH, description = "HNSW construction beam width. Default: ${DEFAULT-VALUE}.")
   int hnswBeamWidth;
 
   @Option(names = "--hnsw-ef", defaultValue = "40",

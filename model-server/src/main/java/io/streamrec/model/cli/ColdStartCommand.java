@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,7 +59,7 @@ public final class ColdStartCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   GraphFusionOptions graph = new GraphFusionOptions();
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = Defaults.LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--cold-map", defaultValue = "none",
@@ -66,7 +67,7 @@ public final class ColdStartCommand implements Callable<Integer> {
           + "content to trained item embeddings); both are always measured (default: ${DEFAULT-VALUE}).")
   String coldMap;
 
-  @Option(names = "--alpha-init", defaultValue = "0.5", description = "Initial α of the alpha and convex variants (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alpha-init", defaultValue = Defaults.ALPHA_INIT, description = "Initial α of the alpha and convex variants (default: ${DEFAULT-VALUE}).")
   double alphaInit;
 
   @Option(names = "--fraction", defaultValue = "0.2", description = "Share of items made cold (default: ${DEFAULT-VALUE}).")
@@ -78,13 +79,13 @@ public final class ColdStartCommand implements Callable<Integer> {
   @Option(names = "--layers", defaultValue = "2", description = "K (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
   int dim;
 
   @Option(names = "--epochs", defaultValue = "300", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--seed", defaultValue = "19", description = "Training seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = Defaults.SEED, description = "Training seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Results JSON (random, lightgcn, fusion).")

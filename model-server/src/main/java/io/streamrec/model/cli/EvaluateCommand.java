@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -34,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--ks", defaultValue = "5,10,20,50", split = ",", description = "Cut-offs K (default: ${DEFAULT-VALUE}).")
     int[] ks;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--json", description = "Print the metrics as JSON instead of a table.")

@@ -1,14 +1,15 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import picocli.CommandLine.Option;
 
 /** The graph-fusion models' settings (picocli mixin of {@code train}, {@code cold-start} and {@code serve}). */
 public final class GraphFusionOptions {
-  @Option(names = "--knn-k", defaultValue = "10", description = "mmgef/rednd: content neighbours per item (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--knn-k", defaultValue = Defaults.KNN_K, description = "mmgef/rednd: content neighbours per item (default: ${DEFAULT-VALUE}).")
   int knnK;
 
-  @Option(names = "--knn-exact-below", defaultValue = "5000",
+  @Option(names = "--knn-exact-below", defaultValue = Defaults.KNN_EXACT_BELOW,
       description = "mmgef/rednd: the content kNN graph is exact up to this many items, HNSW above (default: ${DEFAULT-VALUE}).")
   int knnExactBelow;
 

@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,25 +50,25 @@ public final class IncrementalBenchCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "30", description = "Epochs of the base version and of the full retrain (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--layers", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", defaultValue = Defaults.LAYERS, description = "K (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = Defaults.LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--lambda", defaultValue = "1e-4", description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lambda", defaultValue = Defaults.LAMBDA, description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
   double lambda;
 
-  @Option(names = "--batch-size", defaultValue = "2048", description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE, description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Mixin
   BudgetOptions budget = new BudgetOptions();
 
-  @Option(names = "--replay-fraction", defaultValue = "0.5",
+  @Option(names = "--replay-fraction", defaultValue = Defaults.REPLAY_FRACTION,
       description = "Share of a fine-tuning batch's positives drawn from all edges rather than the new ones (default: ${DEFAULT-VALUE}).")
   double replay;
 
@@ -98,7 +99,7 @@ public final class IncrementalBenchCommand implements Callable<Integer> {
         epochs, dim, layers);
     Device dev = DeviceSelection.resolve("auto");
     IncrementalModel.Settings settings =
-        new IncrementalModel.Settings(dim, layers, lr, batchSize, lambda, epochs, budget.budget(), replay, seed, dev);
+        IncrementalModel.Settings.builder().dim(dim).layers(layers).learningRate(lr).batchSize(batchSize).lambda(lambda).initialEpochs(epochs).budget(budget.budget()).replayFraction(replay).seed(seed).device(dev).build();
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Files.createDirectories(work);
     String key = dataset.name() + "-share" + newShare + "-e" + epochs + "-d" + dim + "-k" + layers + "-b" + batchSize + "-lr" + lr

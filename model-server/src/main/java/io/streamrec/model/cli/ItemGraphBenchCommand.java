@@ -1,5 +1,7 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Percentiles;
+import io.streamrec.common.Defaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamrec.model.itemgraph.ContentKnn;
@@ -42,10 +44,10 @@ public final class ItemGraphBenchCommand implements Callable<Integer> {
   @Option(names = "--withdrawals", defaultValue = "500", description = "Items withdrawn one by one after the arrivals (default: ${DEFAULT-VALUE}).")
   int withdrawals;
 
-  @Option(names = "--knn-k", defaultValue = "10", description = "Neighbours per item (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--knn-k", defaultValue = Defaults.KNN_K, description = "Neighbours per item (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--knn-exact-below", defaultValue = "5000", description = "Exact up to this many items, HNSW above (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--knn-exact-below", defaultValue = Defaults.KNN_EXACT_BELOW, description = "Exact up to this many items, HNSW above (default: ${DEFAULT-VALUE}).")
   int exactBelow;
 
   @Option(names = "--recall-sample", defaultValue = "200", description = "Items whose lists are checked against brute force (default: ${DEFAULT-VALUE}).")
@@ -158,12 +160,12 @@ public final class ItemGraphBenchCommand implements Callable<Integer> {
     res.put("mode", knn.exact() ? "exact" : "hnsw");
     res.put("build_seconds", TrainCommand.round(build));
     res.put("arrivals", arrivals);
-    res.put("arrival_ms_p50", ms(SpeedBenchCommand.percentile(add, 0.5)));
-    res.put("arrival_ms_p99", ms(SpeedBenchCommand.percentile(add, 0.99)));
+    res.put("arrival_ms_p50", ms(Percentiles.of(add, 0.5)));
+    res.put("arrival_ms_p99", ms(Percentiles.of(add, 0.99)));
     res.put("hnsw_searches_per_arrival", arrivals == 0 ? 0 : TrainCommand.round((double) searchesAdd / arrivals));
     res.put("withdrawals", withdrawals);
-    res.put("withdrawal_ms_p50", ms(SpeedBenchCommand.percentile(rem, 0.5)));
-    res.put("withdrawal_ms_p99", ms(SpeedBenchCommand.percentile(rem, 0.99)));
+    res.put("withdrawal_ms_p50", ms(Percentiles.of(rem, 0.5)));
+    res.put("withdrawal_ms_p99", ms(Percentiles.of(rem, 0.99)));
     res.put("hnsw_searches_per_withdrawal", withdrawals == 0 ? 0 : TrainCommand.round((double) searchesRemove / withdrawals));
     res.put("recall_at_k", want == 0 ? null : TrainCommand.round((double) hit / want));
     res.put("recall_sample_lists", sample);

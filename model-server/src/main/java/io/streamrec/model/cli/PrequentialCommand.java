@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -57,10 +58,10 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "5000", description = "Rolling window, in scored events, of the reported series (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--layers", defaultValue = "2", description = "K (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", defaultValue = Defaults.FINE_TUNE_LAYERS, description = "K (default: ${DEFAULT-VALUE}).")
   int layers;
 
   @Option(names = "--initial-epochs", defaultValue = "100", description = "Epochs of the first version and of the full retrain (default: ${DEFAULT-VALUE}).")
@@ -69,14 +70,14 @@ public final class PrequentialCommand implements Callable<Integer> {
   @Mixin
   BudgetOptions budget = new BudgetOptions();
 
-  @Option(names = "--replay-fraction", defaultValue = "0.5",
+  @Option(names = "--replay-fraction", defaultValue = Defaults.REPLAY_FRACTION,
       description = "Share of a fine-tuning batch's positives drawn from all edges rather than the version's new ones (default: ${DEFAULT-VALUE}).")
   double replay;
 
-  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = Defaults.FINE_TUNE_LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = Defaults.SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--fold-in", defaultValue = "true", negatable = true, fallbackValue = "true",
@@ -125,7 +126,7 @@ public final class PrequentialCommand implements Callable<Integer> {
     int start = (int) (n * warmup);
     int holdout = n - n / 10;
     Device dev = DeviceSelection.resolve("auto");
-    IncrementalModel.Settings s = new IncrementalModel.Settings(dim, layers, lr, 1024, 1e-4, initialEpochs, budget.budget(), replay, seed, dev);
+    IncrementalModel.Settings s = IncrementalModel.Settings.builder().dim(dim).layers(layers).learningRate(lr).initialEpochs(initialEpochs).budget(budget.budget()).replayFraction(replay).seed(seed).device(dev).build();
     IncrementalModel model = newModel(s);
     Map<String, Integer> popularity = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
@@ -359,15 +360,11 @@ public final class PrequentialCommand implements Callable<Integer> {
         ServingCore.exact(table, v.row(v.userVectors(), ur), -1, u, top);
         for (int pos = 0; pos < top.size; pos++) {
           if (relevant.contains(table.id(top.rows[pos]))) {
-            dcg += 1 / (Math.log(pos + 2) / Math.log(2));
+            dcg += RankingMetrics.gain(pos + 1);
           }
         }
       }
-      double idcg = 0;
-      for (int k = 0; k < Math.min(20, relevant.size()); k++) {
-        idcg += 1 / (Math.log(k + 2) / Math.log(2));
-      }
-      sum += dcg / idcg;
+      sum += dcg / RankingMetrics.idealDcg(Math.min(20, relevant.size()));
     }
     return sum / tail.size();
   }

@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import io.streamrec.common.ParentWatch;
 import io.streamrec.common.StateLock;
 import io.streamrec.model.lightgcn.DeviceSelection;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap-servers", defaultValue = Defaults.BOOTSTRAP_SERVERS, description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
@@ -34,19 +35,19 @@ public final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
-  @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--layers", defaultValue = "2", description = "Propagation layers K (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", defaultValue = Defaults.FINE_TUNE_LAYERS, description = "Propagation layers K (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--lr", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = Defaults.FINE_TUNE_LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--batch-size", defaultValue = "1024", description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = Defaults.FINE_TUNE_BATCH_SIZE, description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--initial-epochs", defaultValue = "20", description = "Full epochs for the first version (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--initial-epochs", defaultValue = IncrementalModel.DEFAULT_INITIAL_EPOCHS, description = "Full epochs for the first version (default: ${DEFAULT-VALUE}).")
   int initialEpochs;
 
   @Mixin
@@ -60,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   GraphFusionOptions graph = new GraphFusionOptions();
 
-  @Option(names = "--replay-fraction", defaultValue = "0.5",
+  @Option(names = "--replay-fraction", defaultValue = Defaults.REPLAY_FRACTION,
       description = "Share of each batch's positives drawn from all edges rather than the new ones (default: ${DEFAULT-VALUE}).")
   double replay;
 
@@ -95,14 +96,14 @@ public final class ServeCommand implements Callable<Integer> {
           + "~730 titles/s, 2 threads ~1,040/s but compete with training) (default: ${DEFAULT-VALUE}).")
   int textThreads;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--http", defaultValue = "127.0.0.1:9464", paramLabel = "HOST:PORT",
       description = "Health (/health) and Prometheus metrics (/metrics); 'off' disables (default: ${DEFAULT-VALUE}).")
   String http;
 
-  @Option(names = "--seed", defaultValue = "19", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = Defaults.SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--parent-pid", defaultValue = "0", paramLabel = "PID",
@@ -118,8 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     // One model server per state directory, taken before anything in it is read or written.
     StateLock lock = StateLock.acquire(stateDir, "the model server (serve)", "--state-dir");
-    IncrementalModel.Settings model = new IncrementalModel.Settings(dim, layers, lr, batchSize, 1e-4, initialEpochs, budget.budget(), replay, seed,
-        DeviceSelection.resolve(device));
+    IncrementalModel.Settings model = IncrementalModel.Settings.builder().dim(dim).layers(layers).learningRate(lr).batchSize(batchSize).initialEpochs(initialEpochs).budget(budget.budget()).replayFraction(replay).seed(seed).device(DeviceSelection.resolve(device)).build();
     ModelServer.TextVectors text = null;
     if (encodeText) {
       TextEncoder encoder = TextEncoder.open(stateDir.resolve("models"), textBatch, TextEncoder.Weights.FLOAT, textThreads);

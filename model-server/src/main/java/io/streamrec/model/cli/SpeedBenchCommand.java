@@ -1,5 +1,7 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Percentiles;
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +15,6 @@ import io.streamrec.model.lightgcn.ResidentMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,13 +36,13 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset directory (e.g. ../shared/data/gowalla).")
     Path data;
 
-    @Option(names = "--layers", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = Defaults.LAYERS, description = "K (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--batch-size", defaultValue = "2048", description = "Batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE, description = "Batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--steps", defaultValue = "40", description = "Timed steps of the fast backend (default: ${DEFAULT-VALUE}).")
@@ -53,13 +54,13 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     @Option(names = "--skip-epoch", description = "Do not time a whole epoch.")
     boolean skipEpoch;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = Defaults.BACKEND, description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Propagation threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = Defaults.THREADS, description = "Propagation threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results JSON here.")
@@ -140,7 +141,7 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         r.put("threads", cfg.threads());
         r.put("device", dev.toString());
         r.put("step_seconds", TrainCommand.round(median(fast)));
-        r.put("step_seconds_p90", TrainCommand.round(percentile(fast, 0.9)));
+        r.put("step_seconds_p90", TrainCommand.round(Percentiles.of(fast, 0.9)));
         r.put("epoch_seconds", Double.isNaN(epochSeconds) ? null : TrainCommand.round(epochSeconds));
         r.put("baseline_step_seconds", Double.isNaN(baseline) ? null : TrainCommand.round(baseline));
         r.put("speedup_vs_baseline", Double.isNaN(baseline) ? null : TrainCommand.round(baseline / median(fast)));
@@ -188,13 +189,7 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     }
 
     static double median(double[] v) {
-        return percentile(v, 0.5);
-    }
-
-    static double percentile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.floor(q * (s.length - 1) + 0.5))];
+        return Percentiles.of(v, 0.5);
     }
 
     /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is unavailable. */

@@ -1,5 +1,7 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
+import io.streamrec.model.server.IncrementalModel;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -36,19 +38,19 @@ public final class StepBenchCommand implements Callable<Integer> {
       description = "Generated graphs: items x users x interactions per user (70%% of them are training edges) (default: ${DEFAULT-VALUE}).")
   List<String> sizes;
 
-  @Option(names = "--layers", defaultValue = "2", description = "K (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", defaultValue = Defaults.FINE_TUNE_LAYERS, description = "K (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--dim", defaultValue = "64", description = "d (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--batch-size", defaultValue = "1024", description = "Triples per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = Defaults.FINE_TUNE_BATCH_SIZE, description = "Triples per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--steps", defaultValue = "20", description = "Timed steps of each kind, after 3 untimed (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--fanout", defaultValue = "10", description = "Sampled neighbours per node and hop of the sampled kind (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fanout", defaultValue = "" + IncrementalModel.Budget.DEFAULT_FANOUT, description = "Sampled neighbours per node and hop of the sampled kind (default: ${DEFAULT-VALUE}).")
   int fanout;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Results JSON.")

@@ -1,5 +1,6 @@
 package io.streamrec.model.cli;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -44,25 +45,25 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--layers", defaultValue = "3", description = "Propagation layers K; 0 is BPR-MF (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = Defaults.LAYERS, description = "Propagation layers K; 0 is BPR-MF (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dim", defaultValue = Defaults.DIM, description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
     int dim;
 
     @Option(names = "--epochs", defaultValue = "100", description = "Epochs, one pass over all training edges each (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = Defaults.LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--batch-size", defaultValue = "2048", description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE, description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lambda", defaultValue = "1e-4", description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lambda", defaultValue = Defaults.LAMBDA, description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
     double lambda;
 
-    @Option(names = "--seed", defaultValue = "19", description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = Defaults.SEED, description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--edge-dropout", defaultValue = "0", paramLabel = "P",
@@ -87,14 +88,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stop after the epoch that exhausts this many minutes of training, then evaluate and save; 0 = no limit (default: ${DEFAULT-VALUE}).")
     double timeBudgetMinutes;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--backend", defaultValue = "auto",
+    @Option(names = "--backend", defaultValue = Defaults.BACKEND,
             description = "csr (fast multi-threaded CPU kernel), djl (PyTorch sparse autograd; GPU) or auto (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for propagation; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = Defaults.THREADS, description = "CPU threads for propagation; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Warm-start E0 from a saved model of the same shape.")
@@ -131,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "(a ridge map from the modality vectors to the trained item embeddings, fitted on the other items) (default: ${DEFAULT-VALUE}).")
     String coldMap;
 
-    @Option(names = "--alpha-init", defaultValue = "0.5",
+    @Option(names = "--alpha-init", defaultValue = Defaults.ALPHA_INIT,
             description = "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
     double alphaInit;
 

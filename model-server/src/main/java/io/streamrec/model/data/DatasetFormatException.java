@@ -3,7 +3,7 @@ package io.streamrec.model.data;
 import java.nio.file.Path;
 
 /** A data file that cannot be read: names the file, the 1-based line and what is wrong. */
-public final class DatasetFormatException extends RuntimeException {
+public final class DatasetFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final Path file;

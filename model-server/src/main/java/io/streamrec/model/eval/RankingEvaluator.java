@@ -8,6 +8,7 @@ import io.streamrec.model.data.InteractionData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import io.streamrec.serving.TopKHeap;
 
 /**
  * Full-ranking offline evaluation (RESEARCH.md §5): every item is scored for every user with
@@ -63,7 +64,7 @@ public final class RankingEvaluator {
                         () -> new RankingMetrics(ks),
                         (acc, k) -> {
                             int[] top = new int[maxK];
-                            int n = TopK.select(scores, k * numItems, numItems, data.seen(users[k]), maxK, top);
+                            int n = TopKHeap.select(scores, k * numItems, numItems, data.seen(users[k]), maxK, top);
                             acc.addUser(top, n, data.test()[users[k]]);
                         },
                         RankingMetrics::merge);

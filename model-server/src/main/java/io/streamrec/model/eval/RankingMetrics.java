@@ -1,13 +1,17 @@
 package io.streamrec.model.eval;
 
+import static io.streamrec.serving.RankingMetrics.gain;
+import static io.streamrec.serving.RankingMetrics.idealDcg;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Precision, Recall and NDCG at several K (RESEARCH.md §5), averaged over the users that have
+ * Precision, Recall and NDCG at several K (docs/METHODS.md, "Evaluation"), averaged over the users that have
  * test items. Per user: hits = test items in the top K; P@K = hits / K; R@K = hits / |test|;
- * NDCG@K = Σ_{hit at rank r ≤ K} 1/log2(r+1) over the ideal DCG of min(|test|, K) hits.
+ * NDCG@K = Σ_{hit at rank r ≤ K} 1/log2(r+1) over the ideal DCG of min(|test|, K) hits: serving's
+ * {@link io.streamrec.serving.RankingMetrics}, the one definition.
  */
 public final class RankingMetrics {
     public static final int[] DEFAULT_KS = {5, 10, 20, 50};
@@ -47,7 +51,7 @@ public final class RankingMetrics {
         for (int r = 0; r < maxK(); r++) {
             if (r < count && Arrays.binarySearch(testSorted, ranked[r]) >= 0) {
                 hits++;
-                dcg += 1.0 / log2(r + 2);
+                dcg += gain(r + 1);
             }
             while (next < ks.length && ks[next] == r + 1) {
                 int k = ks[next];
@@ -111,15 +115,4 @@ public final class RankingMetrics {
         return users == 0 ? 0.0 : sums[j] / users;
     }
 
-    private static double idealDcg(int n) {
-        double s = 0;
-        for (int r = 0; r < n; r++) {
-            s += 1.0 / log2(r + 2);
-        }
-        return s;
-    }
-
-    private static double log2(double x) {
-        return Math.log(x) / Math.log(2);
-    }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.model.lightgcn;
 
+import io.streamrec.common.Defaults;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -153,12 +154,12 @@ public final class LightGcnConfig {
 
     /** Builder: required settings are {@code setX}, optional ones {@code optX}. */
     public static final class Builder {
-        private int layers = 3;
-        private int dim = 64;
-        private double learningRate = 1e-3;
-        private int batchSize = 2048;
-        private double lambda = 1e-4;
-        private long seed = 19;
+        private int layers = Integer.parseInt(Defaults.LAYERS);
+        private int dim = Integer.parseInt(Defaults.DIM);
+        private double learningRate = Double.parseDouble(Defaults.LEARNING_RATE);
+        private int batchSize = Integer.parseInt(Defaults.BATCH_SIZE);
+        private double lambda = Double.parseDouble(Defaults.LAMBDA);
+        private long seed = Long.parseLong(Defaults.SEED);
         private Negatives negatives = Negatives.UNIFORM;
         private Backend backend = Backend.AUTO;
         private int threads;

@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.graphfusion.GraphFusionTrainer;
@@ -64,9 +65,89 @@ public final class IncrementalModel {
   public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, Budget budget,
       double replayFraction, long seed, Device device) {
     public static Settings defaults() {
-      return new Settings(64, 2, 1e-3, 1024, 1e-4, 20, Budget.defaults(), 0.5, 19, Device.cpu());
+      return builder().build();
+    }
+
+    /** Named settings, each at the serve command's default ({@link Defaults}). */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Named settings: no two adjacent numbers to swap. */
+    public static final class Builder {
+      private int dim = Integer.parseInt(Defaults.DIM);
+      private int layers = Integer.parseInt(Defaults.FINE_TUNE_LAYERS);
+      private double learningRate = Double.parseDouble(Defaults.FINE_TUNE_LEARNING_RATE);
+      private int batchSize = Integer.parseInt(Defaults.FINE_TUNE_BATCH_SIZE);
+      private double lambda = Double.parseDouble(Defaults.LAMBDA);
+      private int initialEpochs = Integer.parseInt(DEFAULT_INITIAL_EPOCHS);
+      private Budget budget = Budget.defaults();
+      private double replayFraction = Double.parseDouble(Defaults.REPLAY_FRACTION);
+      private long seed = Long.parseLong(Defaults.SEED);
+      private Device device = Device.cpu();
+
+      private Builder() {}
+
+      public Builder dim(int v) {
+        dim = v;
+        return this;
+      }
+
+      public Builder layers(int v) {
+        layers = v;
+        return this;
+      }
+
+      public Builder learningRate(double v) {
+        learningRate = v;
+        return this;
+      }
+
+      public Builder batchSize(int v) {
+        batchSize = v;
+        return this;
+      }
+
+      public Builder lambda(double v) {
+        lambda = v;
+        return this;
+      }
+
+      /** Epochs over all edges of the first version, trained from scratch. */
+      public Builder initialEpochs(int v) {
+        initialEpochs = v;
+        return this;
+      }
+
+      public Builder budget(Budget v) {
+        budget = v;
+        return this;
+      }
+
+      /** Share of each fine-tuning batch drawn from replayed (older) edges. */
+      public Builder replayFraction(double v) {
+        replayFraction = v;
+        return this;
+      }
+
+      public Builder seed(long v) {
+        seed = v;
+        return this;
+      }
+
+      public Builder device(Device v) {
+        device = v;
+        return this;
+      }
+
+      public Settings build() {
+        return new Settings(dim, layers, learningRate, batchSize, lambda, initialEpochs, budget, replayFraction, seed, device);
+      }
     }
   }
+
+  /** Epochs of the first version (from scratch) when nothing says otherwise: the serve command's default. */
+  public static final String DEFAULT_INITIAL_EPOCHS = "20";
 
   /**
    * Steps per later version: {@code passesOverNew} passes over the version's new edges (each step

@@ -1,12 +1,14 @@
 package io.streamrec.model.cli;
 
-import io.streamrec.common.EnvironmentDefaults;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.common.cli.ConfigFile;
+import io.streamrec.common.cli.Settings;
+import io.streamrec.common.cli.Streamrec;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.data.SyntheticInteractions;
 import io.streamrec.model.store.SavedModel;
@@ -38,7 +40,7 @@ class ModelCliTest {
     void trainWritesReferenceLayoutLogModelAndResults() throws Exception {
         Path out = dir.resolve("model");
         Path results = dir.resolve("results.json");
-        int rc = ModelCli.run("train", "--data", data.toString(), "--out", out.toString(), "--layers", "2", "--dim", "32",
+        int rc = Streamrec.run("train", "--data", data.toString(), "--out", out.toString(), "--layers", "2", "--dim", "32",
                 "--epochs", "15", "--lr", "0.01", "--batch-size", "512", "--eval-every", "5", "--results-json", results.toString());
         assertEquals(0, rc);
         List<String> log = Files.readAllLines(out.resolve("train.log"));
@@ -64,7 +66,7 @@ class ModelCliTest {
         PrintStream old = System.out;
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, ModelCli.run("evaluate", "--model", out.toString(), "--data", data.toString(), "--json"));
+            assertEquals(0, Streamrec.run("evaluate", "--model", out.toString(), "--data", data.toString(), "--json"));
         } finally {
             System.setOut(old);
         }
@@ -77,13 +79,13 @@ class ModelCliTest {
         String[] common = {"train", "--data", data.toString(), "--layers", "1", "--batch-size", "256", "--eval-every", "0"};
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        assertEquals(0, ModelCli.run(concat(common, "--out", a.toString(), "--epochs", "3", "--dim", "16")));
-        assertEquals(0, ModelCli.run(concat(common, "--out", b.toString(), "--epochs", "3", "--dim", "16")));
+        assertEquals(0, Streamrec.run(concat(common, "--out", a.toString(), "--epochs", "3", "--dim", "16")));
+        assertEquals(0, Streamrec.run(concat(common, "--out", b.toString(), "--epochs", "3", "--dim", "16")));
         assertArrayEquals(SavedModel.load(a).table(), SavedModel.load(b).table(), "deterministic for a seed on the CPU");
 
         // Warm start: one more epoch from a moves each value by at most steps·lr (Adam's step bound).
         Path c = dir.resolve("c");
-        assertEquals(0, ModelCli.run(concat(common, "--out", c.toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "16")));
+        assertEquals(0, Streamrec.run(concat(common, "--out", c.toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "16")));
         float[] ta = SavedModel.load(a).table();
         float[] tc = SavedModel.load(c).table();
         InteractionData d = io.streamrec.model.data.DatasetLoader.load(data);
@@ -94,7 +96,7 @@ class ModelCliTest {
         }
         assertTrue(maxDiff > 0 && maxDiff <= steps * 0.001f * 1.05f, "warm start continues from a: max change " + maxDiff);
         // A model of another shape is refused with a message.
-        assertEquals(2, ModelCli.run(concat(common, "--out", dir.resolve("e").toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "8")));
+        assertEquals(2, Streamrec.run(concat(common, "--out", dir.resolve("e").toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "8")));
     }
 
     @Test
@@ -103,9 +105,9 @@ class ModelCliTest {
         PrintStream old = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, ModelCli.run("train", "--data", dir.resolve("nope").toString()));
-            assertEquals(2, ModelCli.run("train", "--data", data.toString(), "--device", "tpu"));
-            assertEquals(2, ModelCli.run("train", "--data", data.toString(), "--lr", "-1"));
+            assertEquals(2, Streamrec.run("train", "--data", dir.resolve("nope").toString()));
+            assertEquals(2, Streamrec.run("train", "--data", data.toString(), "--device", "tpu"));
+            assertEquals(2, Streamrec.run("train", "--data", data.toString(), "--lr", "-1"));
         } finally {
             System.setErr(old);
         }
@@ -117,13 +119,12 @@ class ModelCliTest {
 
     @Test
     void environmentVariablesOverrideDefaults() {
-        EnvironmentDefaults env = new EnvironmentDefaults(Map.of("STREAMREC_BATCH_SIZE", "99"));
-        picocli.CommandLine cli = new picocli.CommandLine(new ModelCli());
-        cli.setDefaultValueProvider(env);
+        picocli.CommandLine cli = Streamrec.commandLine();
+        cli.setDefaultValueProvider(new Settings(Map.of("STREAMREC_BATCH_SIZE", "99"), ConfigFile.none()));
         picocli.CommandLine.ParseResult pr = cli.parseArgs("train", "--data", "x");
         TrainCommand t = (TrainCommand) pr.subcommand().commandSpec().userObject();
         assertEquals(99, t.batchSize);
-        assertEquals("STREAMREC_EVAL_EVERY", EnvironmentDefaults.variableFor("--eval-every"));
+        assertEquals("STREAMREC_EVAL_EVERY", Settings.variableFor("--eval-every"));
     }
 
     private static String[] concat(String[] a, String... b) {

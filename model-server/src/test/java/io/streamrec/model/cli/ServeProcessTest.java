@@ -28,7 +28,7 @@ class ServeProcessTest {
 
   private static ProcessBuilder serve(Path state, Path log, String... extra) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "io.streamrec.model.cli.ModelCli", "serve", "--bootstrap-servers",
+        "-cp", System.getProperty("java.class.path"), "io.streamrec.common.cli.Streamrec", "serve", "--bootstrap-servers",
         "127.0.0.1:1", "--no-text", "--http", "off", "--state-dir", state.toString()));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

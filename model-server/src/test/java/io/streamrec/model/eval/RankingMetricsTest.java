@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Device;
 import io.streamrec.model.data.InteractionData;
 import org.junit.jupiter.api.Test;
+import io.streamrec.serving.TopKHeap;
 
 /** Hand-computed cases for RESEARCH.md §5. */
 class RankingMetricsTest {
@@ -55,11 +56,11 @@ class RankingMetricsTest {
     void topKBreaksTiesByLowerIdAndSkipsExcluded() {
         float[] scores = {0.5f, 0.9f, 0.5f, 0.9f, 0.1f, 0.5f};
         int[] out = new int[4];
-        int n = TopK.select(scores, 0, 6, new int[] {3}, 4, out);
+        int n = TopKHeap.select(scores, 0, 6, new int[] {3}, 4, out);
         assertEquals(4, n);
         assertArrayEquals(new int[] {1, 0, 2, 5}, out);
         // fewer candidates than K
-        n = TopK.select(scores, 0, 6, new int[] {0, 1, 2, 3}, 4, out);
+        n = TopKHeap.select(scores, 0, 6, new int[] {0, 1, 2, 3}, 4, out);
         assertEquals(2, n);
         assertEquals(5, out[0]);
         assertEquals(4, out[1]);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.model.cli.ModelCli;
+import io.streamrec.common.cli.Streamrec;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.data.NpyMatrix;
 import io.streamrec.model.data.SyntheticInteractions;
@@ -90,7 +90,7 @@ class GraphFusionModelsTest {
 
   private void roundTrip(String name, GraphFusionConfig.Kind kind, int finalDim) throws Exception {
     Path out = dir.resolve(name);
-    assertEquals(0, ModelCli.run(train(name, out)));
+    assertEquals(0, Streamrec.run(train(name, out)));
     JsonNode r = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     double ndcg = r.get("metrics").get("ndcg@20").asDouble();
     assertTrue(ndcg > 0.12, name + " learned something: NDCG@20 = " + ndcg + " (random ranking: about 0.03)");
@@ -109,14 +109,14 @@ class GraphFusionModelsTest {
       assertArrayEquals(saved.finalEmbeddings(), t.finalEmbeddings(), 1e-6f);
     }
     // evaluate reads it back with its own width
-    assertEquals(0, ModelCli.run("evaluate", "--model", out.toString(), "--data", data.toString()));
+    assertEquals(0, Streamrec.run("evaluate", "--model", out.toString(), "--data", data.toString()));
     // and a saved model of one kind does not start another
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream old = System.err;
     System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     int rc;
     try {
-      rc = ModelCli.run(train(name.equals("mmgef") ? "rednd" : "mmgef", dir.resolve(name + "-x"), "--init-from", out.toString()));
+      rc = Streamrec.run(train(name.equals("mmgef") ? "rednd" : "mmgef", dir.resolve(name + "-x"), "--init-from", out.toString()));
     } finally {
       System.setErr(old);
     }
@@ -128,7 +128,7 @@ class GraphFusionModelsTest {
   void coldItemsArePlacedThroughTheirContentNeighbours() throws Exception {
     for (String model : List.of("mmgef", "rednd")) {
       Path out = dir.resolve("cold-" + model + ".json");
-      assertEquals(0, ModelCli.run("cold-start", "--data", data.toString(), "--model", model, "--modality", "topic=" + topicFile,
+      assertEquals(0, Streamrec.run("cold-start", "--data", data.toString(), "--model", model, "--modality", "topic=" + topicFile,
           "--modality", "noise=" + noiseFile, "--layers", "1", "--dim", "16", "--epochs", "12", "--lr", "0.01", "--out", out.toString()));
       JsonNode r = new ObjectMapper().readTree(out.toFile());
       double random = r.get("random").get("ndcg@20").asDouble();

@@ -33,7 +33,7 @@ class IncrementalModelTest {
   private static final int CONTENT_DIM = 12;
 
   private static IncrementalModel.Settings settings() {
-    return new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 15, IncrementalModel.Budget.fixed(60), 0.5, 5, Device.cpu());
+    return IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(15).budget(IncrementalModel.Budget.fixed(60)).replayFraction(0.5).seed(5).device(Device.cpu()).build();
   }
 
   private static int topicOfUser(int u) {
@@ -251,8 +251,7 @@ class IncrementalModelTest {
   @Test
   void stepsFollowTheChangeAndARemovedEdgeIsNeverAPositive() {
     // batch 256, replay 0.5: 128 new positives per step; one pass, at least 10, at most 1,000 steps
-    IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 2,
-        new IncrementalModel.Budget(10, 1.0, 1_000, 0), 0.5, 5, Device.cpu()));
+    IncrementalModel m = new IncrementalModel(IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(2).budget(new IncrementalModel.Budget(10, 1.0, 1_000, 0)).replayFraction(0.5).seed(5).device(Device.cpu()).build());
     Random r = new Random(3);
     for (int u = 0; u < 100; u++) {
       for (int k = 0; k < 5; k++) {
@@ -287,8 +286,7 @@ class IncrementalModelTest {
 
   @Test
   void theTimeLimitStopsAVersionAfterAtLeastOneStep() {
-    IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 2,
-        new IncrementalModel.Budget(500, 1.0, 1_000, 1e-6), 0.5, 5, Device.cpu()));
+    IncrementalModel m = new IncrementalModel(IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(2).budget(new IncrementalModel.Budget(500, 1.0, 1_000, 1e-6)).replayFraction(0.5).seed(5).device(Device.cpu()).build());
     for (int u = 0; u < 50; u++) {
       m.addEdge("u" + u, "i" + (u % 30));
     }
@@ -304,8 +302,7 @@ class IncrementalModelTest {
   @Test
   void sparseGraphsTakeNeighbourhoodSteps() {
     for (double crossover : new double[] {0, 0.5}) {
-      IncrementalModel m = new IncrementalModel(new IncrementalModel.Settings(16, 2, 0.01, 16, 1e-4, 1,
-          new IncrementalModel.Budget(20, 0, 20, 0, crossover, 0), 0.5, 5, Device.cpu()));
+      IncrementalModel m = new IncrementalModel(IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(16).lambda(1e-4).initialEpochs(1).budget(new IncrementalModel.Budget(20, 0, 20, 0, crossover, 0)).replayFraction(0.5).seed(5).device(Device.cpu()).build());
       Random r = new Random(3);
       for (int u = 0; u < 3000; u++) {
         m.addEdge("u" + u, "i" + r.nextInt(3000));

@@ -137,7 +137,7 @@ class ModelServerKafkaTest {
       cut(p);
 
       ModelServer.Settings settings = new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-model-server");
-      IncrementalModel.Settings model = new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 10, IncrementalModel.Budget.fixed(30), 0.5, 3, Device.cpu());
+      IncrementalModel.Settings model = IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(10).budget(IncrementalModel.Budget.fixed(30)).replayFraction(0.5).seed(3).device(Device.cpu()).build();
       ModelServer server = new ModelServer(settings, model, null);
       var http = server.metrics().serve("127.0.0.1", 0);
       Thread t = start(server);
@@ -257,8 +257,7 @@ class ModelServerKafkaTest {
       edges(p, world(r, 0, 60));
       cut(p);
       ModelServer.Settings settings = new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-mmgef");
-      IncrementalModel.Settings model = new IncrementalModel.Settings(16, 1, 0.01, 256, 1e-4, 5, IncrementalModel.Budget.fixed(20), 0.5, 3,
-          Device.cpu());
+      IncrementalModel.Settings model = IncrementalModel.Settings.builder().dim(16).layers(1).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(5).budget(IncrementalModel.Budget.fixed(20)).replayFraction(0.5).seed(3).device(Device.cpu()).build();
       ModelServer server = new ModelServer(settings, model, null);
       server.useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig.defaults(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.MMGEF));
       Thread t = start(server);
@@ -335,7 +334,7 @@ class ModelServerKafkaTest {
         return out;
       };
       ModelServer server = new ModelServer(new ModelServer.Settings(bootstrap, TOPICS, dir.resolve("state"), 1_000_000, "test-text"),
-          new IncrementalModel.Settings(16, 2, 0.01, 256, 1e-4, 5, IncrementalModel.Budget.fixed(10), 0.5, 3, Device.cpu()), blocked);
+          IncrementalModel.Settings.builder().dim(16).layers(2).learningRate(0.01).batchSize(256).lambda(1e-4).initialEpochs(5).budget(IncrementalModel.Budget.fixed(10)).replayFraction(0.5).seed(3).device(Device.cpu()).build(), blocked);
       var http = server.metrics().serve("127.0.0.1", 0, server::requestFullVersion);
       Thread t = start(server);
       List<EmbeddingRecord> c = commits(bootstrap, 1);
