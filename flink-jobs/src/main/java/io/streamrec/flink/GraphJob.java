@@ -46,23 +46,7 @@ public final class GraphJob {
 
   /** The job's sinks. */
   public record Sinks(Sink<ChangelogEntry> changelog, Sink<TriggerInfo> triggers, Sink<DeadLetterInfo> deadLetters,
-      Sink<RecommendationOut> recommendations, Sink<MetricOut> metrics) {
-    /** Sinks of a job without serving. */
-    public Sinks(Sink<ChangelogEntry> changelog, Sink<TriggerInfo> triggers, Sink<DeadLetterInfo> deadLetters) {
-      this(changelog, triggers, deadLetters, null, null);
-    }
-  }
-
-  /** The job without serving. */
-  public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source, Sinks sinks) {
-    build(env, cfg, source, null, sinks);
-  }
-
-  /** The job with serving and no table rebuild on a start (in-memory embeddings). */
-  public static void build(StreamExecutionEnvironment env, GraphJobConfig cfg, Source<Parsed, ?, ?> source,
-      Source<ModelUpdate, ?, ?> embeddings, Sinks sinks) {
-    build(env, cfg, source, embeddings, null, sinks);
-  }
+      Sink<RecommendationOut> recommendations, Sink<MetricOut> metrics) {}
 
   /**
    * The job; serving is on when {@code cfg.serving().enabled()} and an embeddings source is given.

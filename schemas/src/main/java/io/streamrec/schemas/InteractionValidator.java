@@ -35,10 +35,6 @@ public final class InteractionValidator implements Serializable {
     return new InteractionValidator(DEFAULT_MAX_ID_LENGTH, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_FUTURE_SKEW);
   }
 
-  public int maxRecordBytes() {
-    return maxRecordBytes;
-  }
-
   /** Rejects a value too large to decode, before decoding it. */
   public void checkSize(byte[] value) {
     if (value != null && value.length > maxRecordBytes) {

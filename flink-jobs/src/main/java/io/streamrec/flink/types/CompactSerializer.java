@@ -43,9 +43,4 @@ public abstract class CompactSerializer<T> extends TypeSerializerSingleton<T> {
   protected static String readString(DataInputView in) throws IOException {
     return StringValue.readString(in);
   }
-
-  /** For subclasses' snapshots. */
-  protected static <X> TypeSerializer<X> self(TypeSerializer<X> s) {
-    return s;
-  }
 }

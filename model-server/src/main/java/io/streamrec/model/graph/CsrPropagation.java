@@ -62,10 +62,6 @@ public final class CsrPropagation implements AutoCloseable {
         return layers;
     }
 
-    public float scale() {
-        return scale;
-    }
-
     /** {@code out = scale · Σ_{k=0..K} Â^k in}; {@code in} and {@code out} are N×d row-major and must differ. */
     public void propagate(float[] in, float[] out) {
         int n = adj.numNodes();
