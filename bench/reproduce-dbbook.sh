@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces RESEARCH.md §6 Table 3 on DbBook with the study's settings (dim 512, lr 0.001,
+# Reproduces docs/METHODS.md §6 Table 3 on DbBook with the study's settings (dim 512, lr 0.001,
 # batch 2048, 500 epochs, seed 19, last epoch) and writes bench/results/dbbook-*.json.
 # Usage: bench/reproduce-dbbook.sh [name ...]   names: lightgcn-k0..k3 scaledmf-k3 (default: all)
 set -euo pipefail

@@ -18,6 +18,7 @@ import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.InteractionEvent;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
+import io.streamrec.schemas.avro.TrainingTrigger;
 import io.streamrec.schemas.avro.ScoredItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,8 @@ class ClosedLoopEndToEndTest {
           awaitCommits(bootstrap, 2, Duration.ofSeconds(150), log);
           server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
           long killedAt = System.currentTimeMillis();
-          Thread.sleep(14_000); // two triggers pass with no model server
+          awaitTriggersAfter(bootstrap, killedAt, 2, Duration.ofSeconds(60)); // two triggers pass with no model server
+          awaitRecommendation(bootstrap, r -> r.getCreatedTime().toEpochMilli() > killedAt + 2000, Duration.ofSeconds(30));
           long downtimeEnd = System.currentTimeMillis();
           // the last version it committed (read after the kill: one may have landed just before it)
           List<EmbeddingRecord> commits = awaitCommits(bootstrap, 2, Duration.ofSeconds(10), log);
@@ -105,13 +107,12 @@ class ClosedLoopEndToEndTest {
                 "The complete guide to galaxy and rocket", "All about nebula, orbit and astronaut.")));
           }
           long withCold = awaitVersionWith(bootstrap, "i:cold-space-item", Duration.ofSeconds(60), log);
-          Thread.sleep(8_000); // recommendations under the version that knows the cold item
+          awaitRecommendation(bootstrap, r -> r.getModelVersion() >= withCold, Duration.ofSeconds(60)); // served by it
           producer.stop();
           worldThread.join(10_000);
           long worldStopped = System.currentTimeMillis();
-          // after the world stops: a last trigger, and a version trained through the end of the changelog
-          Thread.sleep(8_000);
-          List<GraphChange> changelog = changelog(bootstrap);
+          // after the world stops: a last trigger (a CUT through the last edge), and a version trained through it
+          List<GraphChange> changelog = awaitCutThroughTheEnd(bootstrap, Duration.ofSeconds(60));
           long lastSeq = changelog.stream().filter(g -> g.getKind() != GraphChangeKind.CUT).mapToLong(GraphChange::getSeq).max().orElseThrow();
           EmbeddingRecord last = awaitCommit(bootstrap, c -> c.getThroughSeq() >= lastSeq, Duration.ofSeconds(90), log);
           Map<String, Boolean> live = new HashMap<>();
@@ -175,15 +176,40 @@ class ClosedLoopEndToEndTest {
         .findFirst().orElseThrow(() -> new AssertionError("no version has " + key + "; model server log:\n" + tail(log)));
   }
 
+  /** Waits for {@code n} training triggers made after {@code since} (epoch ms). */
+  private static void awaitTriggersAfter(String bootstrap, long since, int n, Duration timeout) {
+    AvroCodec<TrainingTrigger> codec = AvroCodec.of(TrainingTrigger.class);
+    Predicate<List<ConsumerRecord<byte[], byte[]>>> enough = rs -> rs.stream()
+        .filter(r -> codec.decode(r.value()).getCreatedTime().toEpochMilli() > since).count() >= n;
+    assertTrue(enough.test(KafkaClients.readAll(bootstrap, PREFIX + "training.triggers", enough, timeout, Duration.ofMillis(500))),
+        n + " training triggers after " + since + " within " + timeout);
+  }
+
+  /** Waits for a recommendation that satisfies {@code which}. */
+  private static void awaitRecommendation(String bootstrap, Predicate<Recommendation> which, Duration timeout) {
+    AvroCodec<Recommendation> codec = AvroCodec.of(Recommendation.class);
+    Predicate<List<ConsumerRecord<byte[], byte[]>>> found = rs -> rs.stream().anyMatch(r -> which.test(codec.decode(r.value())));
+    assertTrue(found.test(KafkaClients.readAll(bootstrap, PREFIX + "recommendations", found, timeout, Duration.ofMillis(500))),
+        "no such recommendation within " + timeout);
+  }
+
+  /** The changelog once a CUT covers its last edge change (what a last trigger after the world stopped writes). */
+  private static List<GraphChange> awaitCutThroughTheEnd(String bootstrap, Duration timeout) {
+    AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
+    Predicate<List<ConsumerRecord<byte[], byte[]>>> covered = rs -> {
+      List<GraphChange> g = rs.stream().map(r -> codec.decode(r.value())).toList();
+      long lastEdge = g.stream().filter(c -> c.getKind() != GraphChangeKind.CUT).mapToLong(GraphChange::getSeq).max().orElse(-1);
+      return lastEdge > 0 && g.stream().anyMatch(c -> c.getKind() == GraphChangeKind.CUT && c.getSeq() >= lastEdge);
+    };
+    List<ConsumerRecord<byte[], byte[]>> rs = KafkaClients.readAll(bootstrap, PREFIX + "graph.edges", covered, timeout,
+        Duration.ofMillis(500));
+    assertTrue(covered.test(rs), "no CUT through the changelog's last edge within " + timeout);
+    return rs.stream().map(r -> codec.decode(r.value())).toList();
+  }
+
   static List<Recommendation> recommendations(String bootstrap, String prefix) {
     AvroCodec<Recommendation> codec = AvroCodec.of(Recommendation.class);
     return KafkaClients.readAll(bootstrap, prefix + "recommendations", r -> false, Duration.ofSeconds(3), Duration.ofSeconds(1))
-        .stream().map(r -> codec.decode(r.value())).toList();
-  }
-
-  private static List<GraphChange> changelog(String bootstrap) {
-    AvroCodec<GraphChange> codec = AvroCodec.of(GraphChange.class);
-    return KafkaClients.readAll(bootstrap, PREFIX + "graph.edges", r -> false, Duration.ofSeconds(3), Duration.ofSeconds(1))
         .stream().map(r -> codec.decode(r.value())).toList();
   }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /** {@code evaluate}: full-ranking metrics of a saved model on a dataset split. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluates a saved model: full ranking, train+validation items excluded, P/R/NDCG@K (RESEARCH.md §5).")
+        description = "Evaluates a saved model: full ranking, train+validation items excluded, P/R/NDCG@K (docs/METHODS.md §5).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--model", "--model-dir"}, required = true, paramLabel = "DIR", description = "A directory written by train.")
     Path model;

@@ -102,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path initFrom;
 
     @Option(names = "--study-degenerate-layers", defaultValue = "0", paramLabel = "K",
-            description = "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (RESEARCH.md §6). Needs --layers 0.")
+            description = "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (docs/METHODS.md §6). Needs --layers 0.")
     int studyDegenerateLayers;
 
     @Option(names = "--skip-test",

@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
 import io.streamrec.serving.TopKHeap;
 
 /**
- * Full-ranking offline evaluation (RESEARCH.md §5): every item is scored for every user with
+ * Full-ranking offline evaluation (docs/METHODS.md §5): every item is scored for every user with
  * test items, train + validation items are excluded, and P/R/NDCG@K are averaged over those
  * users. Users are scored in batches (one b×I score block at a time, on the model's device),
  * so memory stays bounded whatever the number of users.

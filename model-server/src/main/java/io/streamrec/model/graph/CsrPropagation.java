@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code out = scale · Σ_{k=0..K} Â^k · in}.
  *
  * <p>Because Â is symmetric and the map linear, the same call is the backward pass: if
- * {@code G = ∂L/∂E} then {@code ∂L/∂E⁽⁰⁾ = scale · Σ_k Â^k G} (RESEARCH.md §1). PyTorch's CPU
+ * {@code G = ∂L/∂E} then {@code ∂L/∂E⁽⁰⁾ = scale · Σ_k Â^k G} (docs/METHODS.md §1). PyTorch's CPU
  * COO×dense kernel is single-threaded; this one splits rows into nnz-balanced blocks over a
  * fixed pool, and its inner loop over the embedding dimension is a plain array loop the JIT
  * vectorises. Work buffers are reused, so a training step allocates nothing here.

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains the two graph-fusion seed models of RESEARCH.md §3–4 on DJL autograd (PyTorch sparse COO
+ * Trains the two graph-fusion seed models of docs/METHODS.md §3–4 on DJL autograd (PyTorch sparse COO
  * matmul for every graph; CPU, or CUDA when present). Both score by inner product and train with BPR
  * (uniform or unseen negatives, λ on the batch's rows), Adam, on the same sampler as LightGCN.
  *
@@ -51,7 +51,7 @@ import java.util.SplittableRandom;
  * features through a small MLP (d_m → 4d → d, leaky ReLU); layer 0 = those rows L2-normalised;
  * 3 (K) layers of the symmetric-normalised user–item graph; the channel's embedding is the sum of
  * its layers 0..K. With {@code idChannel} LightGCN's id embeddings are one more channel (mean of
- * layers, as LightGCN), the backbone RESEARCH.md §4 describes. A user is the concatenation of its
+ * layers, as LightGCN), the backbone docs/METHODS.md §4 describes. A user is the concatenation of its
  * channels, each weighted by a per-user softmax; an item is the concatenation of its channels plus
  * one hop over the frozen item–item kNN graph Σ_m β_m Â_m (per-modality top-k cosine graphs; β learned
  * by a softmax, or fixed). Loss = BPR + λ (batch users' preference rows, mean square) + λ_ssl Σ_m

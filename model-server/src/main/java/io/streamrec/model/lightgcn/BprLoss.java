@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.streamrec.model.graph.ScalarTensors;
 
 /**
- * The BPR loss of RESEARCH.md §1 on one batch of B triples:
+ * The BPR loss of docs/METHODS.md §1 on one batch of B triples:
  * {@code −mean(log σ(e_u·e_i⁺ − e_u·e_i⁻)) + λ · ‖E⁽⁰⁾[batch nodes]‖² / B}, where the batch nodes
  * are the distinct users and items of the batch (as PyG's {@code LightGCN.recommendation_loss}
  * with {@code node_id = edge_label_index.unique()}, which the study used).

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 /**
  * Epochs of BPR triples (u, i⁺, i⁻): every training edge once per epoch in a seeded shuffled
  * order, i⁻ drawn uniformly from all items ({@link LightGcnConfig.Negatives#UNIFORM}, as the
- * study and RESEARCH.md §1) or from the items u has not interacted with ({@code UNSEEN}).
+ * study and docs/METHODS.md §1) or from the items u has not interacted with ({@code UNSEEN}).
  */
 public final class BprSampler {
     private final int numItems;

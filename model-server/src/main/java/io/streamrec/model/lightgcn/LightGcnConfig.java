@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Hyper-parameters of LightGCN training (RESEARCH.md §1). Defaults are the LightGCN paper's
+ * Hyper-parameters of LightGCN training (docs/METHODS.md §1). Defaults are the LightGCN paper's
  * (K = 3, d = 64, lr = 0.001, batch 2048, λ = 1e-4).
  */
 public final class LightGcnConfig {
-    /** How negatives are drawn: from all items (the study's and RESEARCH.md's rule) or from items the user has not seen. */
+    /** How negatives are drawn: from all items (the study's and docs/METHODS.md §1's rule) or from items the user has not seen. */
     public enum Negatives { UNIFORM, UNSEEN }
 
     /** Which implementation of propagation + gradient runs the step. */
@@ -31,7 +31,7 @@ public final class LightGcnConfig {
     private final Negatives negatives;
     private final Backend backend;
     private final int threads;
-    /** Layers the study meant but did not propagate (RESEARCH.md §6 caution); 0 = ordinary model. */
+    /** Layers the study meant but did not propagate (docs/METHODS.md §6 caution); 0 = ordinary model. */
     private final int studyDegenerateLayers;
     private final double edgeDropout;
 

@@ -24,7 +24,7 @@ import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
- * Trains LightGCN (RESEARCH.md §1) on one training graph: one embedding table E⁽⁰⁾ (users
+ * Trains LightGCN (docs/METHODS.md §1) on one training graph: one embedding table E⁽⁰⁾ (users
  * first), propagation recomputed at every step, BPR with λ on the batch's layer-0 rows, Adam.
  *
  * <p>Two backends compute the same step:
@@ -356,7 +356,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     }
 
     /**
-     * Late (or early) fusion of item embeddings with modality vectors (RESEARCH.md §2), applied
+     * Late (or early) fusion of item embeddings with modality vectors (docs/METHODS.md §2), applied
      * in every step and in {@link #finalEmbeddings}; what the variant learns (W_j, projected
      * vectors, α) is trained by the same Adam. Call before training; the trainer owns its
      * device arrays from then on.

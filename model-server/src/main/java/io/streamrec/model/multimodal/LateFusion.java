@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * LF-MMLGCN late fusion (RESEARCH.md §2) and its variants, as a differentiable function on DJL
+ * LF-MMLGCN late fusion (docs/METHODS.md §2) and its variants, as a differentiable function on DJL
  * that both training backends call on the batch's item rows (so PyTorch autograd gives the
  * gradient for e_i and for whatever the variant learns).
  *

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * One modality's item vectors (text, image, audio, video, or any named modality), L2-normalised
- * as late fusion wants them (RESEARCH.md §2, step 1).
+ * as late fusion wants them (docs/METHODS.md §2, step 1).
  *
  * <p>Rules: a vector must have the modality's dimension and only finite values, else it is
  * refused with a message naming the item and the modality. An item may lack a vector (an

@@ -8,7 +8,7 @@ import io.streamrec.model.data.InteractionData;
 import org.junit.jupiter.api.Test;
 import io.streamrec.serving.TopKHeap;
 
-/** Hand-computed cases for RESEARCH.md §5. */
+/** Hand-computed cases for docs/METHODS.md §5. */
 class RankingMetricsTest {
     private static final double EPS = 1e-12;
 

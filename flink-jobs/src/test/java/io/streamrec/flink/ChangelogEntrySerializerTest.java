@@ -1,0 +1,25 @@
+package io.streamrec.flink;
+
+import io.streamrec.flink.types.CompactSerializerContract;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+class ChangelogEntrySerializerTest extends CompactSerializerContract<ChangelogEntry> {
+  @Override
+  protected TypeSerializer<ChangelogEntry> createSerializer() {
+    return new ChangelogEntry.Serializer();
+  }
+
+  @Override
+  protected Class<ChangelogEntry> getTypeClass() {
+    return ChangelogEntry.class;
+  }
+
+  @Override
+  protected ChangelogEntry[] getTestData() {
+    EdgeChange added = new EdgeChange("u1", "i1", true, 1f, 1_763_892_000_000L);
+    added.itemDegree = 3;
+    return new ChangelogEntry[] {ChangelogEntry.edge(added, 1, 0),
+        ChangelogEntry.edge(new EdgeChange("ü", "ítem", false, 0.5f, 7L), Long.MAX_VALUE, 3),
+        ChangelogEntry.cut(41, 9, 1_763_892_000_123L, 2), ChangelogEntry.cut(0, 0, 0, 0)};
+  }
+}
