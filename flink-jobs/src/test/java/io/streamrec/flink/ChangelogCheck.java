@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.streamrec.flink.changelog.ChangelogSequencer;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.ReasonCode;
 import io.streamrec.schemas.avro.DeadLetter;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.flink.ingest.InteractionDeserializer;
+import io.streamrec.flink.ingest.Parsed;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.ReasonCode;
 import java.util.Base64;

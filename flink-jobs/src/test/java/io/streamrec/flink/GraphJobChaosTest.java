@@ -3,7 +3,10 @@ package io.streamrec.flink;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.job.Checkpoints;
+import io.streamrec.flink.job.GraphJobConfig;
+import io.streamrec.flink.job.GraphJobRunner;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.kafka.BrokerProcess;
 import io.streamrec.kafka.KafkaClients;
 import io.streamrec.schemas.Topics;

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.job.Checkpoints;
+import io.streamrec.flink.job.GraphJobConfig;
+import io.streamrec.flink.job.GraphJobRunner;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,13 @@ package io.streamrec.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.flink.changelog.ChangelogEntry;
+import io.streamrec.flink.changelog.ChangelogSequencer;
+import io.streamrec.flink.changelog.TriggerInfo;
+import io.streamrec.flink.graph.EdgeChange;
+import io.streamrec.flink.graph.ItemDegreeFunction;
+import io.streamrec.flink.graph.UserAdjacencyFunction;
+import io.streamrec.flink.ingest.Interaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;

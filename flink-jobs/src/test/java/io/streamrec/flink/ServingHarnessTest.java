@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamrec.flink.kafka.EmbeddingsFeed;
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.graph.EdgeChange;
+import io.streamrec.flink.ingest.Interaction;
+import io.streamrec.flink.io.EmbeddingsFeed;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.ModelUpdate;
 import io.streamrec.flink.serving.MetricOut;

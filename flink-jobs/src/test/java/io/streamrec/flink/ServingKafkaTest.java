@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.job.GraphJobConfig;
+import io.streamrec.flink.job.GraphJobRunner;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.Topics;

@@ -1,10 +1,10 @@
 package io.streamrec.launcher;
 
 import io.streamrec.common.StateLock;
-import io.streamrec.flink.Checkpoints;
-import io.streamrec.flink.GraphJobConfig;
-import io.streamrec.flink.GraphJobRunner;
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.job.Checkpoints;
+import io.streamrec.flink.job.GraphJobConfig;
+import io.streamrec.flink.job.GraphJobRunner;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.world.WorldProducer;

@@ -1,7 +1,7 @@
 package io.streamrec.launcher;
 
 import io.streamrec.common.cli.CommandSet;
-import io.streamrec.flink.GraphJobMain;
+import io.streamrec.flink.job.GraphJobMain;
 import java.util.List;
 
 /** The streaming pipeline's commands (Kafka + Flink): single-machine runs, tools and pipeline benchmarks. */

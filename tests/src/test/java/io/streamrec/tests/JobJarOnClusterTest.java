@@ -48,7 +48,7 @@ class JobJarOnClusterTest {
                 "--parallelism", "2", "--checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
                 "--checkpoint-interval", "500ms", "--trigger-edges", "500", "--detached")
             .build();
-        assertEquals("io.streamrec.flink.GraphJobMain", program.getMainClassName(), "main class from the manifest");
+        assertEquals("io.streamrec.flink.job.GraphJobMain", program.getMainClassName(), "main class from the manifest");
         JobGraph graph = PackagedProgramUtils.createJobGraph(program, conf, 1, false);
         JobID job = cluster.submitJob(graph).get().getJobID();
         try {

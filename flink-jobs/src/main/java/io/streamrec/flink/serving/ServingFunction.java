@@ -1,8 +1,8 @@
 package io.streamrec.flink.serving;
 
-import io.streamrec.flink.EdgeChange;
-import io.streamrec.flink.Interaction;
-import io.streamrec.flink.UserAdjacencyFunction;
+import io.streamrec.flink.graph.EdgeChange;
+import io.streamrec.flink.ingest.Interaction;
+import io.streamrec.flink.graph.UserAdjacencyFunction;
 import io.streamrec.serving.ItemKeys;
 import io.streamrec.serving.ItemTable;
 import io.streamrec.serving.MostPopular;

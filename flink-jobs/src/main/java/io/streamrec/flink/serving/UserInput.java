@@ -1,6 +1,6 @@
 package io.streamrec.flink.serving;
 
-import io.streamrec.flink.Interaction;
+import io.streamrec.flink.ingest.Interaction;
 
 /**
  * What the user-keyed operator receives: an interaction, or that user's vector of a model version

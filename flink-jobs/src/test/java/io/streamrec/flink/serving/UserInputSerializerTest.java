@@ -1,18 +1,11 @@
 package io.streamrec.flink.serving;
 
-import io.streamrec.flink.Interaction;
+import io.streamrec.flink.ingest.Interaction;
 import io.streamrec.flink.types.CompactSerializerContract;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 class UserInputSerializerTest extends CompactSerializerContract<UserInput> {
-  @Override
-  protected TypeSerializer<UserInput> createSerializer() {
-    return new UserInput.Serializer();
-  }
-
-  @Override
-  protected Class<UserInput> getTypeClass() {
-    return UserInput.class;
+  UserInputSerializerTest() {
+    super(UserInput.Serializer::new, UserInput.class);
   }
 
   @Override

@@ -2,17 +2,10 @@ package io.streamrec.flink.serving;
 
 import io.streamrec.flink.types.CompactSerializerContract;
 import io.streamrec.serving.UserState;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 class UserStateSerializerTest extends CompactSerializerContract<UserState> {
-  @Override
-  protected TypeSerializer<UserState> createSerializer() {
-    return new UserStateType.Serializer();
-  }
-
-  @Override
-  protected Class<UserState> getTypeClass() {
-    return UserState.class;
+  UserStateSerializerTest() {
+    super(UserStateType.Serializer::new, UserState.class);
   }
 
   @Override

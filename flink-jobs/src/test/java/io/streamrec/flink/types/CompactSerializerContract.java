@@ -2,7 +2,9 @@ package io.streamrec.flink.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.Supplier;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.testutils.DeeplyEqualsChecker;
 
 /**
@@ -11,8 +13,23 @@ import org.apache.flink.testutils.DeeplyEqualsChecker;
  * streamrec's records have no equals: two compare field by field.
  */
 public abstract class CompactSerializerContract<T> extends SerializerTestBase<T> {
-  protected CompactSerializerContract() {
+  private final Supplier<TypeSerializer<T>> serializer;
+  private final Class<T> type;
+
+  protected CompactSerializerContract(Supplier<TypeSerializer<T>> serializer, Class<T> type) {
     super(new DeeplyEqualsChecker().withCustomCheck(CompactSerializerContract::ours, (a, b, checker) -> sameFields(a, b)));
+    this.serializer = serializer;
+    this.type = type;
+  }
+
+  @Override
+  protected TypeSerializer<T> createSerializer() {
+    return serializer.get();
+  }
+
+  @Override
+  protected Class<T> getTypeClass() {
+    return type;
   }
 
   @Override

@@ -1,17 +1,10 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 import io.streamrec.flink.types.CompactSerializerContract;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 class InteractionSerializerTest extends CompactSerializerContract<Interaction> {
-  @Override
-  protected TypeSerializer<Interaction> createSerializer() {
-    return new Interaction.Serializer();
-  }
-
-  @Override
-  protected Class<Interaction> getTypeClass() {
-    return Interaction.class;
+  InteractionSerializerTest() {
+    super(Interaction.Serializer::new, Interaction.class);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 /** An input record set aside: why, where from, its exact bytes. Becomes a {@code DeadLetter} on the DLQ topic. */
 public final class DeadLetterInfo {

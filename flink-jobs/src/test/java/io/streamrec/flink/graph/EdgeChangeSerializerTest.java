@@ -1,17 +1,10 @@
-package io.streamrec.flink;
+package io.streamrec.flink.graph;
 
 import io.streamrec.flink.types.CompactSerializerContract;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 class EdgeChangeSerializerTest extends CompactSerializerContract<EdgeChange> {
-  @Override
-  protected TypeSerializer<EdgeChange> createSerializer() {
-    return new EdgeChange.Serializer();
-  }
-
-  @Override
-  protected Class<EdgeChange> getTypeClass() {
-    return EdgeChange.class;
+  EdgeChangeSerializerTest() {
+    super(EdgeChange.Serializer::new, EdgeChange.class);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 import io.streamrec.schemas.ReasonCode;
 import java.util.EnumMap;

@@ -1,9 +1,9 @@
-package io.streamrec.flink;
+package io.streamrec.flink.job;
 
 import io.streamrec.common.Defaults;
 import io.streamrec.common.Durations;
 import io.streamrec.common.cli.Settings;
-import io.streamrec.flink.kafka.TopicProvisioner;
+import io.streamrec.flink.io.TopicProvisioner;
 import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.schemas.InteractionValidator;
 import io.streamrec.schemas.Topics;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Entry point of the graph job, on a cluster ({@code flink run -c io.streamrec.flink.GraphJobMain
+ * Entry point of the graph job, on a cluster ({@code flink run -c io.streamrec.flink.job.GraphJobMain
  * streamrec-flink-jobs-job.jar ...}) or locally (a MiniCluster in this JVM).
  */
 @Command(name = "graph-job", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,

@@ -1,5 +1,15 @@
-package io.streamrec.flink;
+package io.streamrec.flink.job;
 
+import io.streamrec.flink.changelog.ChangelogEntry;
+import io.streamrec.flink.changelog.ChangelogSequencer;
+import io.streamrec.flink.changelog.TriggerInfo;
+import io.streamrec.flink.graph.EdgeChange;
+import io.streamrec.flink.graph.ItemDegreeFunction;
+import io.streamrec.flink.graph.UserAdjacencyFunction;
+import io.streamrec.flink.ingest.DeadLetterInfo;
+import io.streamrec.flink.ingest.DeadLetterRouter;
+import io.streamrec.flink.ingest.Interaction;
+import io.streamrec.flink.ingest.Parsed;
 import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.MetricOut;
 import io.streamrec.flink.serving.ModelUpdate;

@@ -1,10 +1,9 @@
-package io.streamrec.flink.kafka;
+package io.streamrec.flink.io;
 
-import io.streamrec.flink.GraphJob;
-import io.streamrec.flink.GraphJobConfig;
-import io.streamrec.flink.InteractionDeserializer;
-import io.streamrec.flink.Parsed;
-import io.streamrec.flink.TopicRecordSerializers;
+import io.streamrec.flink.job.GraphJob;
+import io.streamrec.flink.job.GraphJobConfig;
+import io.streamrec.flink.ingest.InteractionDeserializer;
+import io.streamrec.flink.ingest.Parsed;
 import io.streamrec.flink.serving.EmbeddingDeserializer;
 import io.streamrec.flink.serving.ModelUpdate;
 import java.util.Properties;

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.graph;
 
 /** A real change of the user-item graph, between the user-keyed and item-keyed stages. */
 @org.apache.flink.api.common.typeinfo.TypeInfo(EdgeChange.TypeFactory.class)

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.job;
 
 import java.io.DataInputStream;
 import java.io.IOException;

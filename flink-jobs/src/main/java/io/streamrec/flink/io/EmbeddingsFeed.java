@@ -1,4 +1,4 @@
-package io.streamrec.flink.kafka;
+package io.streamrec.flink.io;
 
 import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.EmbeddingDeserializer;

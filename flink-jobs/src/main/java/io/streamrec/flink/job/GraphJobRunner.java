@@ -1,7 +1,7 @@
-package io.streamrec.flink;
+package io.streamrec.flink.job;
 
-import io.streamrec.flink.kafka.EmbeddingsFeed;
-import io.streamrec.flink.kafka.KafkaGraphIo;
+import io.streamrec.flink.io.EmbeddingsFeed;
+import io.streamrec.flink.io.KafkaGraphIo;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

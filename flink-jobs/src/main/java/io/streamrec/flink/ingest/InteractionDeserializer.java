@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 import io.streamrec.schemas.EventType;
 import io.streamrec.schemas.InteractionDecoder;
@@ -39,7 +39,7 @@ public final class InteractionDeserializer implements KafkaRecordDeserialization
   }
 
   /** The decision for one record (also used directly by tests). */
-  Parsed parse(byte[] value, byte[] key, long timestamp, String topic, int partition, long offset, long now) {
+  public Parsed parse(byte[] value, byte[] key, long timestamp, String topic, int partition, long offset, long now) {
     if (decoder == null) {
       decoder = new InteractionDecoder();
     }

@@ -1,5 +1,6 @@
-package io.streamrec.flink;
+package io.streamrec.flink.changelog;
 
+import io.streamrec.flink.graph.EdgeChange;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;

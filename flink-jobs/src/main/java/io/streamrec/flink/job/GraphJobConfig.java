@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.job;
 
 import io.streamrec.common.Defaults;
 import io.streamrec.common.Durations;

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.changelog;
 
 /** A training trigger as the sequencer emits it; becomes a {@code TrainingTrigger} record. */
 public final class TriggerInfo {

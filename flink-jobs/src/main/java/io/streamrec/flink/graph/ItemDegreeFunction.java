@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.graph;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

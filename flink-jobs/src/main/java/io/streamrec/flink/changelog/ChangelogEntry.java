@@ -1,4 +1,6 @@
-package io.streamrec.flink;
+package io.streamrec.flink.changelog;
+
+import io.streamrec.flink.graph.EdgeChange;
 
 /**
  * One record for the edge changelog topic: a sequenced edge change or a CUT marker, with the

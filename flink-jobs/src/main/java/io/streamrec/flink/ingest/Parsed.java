@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 /** What the source yields per Kafka record: an accepted interaction or a dead letter, never both. */
 public final class Parsed {

@@ -1,17 +1,11 @@
-package io.streamrec.flink;
+package io.streamrec.flink.changelog;
 
+import io.streamrec.flink.graph.EdgeChange;
 import io.streamrec.flink.types.CompactSerializerContract;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 class ChangelogEntrySerializerTest extends CompactSerializerContract<ChangelogEntry> {
-  @Override
-  protected TypeSerializer<ChangelogEntry> createSerializer() {
-    return new ChangelogEntry.Serializer();
-  }
-
-  @Override
-  protected Class<ChangelogEntry> getTypeClass() {
-    return ChangelogEntry.class;
+  ChangelogEntrySerializerTest() {
+    super(ChangelogEntry.Serializer::new, ChangelogEntry.class);
   }
 
   @Override

@@ -1,5 +1,6 @@
-package io.streamrec.flink;
+package io.streamrec.flink.graph;
 
+import io.streamrec.flink.ingest.Interaction;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

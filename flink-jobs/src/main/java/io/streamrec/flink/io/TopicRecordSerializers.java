@@ -1,5 +1,8 @@
-package io.streamrec.flink;
+package io.streamrec.flink.io;
 
+import io.streamrec.flink.changelog.ChangelogEntry;
+import io.streamrec.flink.changelog.TriggerInfo;
+import io.streamrec.flink.ingest.DeadLetterInfo;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.flink.serving.MetricOut;
 import io.streamrec.flink.serving.RecommendationOut;

@@ -1,4 +1,4 @@
-package io.streamrec.flink;
+package io.streamrec.flink.ingest;
 
 /**
  * An accepted interaction inside the graph job (external ids; never dense ids). A Flink POJO:
