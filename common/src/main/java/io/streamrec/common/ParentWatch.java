@@ -15,18 +15,18 @@ import java.util.function.Consumer;
  * would otherwise watch init.
  */
 public final class ParentWatch {
-  private ParentWatch() {}
+    private ParentWatch() {}
 
-  /**
-   * Calls {@code onExit} (with the parent's pid) once the process {@code parentPid} has exited;
-   * at once if it is not alive now.
-   */
-  public static void watch(long parentPid, Consumer<Long> onExit) {
-    Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-    if (parent.isEmpty() || !parent.get().isAlive()) {
-      onExit.accept(parentPid);
-      return;
+    /**
+     * Calls {@code onExit} (with the parent's pid) once the process {@code parentPid} has exited;
+     * at once if it is not alive now.
+     */
+    public static void watch(long parentPid, Consumer<Long> onExit) {
+        Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+        if (parent.isEmpty() || !parent.get().isAlive()) {
+            onExit.accept(parentPid);
+            return;
+        }
+        parent.get().onExit().thenRun(() -> onExit.accept(parentPid));
     }
-    parent.get().onExit().thenRun(() -> onExit.accept(parentPid));
-  }
 }

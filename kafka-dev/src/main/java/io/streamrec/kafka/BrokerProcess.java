@@ -18,112 +18,133 @@ import org.slf4j.LoggerFactory;
  * <p>{@code main} is the child's entry point: {@code --dir DIR --port PORT --parent-pid PID}.
  */
 public final class BrokerProcess implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BrokerProcess.class);
-  static final String READY = "BROKER READY ";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerProcess.class);
+    static final String READY = "BROKER READY ";
 
-  private final Path dir;
-  private final int port;
-  private final Path log;
-  private Process process;
+    private final Path dir;
+    private final int port;
+    private final Path log;
+    private Process process;
 
-  private BrokerProcess(Path dir, int port, Path log) {
-    this.dir = dir;
-    this.port = port;
-    this.log = log;
-  }
-
-  /** Starts a broker child on {@code dir} and a free port; returns once it accepts clients. */
-  public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    private BrokerProcess(Path dir, int port, Path log) {
+        this.dir = dir;
+        this.port = port;
+        this.log = log;
     }
-    BrokerProcess b = new BrokerProcess(dir, port, dir.resolveSibling(dir.getFileName() + ".log"));
-    b.launch();
-    return b;
-  }
 
-  public String bootstrapServers() {
-    return "127.0.0.1:" + port;
-  }
-
-  /** SIGKILL, as a crash or the OOM killer would; waits until it is gone. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  /** Starts it again on the same directory and port; returns once it accepts clients. */
-  public void restart() throws IOException, InterruptedException {
-    if (process.isAlive()) {
-      kill();
+    /** Starts a broker child on {@code dir} and a free port; returns once it accepts clients. */
+    public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        BrokerProcess b = new BrokerProcess(dir, port, dir.resolveSibling(dir.getFileName() + ".log"));
+        b.launch();
+        return b;
     }
-    launch();
-  }
 
-  private void launch() throws IOException, InterruptedException {
-    long from = Files.exists(log) ? Files.size(log) : 0;
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(), "--dir", dir.toString(), "--port",
-        Integer.toString(port), "--parent-pid", Long.toString(ProcessHandle.current().pid()));
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    long t0 = System.nanoTime();
-    long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      String out = Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) from) : "";
-      if (out.contains(READY)) {
-        LOG.info("Broker child {} (pid {}) ready in {} ms", bootstrapServers(), process.pid(), (System.nanoTime() - t0) / 1_000_000);
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the broker child exited with status " + process.exitValue() + "; its log " + log + ":\n" + out);
-      }
-      Thread.sleep(50);
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
     }
-    process.destroyForcibly();
-    throw new IllegalStateException("the broker child did not become ready within 90 s; see " + log);
-  }
 
-  @Override
-  public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    /** SIGKILL, as a crash or the OOM killer would; waits until it is gone. */
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
-      }
+        process.waitFor(30, TimeUnit.SECONDS);
     }
-  }
 
-  /** The child: runs the broker until it is killed, stopped (SIGTERM) or its parent dies. */
-  public static void main(String[] args) {
-    Path dir = null;
-    int port = 0;
-    long parent = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--dir" -> dir = Path.of(args[i + 1]);
-        case "--port" -> port = Integer.parseInt(args[i + 1]);
-        case "--parent-pid" -> parent = Long.parseLong(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --dir, --port, --parent-pid)");
-      }
+    /** Starts it again on the same directory and port; returns once it accepts clients. */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+        launch();
     }
-    if (dir == null || port <= 0) {
-      throw new IllegalArgumentException("usage: BrokerProcess --dir DIR --port PORT [--parent-pid PID]");
+
+    private void launch() throws IOException, InterruptedException {
+        long from = Files.exists(log) ? Files.size(log) : 0;
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrokerProcess.class.getName(),
+                "--dir",
+                dir.toString(),
+                "--port",
+                Integer.toString(port),
+                "--parent-pid",
+                Long.toString(ProcessHandle.current().pid()));
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String out = Files.exists(log)
+                    ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) from)
+                    : "";
+            if (out.contains(READY)) {
+                LOG.info(
+                        "Broker child {} (pid {}) ready in {} ms",
+                        bootstrapServers(),
+                        process.pid(),
+                        (System.nanoTime() - t0) / 1_000_000);
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker child exited with status " + process.exitValue()
+                        + "; its log " + log + ":\n" + out);
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the broker child did not become ready within 90 s; see " + log);
     }
-    EmbeddedKafka kafka = EmbeddedKafka.start(dir, port);
-    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "broker-stop"));
-    if (parent > 0) {
-      ParentWatch.watch(parent, pid -> {
-        System.out.println("parent " + pid + " exited: stopping the broker");
-        Runtime.getRuntime().halt(3);
-      });
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
     }
-    System.out.println(READY + kafka.bootstrapServers());
-    System.out.flush();
-    try {
-      Thread.currentThread().join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+
+    /** The child: runs the broker until it is killed, stopped (SIGTERM) or its parent dies. */
+    public static void main(String[] args) {
+        Path dir = null;
+        int port = 0;
+        long parent = 0;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--parent-pid" -> parent = Long.parseLong(args[i + 1]);
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown option " + args[i] + " (known: --dir, --port, --parent-pid)");
+            }
+        }
+        if (dir == null || port <= 0) {
+            throw new IllegalArgumentException("usage: BrokerProcess --dir DIR --port PORT [--parent-pid PID]");
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "broker-stop"));
+        if (parent > 0) {
+            ParentWatch.watch(parent, pid -> {
+                System.out.println("parent " + pid + " exited: stopping the broker");
+                Runtime.getRuntime().halt(3);
+            });
+        }
+        System.out.println(READY + kafka.bootstrapServers());
+        System.out.flush();
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 }

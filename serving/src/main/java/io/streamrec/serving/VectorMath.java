@@ -8,115 +8,118 @@ package io.streamrec.serving;
  * up to float rounding order).
  */
 public final class VectorMath {
-  /** Rows per panel. */
-  static final int LANES = 8;
+    /** Rows per panel. */
+    static final int LANES = 8;
 
-  interface Kernel {
-    /** Row {@code row} · {@code q}. */
-    float dot(float[] panels, int row, int d, float[] q);
+    interface Kernel {
+        /** Row {@code row} · {@code q}. */
+        float dot(float[] panels, int row, int d, float[] q);
 
-    /** How many of rows [0, n) score strictly above {@code threshold} against {@code q}. */
-    int countAbove(float[] panels, int n, int d, float[] q, float threshold);
+        /** How many of rows [0, n) score strictly above {@code threshold} against {@code q}. */
+        int countAbove(float[] panels, int n, int d, float[] q, float threshold);
 
-    /** {@code q} · the {@code q.length} floats of {@code rows} from {@code off} (a row-major copy: HNSW visits). */
-    float dot(float[] q, float[] rows, int off);
+        /** {@code q} · the {@code q.length} floats of {@code rows} from {@code off} (a row-major copy: HNSW visits). */
+        float dot(float[] q, float[] rows, int off);
 
-    /** One pass: the count above {@code threshold}, and every row that could enter {@code heap} offered to it. */
-    int scan(float[] panels, int n, int d, float[] q, float threshold, TopKHeap heap);
-  }
+        /** One pass: the count above {@code threshold}, and every row that could enter {@code heap} offered to it. */
+        int scan(float[] panels, int n, int d, float[] q, float threshold, TopKHeap heap);
+    }
 
-  static final Kernel KERNEL = pick();
+    static final Kernel KERNEL = pick();
 
-  private VectorMath() {}
+    private VectorMath() {}
 
-  private static Kernel pick() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !Boolean.getBoolean("streamrec.scalar")) {
-      try {
-        return (Kernel) Class.forName("io.streamrec.serving.SimdKernel").getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException | LinkageError e) {
+    private static Kernel pick() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !Boolean.getBoolean("streamrec.scalar")) {
+            try {
+                return (Kernel) Class.forName("io.streamrec.serving.SimdKernel")
+                        .getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return new ScalarKernel();
+            }
+        }
         return new ScalarKernel();
-      }
-    }
-    return new ScalarKernel();
-  }
-
-  /** Which kernel runs ("simd" or "scalar"), for logs and benchmark labels. */
-  public static String kernel() {
-    return KERNEL instanceof ScalarKernel ? "scalar" : "simd";
-  }
-
-  /** Index of component {@code c} of row {@code row} in panel layout. */
-  static int at(int row, int c, int d) {
-    return ((row >>> 3) * d + c) * LANES + (row & 7);
-  }
-
-  static final class ScalarKernel implements Kernel {
-    /**
-     * One row's dot product in exactly the SIMD kernel's arithmetic (four fused multiply-add chains
-     * over components c ≡ 0, 1, 2, 3 mod 4, the remainder on the first, summed as (a0 + a1) + (a2 + a3)),
-     * so a row scores the same in a scan, alone, and under either kernel: an item never outranks itself.
-     */
-    static float panelDot(float[] p, int row, int d, float[] q) {
-      int o = (row >>> 3) * d * LANES + (row & 7);
-      float a0 = 0;
-      float a1 = 0;
-      float a2 = 0;
-      float a3 = 0;
-      int c = 0;
-      for (; c + 4 <= d; c += 4) {
-        int i = o + c * LANES;
-        a0 = Math.fma(p[i], q[c], a0);
-        a1 = Math.fma(p[i + LANES], q[c + 1], a1);
-        a2 = Math.fma(p[i + 2 * LANES], q[c + 2], a2);
-        a3 = Math.fma(p[i + 3 * LANES], q[c + 3], a3);
-      }
-      for (; c < d; c++) {
-        a0 = Math.fma(p[o + c * LANES], q[c], a0);
-      }
-      return (a0 + a1) + (a2 + a3);
     }
 
-    @Override
-    public float dot(float[] p, int row, int d, float[] q) {
-      return panelDot(p, row, d, q);
+    /** Which kernel runs ("simd" or "scalar"), for logs and benchmark labels. */
+    public static String kernel() {
+        return KERNEL instanceof ScalarKernel ? "scalar" : "simd";
     }
 
-    @Override
-    public float dot(float[] q, float[] rows, int off) {
-      float s = 0;
-      for (int c = 0; c < q.length; c++) {
-        s += q[c] * rows[off + c];
-      }
-      return s;
+    /** Index of component {@code c} of row {@code row} in panel layout. */
+    static int at(int row, int c, int d) {
+        return ((row >>> 3) * d + c) * LANES + (row & 7);
     }
 
-    @Override
-    public int countAbove(float[] p, int n, int d, float[] q, float threshold) {
-      int above = 0;
-      for (int r = 0; r < n; r++) {
-        if (dot(p, r, d, q) > threshold) {
-          above++;
+    static final class ScalarKernel implements Kernel {
+        /**
+         * One row's dot product in exactly the SIMD kernel's arithmetic (four fused multiply-add chains
+         * over components c ≡ 0, 1, 2, 3 mod 4, the remainder on the first, summed as (a0 + a1) + (a2 + a3)),
+         * so a row scores the same in a scan, alone, and under either kernel: an item never outranks itself.
+         */
+        static float panelDot(float[] p, int row, int d, float[] q) {
+            int o = (row >>> 3) * d * LANES + (row & 7);
+            float a0 = 0;
+            float a1 = 0;
+            float a2 = 0;
+            float a3 = 0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                int i = o + c * LANES;
+                a0 = Math.fma(p[i], q[c], a0);
+                a1 = Math.fma(p[i + LANES], q[c + 1], a1);
+                a2 = Math.fma(p[i + 2 * LANES], q[c + 2], a2);
+                a3 = Math.fma(p[i + 3 * LANES], q[c + 3], a3);
+            }
+            for (; c < d; c++) {
+                a0 = Math.fma(p[o + c * LANES], q[c], a0);
+            }
+            return (a0 + a1) + (a2 + a3);
         }
-      }
-      return above;
-    }
 
-    @Override
-    public int scan(float[] p, int n, int d, float[] q, float threshold, TopKHeap heap) {
-      return scanRows(p, 0, n, d, q, threshold, heap);
-    }
-
-    /** {@link #scan} over rows [from, n), one row at a time (also the SIMD kernel's last, partial panel). */
-    static int scanRows(float[] p, int from, int n, int d, float[] q, float threshold, TopKHeap heap) {
-      int above = 0;
-      for (int r = from; r < n; r++) {
-        float x = panelDot(p, r, d, q);
-        if (x > threshold) {
-          above++;
+        @Override
+        public float dot(float[] p, int row, int d, float[] q) {
+            return panelDot(p, row, d, q);
         }
-        heap.offer(r, x);
-      }
-      return above;
+
+        @Override
+        public float dot(float[] q, float[] rows, int off) {
+            float s = 0;
+            for (int c = 0; c < q.length; c++) {
+                s += q[c] * rows[off + c];
+            }
+            return s;
+        }
+
+        @Override
+        public int countAbove(float[] p, int n, int d, float[] q, float threshold) {
+            int above = 0;
+            for (int r = 0; r < n; r++) {
+                if (dot(p, r, d, q) > threshold) {
+                    above++;
+                }
+            }
+            return above;
+        }
+
+        @Override
+        public int scan(float[] p, int n, int d, float[] q, float threshold, TopKHeap heap) {
+            return scanRows(p, 0, n, d, q, threshold, heap);
+        }
+
+        /** {@link #scan} over rows [from, n), one row at a time (also the SIMD kernel's last, partial panel). */
+        static int scanRows(float[] p, int from, int n, int d, float[] q, float threshold, TopKHeap heap) {
+            int above = 0;
+            for (int r = from; r < n; r++) {
+                float x = panelDot(p, r, d, q);
+                if (x > threshold) {
+                    above++;
+                }
+                heap.offer(r, x);
+            }
+            return above;
+        }
     }
-  }
 }

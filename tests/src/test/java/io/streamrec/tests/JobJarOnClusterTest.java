@@ -35,58 +35,94 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // MiniCluster.close() declares InterruptedException
 class JobJarOnClusterTest {
-  @Test
-  void shadedJobJarRunsOnAFlinkCluster() throws Exception {
-    Path jar = LoopParts.jobJar();
-    Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jobjar");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0)) {
-      Configuration conf = LoopParts.flinkConf();
-      try (MiniCluster cluster = LoopParts.miniCluster(conf, 2)) {
-        cluster.start();
-        PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile()).setConfiguration(conf)
-            .setArguments("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "jar.", "--partitions", "2",
-                "--parallelism", "2", "--checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(),
-                "--checkpoint-interval", "500ms", "--trigger-edges", "500", "--detached")
-            .build();
-        assertEquals("io.streamrec.flink.job.GraphJobMain", program.getMainClassName(), "main class from the manifest");
-        JobGraph graph = PackagedProgramUtils.createJobGraph(program, conf, 1, false);
-        JobID job = cluster.submitJob(graph).get().getJobID();
-        try {
-          Set<String> expected = new HashSet<>();
-          try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
-            for (int k = 0; k < 2_000; k++) {
-              String user = "u" + (k % 97);
-              String item = "i" + k;
-              expected.add(user + ">" + item);
-              p.send(new ProducerRecord<>("jar.interactions", user.getBytes(UTF_8),
-                  ("{\"user_id\":\"" + user + "\",\"item_id\":\"" + item + "\",\"event_type\":\"view\",\"event_time\":"
-                      + System.currentTimeMillis() + "}").getBytes(UTF_8)));
+    @Test
+    void shadedJobJarRunsOnAFlinkCluster() throws Exception {
+        Path jar = LoopParts.jobJar();
+        Path tmp = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jobjar");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"), 0)) {
+            Configuration conf = LoopParts.flinkConf();
+            try (MiniCluster cluster = LoopParts.miniCluster(conf, 2)) {
+                cluster.start();
+                PackagedProgram program = PackagedProgram.newBuilder()
+                        .setJarFile(jar.toFile())
+                        .setConfiguration(conf)
+                        .setArguments(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--topic-prefix",
+                                "jar.",
+                                "--partitions",
+                                "2",
+                                "--parallelism",
+                                "2",
+                                "--checkpoint-dir",
+                                tmp.resolve("checkpoints").toUri().toString(),
+                                "--checkpoint-interval",
+                                "500ms",
+                                "--trigger-edges",
+                                "500",
+                                "--detached")
+                        .build();
+                assertEquals(
+                        "io.streamrec.flink.job.GraphJobMain",
+                        program.getMainClassName(),
+                        "main class from the manifest");
+                JobGraph graph = PackagedProgramUtils.createJobGraph(program, conf, 1, false);
+                JobID job = cluster.submitJob(graph).get().getJobID();
+                try {
+                    Set<String> expected = new HashSet<>();
+                    try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
+                        for (int k = 0; k < 2_000; k++) {
+                            String user = "u" + (k % 97);
+                            String item = "i" + k;
+                            expected.add(user + ">" + item);
+                            p.send(new ProducerRecord<>(
+                                    "jar.interactions",
+                                    user.getBytes(UTF_8),
+                                    ("{\"user_id\":\"" + user + "\",\"item_id\":\"" + item
+                                                    + "\",\"event_type\":\"view\",\"event_time\":"
+                                                    + System.currentTimeMillis() + "}")
+                                            .getBytes(UTF_8)));
+                        }
+                        for (int k = 0; k < 10; k++) {
+                            p.send(new ProducerRecord<>("jar.interactions", null, ("not json " + k).getBytes(UTF_8)));
+                        }
+                    }
+                    AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
+                    Set<String> seen = new HashSet<>();
+                    java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> allEdges =
+                            records -> records.stream()
+                                            .filter(r ->
+                                                    changes.decode(r.value()).getKind() != GraphChangeKind.CUT)
+                                            .count()
+                                    >= 2_000;
+                    for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(
+                            kafka.bootstrapServers(),
+                            "jar.graph.edges",
+                            allEdges,
+                            Duration.ofSeconds(90),
+                            Duration.ofSeconds(1))) {
+                        GraphChange g = changes.decode(r.value());
+                        if (g.getKind() == GraphChangeKind.EDGE_ADDED) {
+                            assertTrue(seen.add(g.getUserId() + ">" + g.getItemId()), "edge once: " + g);
+                        }
+                    }
+                    assertEquals(expected, seen);
+                    AvroCodec<DeadLetter> letters = AvroCodec.of(DeadLetter.class);
+                    List<ConsumerRecord<byte[], byte[]>> dlq = KafkaClients.readAll(
+                            kafka.bootstrapServers(),
+                            "jar.dlq",
+                            r -> r.size() >= 10,
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(1));
+                    assertEquals(10, dlq.size());
+                    for (ConsumerRecord<byte[], byte[]> r : dlq) {
+                        assertEquals("UNDECODABLE", letters.decode(r.value()).getReasonCode());
+                    }
+                } finally {
+                    cluster.cancelJob(job).get();
+                }
             }
-            for (int k = 0; k < 10; k++) {
-              p.send(new ProducerRecord<>("jar.interactions", null, ("not json " + k).getBytes(UTF_8)));
-            }
-          }
-          AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
-          Set<String> seen = new HashSet<>();
-          java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> allEdges = records -> records.stream()
-              .filter(r -> changes.decode(r.value()).getKind() != GraphChangeKind.CUT).count() >= 2_000;
-          for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(kafka.bootstrapServers(), "jar.graph.edges", allEdges, Duration.ofSeconds(90), Duration.ofSeconds(1))) {
-            GraphChange g = changes.decode(r.value());
-            if (g.getKind() == GraphChangeKind.EDGE_ADDED) {
-              assertTrue(seen.add(g.getUserId() + ">" + g.getItemId()), "edge once: " + g);
-            }
-          }
-          assertEquals(expected, seen);
-          AvroCodec<DeadLetter> letters = AvroCodec.of(DeadLetter.class);
-          List<ConsumerRecord<byte[], byte[]>> dlq = KafkaClients.readAll(kafka.bootstrapServers(), "jar.dlq", r -> r.size() >= 10, Duration.ofSeconds(30), Duration.ofSeconds(1));
-          assertEquals(10, dlq.size());
-          for (ConsumerRecord<byte[], byte[]> r : dlq) {
-            assertEquals("UNDECODABLE", letters.decode(r.value()).getReasonCode());
-          }
-        } finally {
-          cluster.cancelJob(job).get();
         }
-      }
     }
-  }
 }

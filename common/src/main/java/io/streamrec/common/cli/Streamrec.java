@@ -21,122 +21,139 @@ import picocli.CommandLine.ScopeType;
  * {@link CommandSet}s on the classpath, each listed once by its module. A bad flag, value or
  * file ends with one line that says what is wrong (status 2); an I/O failure with status 1.
  */
-@Command(name = "streamrec", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
-    description = {"streamrec: streaming, incremental, multimodal recommender.",
-        "Every option can also be set as an environment variable (--batch-size: STREAMREC_BATCH_SIZE) or in a settings file "
-            + "(--config). Precedence: flag, then environment, then file, then the default (docs/CONFIGURATION.md)."},
-    subcommands = CommandLine.HelpCommand.class)
+@Command(
+        name = "streamrec",
+        mixinStandardHelpOptions = true,
+        version = "streamrec 0.1.0",
+        description = {
+            "streamrec: streaming, incremental, multimodal recommender.",
+            "Every option can also be set as an environment variable (--batch-size: STREAMREC_BATCH_SIZE) or in a settings file "
+                    + "(--config). Precedence: flag, then environment, then file, then the default (docs/CONFIGURATION.md)."
+        },
+        subcommands = CommandLine.HelpCommand.class)
 public final class Streamrec {
-  /** Environment variable naming the settings file when there is no {@code --config}. */
-  public static final String CONFIG_VARIABLE = "STREAMREC_CONFIG";
+    /** Environment variable naming the settings file when there is no {@code --config}. */
+    public static final String CONFIG_VARIABLE = "STREAMREC_CONFIG";
 
-  @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "Settings file: 'option-name = value' lines, or 'command.option-name = value' for one command "
-          + "(also STREAMREC_CONFIG). Flags and environment variables win over it.")
-  Path config; // read before parsing (run), so that the file can supply defaults
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Settings file: 'option-name = value' lines, or 'command.option-name = value' for one command "
+                            + "(also STREAMREC_CONFIG). Flags and environment variables win over it.")
+    Path config; // read before parsing (run), so that the file can supply defaults
 
-  private Streamrec() {}
+    private Streamrec() {}
 
-  public static void main(String[] args) {
-    System.exit(run(args));
-  }
-
-  /** Runs {@code args} against the environment of this process; returns the exit status. */
-  public static int run(String... args) {
-    return run(System.getenv(), args);
-  }
-
-  static int run(Map<String, String> env, String... args) {
-    List<String> rest = new ArrayList<>();
-    String configPath = env.get(CONFIG_VARIABLE);
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--")) {
-        rest.addAll(List.of(args).subList(i, args.length));
-        break;
-      } else if (a.equals("--config") && i + 1 < args.length) {
-        configPath = args[++i];
-      } else if (a.startsWith("--config=")) {
-        configPath = a.substring("--config=".length());
-      } else {
-        rest.add(a);
-      }
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
-    CommandLine probe = commandLine(env, ConfigFile.none());
-    ConfigFile file;
-    try {
-      file = configPath == null || configPath.isBlank() ? ConfigFile.none() : ConfigFile.read(Path.of(configPath));
-      file.check(probe);
-    } catch (IllegalArgumentException | IOException e) {
-      probe.getErr().println(probe.getColorScheme().errorText("error: " + (e instanceof IOException ? "cannot read " + configPath + ": " + e : e.getMessage())));
-      return 2;
+
+    /** Runs {@code args} against the environment of this process; returns the exit status. */
+    public static int run(String... args) {
+        return run(System.getenv(), args);
     }
-    return commandLine(env, file).execute(rest.toArray(String[]::new));
-  }
 
-  /** The root with every command on the classpath; options default from the environment. */
-  public static CommandLine commandLine() {
-    return commandLine(System.getenv(), ConfigFile.none());
-  }
-
-  static CommandLine commandLine(Map<String, String> env, ConfigFile file) {
-    CommandLine root = new CommandLine(new Streamrec());
-    Map<String, List<String>> sections = new LinkedHashMap<>();
-    for (CommandSet set : commandSets()) {
-      List<String> names = new ArrayList<>();
-      for (Object command : set.commands()) {
-        CommandLine sub = command instanceof CommandLine c ? c : new CommandLine(command);
-        String name = sub.getCommandName();
-        if (root.getSubcommands().containsKey(name)) {
-          throw new IllegalStateException("two command sets declare the command " + name);
+    static int run(Map<String, String> env, String... args) {
+        List<String> rest = new ArrayList<>();
+        String configPath = env.get(CONFIG_VARIABLE);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                rest.addAll(List.of(args).subList(i, args.length));
+                break;
+            } else if (a.equals("--config") && i + 1 < args.length) {
+                configPath = args[++i];
+            } else if (a.startsWith("--config=")) {
+                configPath = a.substring("--config=".length());
+            } else {
+                rest.add(a);
+            }
         }
-        root.addSubcommand(name, sub);
-        names.add(name);
-      }
-      sections.put(set.heading(), names);
+        CommandLine probe = commandLine(env, ConfigFile.none());
+        ConfigFile file;
+        try {
+            file = configPath == null || configPath.isBlank()
+                    ? ConfigFile.none()
+                    : ConfigFile.read(Path.of(configPath));
+            file.check(probe);
+        } catch (IllegalArgumentException | IOException e) {
+            probe.getErr()
+                    .println(probe.getColorScheme()
+                            .errorText("error: "
+                                    + (e instanceof IOException
+                                            ? "cannot read " + configPath + ": " + e
+                                            : e.getMessage())));
+            return 2;
+        }
+        return commandLine(env, file).execute(rest.toArray(String[]::new));
     }
-    root.setDefaultValueProvider(new Settings(env, file));
-    root.setExecutionExceptionHandler(Streamrec::handle);
-    root.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
-    root.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(help, sections));
-    return root;
-  }
 
-  /** Every command set on the classpath, in their declared order. */
-  public static List<CommandSet> commandSets() {
-    List<CommandSet> sets = new ArrayList<>();
-    ServiceLoader.load(CommandSet.class).forEach(sets::add);
-    sets.sort(Comparator.comparingInt(CommandSet::order).thenComparing(CommandSet::heading));
-    return sets;
-  }
+    /** The root with every command on the classpath; options default from the environment. */
+    public static CommandLine commandLine() {
+        return commandLine(System.getenv(), ConfigFile.none());
+    }
 
-  private static String commandList(Help help, Map<String, List<String>> sections) {
-    StringBuilder b = new StringBuilder();
-    for (var section : sections.entrySet()) {
-      Map<String, Help> subs = new LinkedHashMap<>();
-      for (String name : section.getValue()) {
-        subs.put(name, help.subcommands().get(name));
-      }
-      b.append("%n%s:%n".formatted(section.getKey())).append(help.commandList(subs));
+    static CommandLine commandLine(Map<String, String> env, ConfigFile file) {
+        CommandLine root = new CommandLine(new Streamrec());
+        Map<String, List<String>> sections = new LinkedHashMap<>();
+        for (CommandSet set : commandSets()) {
+            List<String> names = new ArrayList<>();
+            for (Object command : set.commands()) {
+                CommandLine sub = command instanceof CommandLine c ? c : new CommandLine(command);
+                String name = sub.getCommandName();
+                if (root.getSubcommands().containsKey(name)) {
+                    throw new IllegalStateException("two command sets declare the command " + name);
+                }
+                root.addSubcommand(name, sub);
+                names.add(name);
+            }
+            sections.put(set.heading(), names);
+        }
+        root.setDefaultValueProvider(new Settings(env, file));
+        root.setExecutionExceptionHandler(Streamrec::handle);
+        root.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
+        root.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, help -> commandList(help, sections));
+        return root;
     }
-    b.append("%nOther:%n".formatted()).append(help.commandList(Map.of("help", help.subcommands().get("help"))));
-    return b.toString();
-  }
 
-  /** A bad flag, value or file: one line and status 2; an I/O failure: status 1; anything else keeps its stack trace. */
-  private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof NoSuchFileException) {
-      cmd.getErr().println(cmd.getColorScheme().errorText("error: no such file: " + e.getMessage()));
-      return 2;
+    /** Every command set on the classpath, in their declared order. */
+    public static List<CommandSet> commandSets() {
+        List<CommandSet> sets = new ArrayList<>();
+        ServiceLoader.load(CommandSet.class).forEach(sets::add);
+        sets.sort(Comparator.comparingInt(CommandSet::order).thenComparing(CommandSet::heading));
+        return sets;
     }
-    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-      cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
-      return 2;
+
+    private static String commandList(Help help, Map<String, List<String>> sections) {
+        StringBuilder b = new StringBuilder();
+        for (var section : sections.entrySet()) {
+            Map<String, Help> subs = new LinkedHashMap<>();
+            for (String name : section.getValue()) {
+                subs.put(name, help.subcommands().get(name));
+            }
+            b.append("%n%s:%n".formatted(section.getKey())).append(help.commandList(subs));
+        }
+        b.append("%nOther:%n".formatted())
+                .append(help.commandList(Map.of("help", help.subcommands().get("help"))));
+        return b.toString();
     }
-    if (e instanceof IOException) {
-      cmd.getErr().println(cmd.getColorScheme().errorText("error: cannot read or write: " + e));
-      return 1;
+
+    /** A bad flag, value or file: one line and status 2; an I/O failure: status 1; anything else keeps its stack trace. */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof NoSuchFileException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: no such file: " + e.getMessage()));
+            return 2;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+            return 2;
+        }
+        if (e instanceof IOException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: cannot read or write: " + e));
+            return 1;
+        }
+        throw e;
     }
-    throw e;
-  }
 }

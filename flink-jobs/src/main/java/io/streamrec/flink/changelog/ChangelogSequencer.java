@@ -26,107 +26,112 @@ import org.slf4j.LoggerFactory;
  * committed changelog records carry dense sequence numbers across restarts.
  */
 public final class ChangelogSequencer extends AbstractStreamOperator<ChangelogEntry>
-    implements OneInputStreamOperator<EdgeChange, ChangelogEntry> {
-  private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(ChangelogSequencer.class);
-  public static final OutputTag<TriggerInfo> TRIGGERS = new OutputTag<>("training-triggers") {
+        implements OneInputStreamOperator<EdgeChange, ChangelogEntry> {
     private static final long serialVersionUID = 1L;
-  };
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogSequencer.class);
+    public static final OutputTag<TriggerInfo> TRIGGERS = new OutputTag<>("training-triggers") {
+        private static final long serialVersionUID = 1L;
+    };
 
-  private final int partitions;
-  private final long triggerEdges;
-  private final long triggerIntervalMs;
+    private final int partitions;
+    private final long triggerEdges;
+    private final long triggerIntervalMs;
 
-  private transient ListState<Long> counters;
-  private transient long seq;
-  private transient long triggerId;
-  private transient long edgesSinceTrigger;
-  private transient long lastTriggerTime;
-  private transient Counter edgesOut;
-  private transient StreamRecord<ChangelogEntry> reuse;
+    private transient ListState<Long> counters;
+    private transient long seq;
+    private transient long triggerId;
+    private transient long edgesSinceTrigger;
+    private transient long lastTriggerTime;
+    private transient Counter edgesOut;
+    private transient StreamRecord<ChangelogEntry> reuse;
 
-  public ChangelogSequencer(int partitions, long triggerEdges, long triggerIntervalMs) {
-    if (partitions < 1 || triggerEdges < 1 || triggerIntervalMs < 1) {
-      throw new IllegalArgumentException("partitions, trigger edges and trigger interval must be positive: "
-          + partitions + ", " + triggerEdges + ", " + triggerIntervalMs);
+    public ChangelogSequencer(int partitions, long triggerEdges, long triggerIntervalMs) {
+        if (partitions < 1 || triggerEdges < 1 || triggerIntervalMs < 1) {
+            throw new IllegalArgumentException("partitions, trigger edges and trigger interval must be positive: "
+                    + partitions + ", " + triggerEdges + ", " + triggerIntervalMs);
+        }
+        this.partitions = partitions;
+        this.triggerEdges = triggerEdges;
+        this.triggerIntervalMs = triggerIntervalMs;
     }
-    this.partitions = partitions;
-    this.triggerEdges = triggerEdges;
-    this.triggerIntervalMs = triggerIntervalMs;
-  }
 
-  /** The changelog partition of a user: Kafka's default partitioner on the UTF-8 user id. */
-  public static int partitionOf(String user, int partitions) {
-    return Utils.toPositive(Utils.murmur2(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
-  }
-
-  @Override
-  public void initializeState(StateInitializationContext context) throws Exception {
-    super.initializeState(context);
-    counters = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("sequencer", Types.LONG));
-    seq = 0;
-    triggerId = 0;
-    edgesSinceTrigger = 0;
-    if (context.isRestored()) {
-      List<Long> v = new java.util.ArrayList<>();
-      counters.get().forEach(v::add);
-      if (v.size() >= 3) {
-        seq = v.get(0);
-        triggerId = v.get(1);
-        edgesSinceTrigger = v.get(2);
-      }
-      LOG.info("Changelog sequencer restored at seq {}, trigger {}, {} edges since it", seq, triggerId, edgesSinceTrigger);
+    /** The changelog partition of a user: Kafka's default partitioner on the UTF-8 user id. */
+    public static int partitionOf(String user, int partitions) {
+        return Utils.toPositive(Utils.murmur2(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
-  }
 
-  @Override
-  public void open() throws Exception {
-    super.open();
-    edgesOut = getMetricGroup().counter("changelogEdges");
-    getMetricGroup().gauge("changelogSeq", () -> seq);
-    getMetricGroup().gauge("lastTriggerId", () -> triggerId);
-    reuse = new StreamRecord<>(null);
-    lastTriggerTime = getProcessingTimeService().getCurrentProcessingTime();
-    scheduleTick();
-  }
-
-  private void scheduleTick() {
-    long period = Math.min(triggerIntervalMs, 1000);
-    getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + period, t -> {
-      if (edgesSinceTrigger > 0 && t - lastTriggerTime >= triggerIntervalMs) {
-        trigger(false, t);
-      }
-      scheduleTick();
-    });
-  }
-
-  @Override
-  public void processElement(StreamRecord<EdgeChange> element) {
-    EdgeChange c = element.getValue();
-    seq++;
-    edgesSinceTrigger++;
-    edgesOut.inc();
-    output.collect(reuse.replace(ChangelogEntry.edge(c, seq, partitionOf(c.user, partitions))));
-    if (edgesSinceTrigger >= triggerEdges) {
-      trigger(true, getProcessingTimeService().getCurrentProcessingTime());
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        counters =
+                context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("sequencer", Types.LONG));
+        seq = 0;
+        triggerId = 0;
+        edgesSinceTrigger = 0;
+        if (context.isRestored()) {
+            List<Long> v = new java.util.ArrayList<>();
+            counters.get().forEach(v::add);
+            if (v.size() >= 3) {
+                seq = v.get(0);
+                triggerId = v.get(1);
+                edgesSinceTrigger = v.get(2);
+            }
+            LOG.info(
+                    "Changelog sequencer restored at seq {}, trigger {}, {} edges since it",
+                    seq,
+                    triggerId,
+                    edgesSinceTrigger);
+        }
     }
-  }
 
-  private void trigger(boolean byCount, long now) {
-    triggerId++;
-    for (int p = 0; p < partitions; p++) {
-      output.collect(reuse.replace(ChangelogEntry.cut(seq, triggerId, now, p)));
+    @Override
+    public void open() throws Exception {
+        super.open();
+        edgesOut = getMetricGroup().counter("changelogEdges");
+        getMetricGroup().gauge("changelogSeq", () -> seq);
+        getMetricGroup().gauge("lastTriggerId", () -> triggerId);
+        reuse = new StreamRecord<>(null);
+        lastTriggerTime = getProcessingTimeService().getCurrentProcessingTime();
+        scheduleTick();
     }
-    TriggerInfo t = new TriggerInfo(triggerId, seq, edgesSinceTrigger, byCount, partitions, now);
-    output.collect(TRIGGERS, new StreamRecord<>(t));
-    LOG.info("Training {}", t);
-    edgesSinceTrigger = 0;
-    lastTriggerTime = now;
-  }
 
-  @Override
-  public void snapshotState(StateSnapshotContext context) throws Exception {
-    super.snapshotState(context);
-    counters.update(List.of(seq, triggerId, edgesSinceTrigger));
-  }
+    private void scheduleTick() {
+        long period = Math.min(triggerIntervalMs, 1000);
+        getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + period, t -> {
+            if (edgesSinceTrigger > 0 && t - lastTriggerTime >= triggerIntervalMs) {
+                trigger(false, t);
+            }
+            scheduleTick();
+        });
+    }
+
+    @Override
+    public void processElement(StreamRecord<EdgeChange> element) {
+        EdgeChange c = element.getValue();
+        seq++;
+        edgesSinceTrigger++;
+        edgesOut.inc();
+        output.collect(reuse.replace(ChangelogEntry.edge(c, seq, partitionOf(c.user, partitions))));
+        if (edgesSinceTrigger >= triggerEdges) {
+            trigger(true, getProcessingTimeService().getCurrentProcessingTime());
+        }
+    }
+
+    private void trigger(boolean byCount, long now) {
+        triggerId++;
+        for (int p = 0; p < partitions; p++) {
+            output.collect(reuse.replace(ChangelogEntry.cut(seq, triggerId, now, p)));
+        }
+        TriggerInfo t = new TriggerInfo(triggerId, seq, edgesSinceTrigger, byCount, partitions, now);
+        output.collect(TRIGGERS, new StreamRecord<>(t));
+        LOG.info("Training {}", t);
+        edgesSinceTrigger = 0;
+        lastTriggerTime = now;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        counters.update(List.of(seq, triggerId, edgesSinceTrigger));
+    }
 }

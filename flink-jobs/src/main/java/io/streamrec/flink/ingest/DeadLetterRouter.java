@@ -14,39 +14,39 @@ import org.apache.flink.util.OutputTag;
  * ({@code acceptedEvents}, {@code deadLetters}, {@code deadLetters.<REASON_CODE>}).
  */
 public final class DeadLetterRouter extends ProcessFunction<Parsed, Interaction> {
-  private static final long serialVersionUID = 1L;
-  public static final OutputTag<DeadLetterInfo> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     private static final long serialVersionUID = 1L;
-  };
+    public static final OutputTag<DeadLetterInfo> DEAD_LETTERS = new OutputTag<>("dead-letters") {
+        private static final long serialVersionUID = 1L;
+    };
 
-  private transient Counter accepted;
-  private transient Counter deadLetters;
-  private transient Map<ReasonCode, Counter> byReason;
+    private transient Counter accepted;
+    private transient Counter deadLetters;
+    private transient Map<ReasonCode, Counter> byReason;
 
-  @Override
-  public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
-    MetricGroup g = getRuntimeContext().getMetricGroup();
-    accepted = g.counter("acceptedEvents");
-    deadLetters = g.counter("deadLetters");
-    byReason = new EnumMap<>(ReasonCode.class);
-    MetricGroup reasons = g.addGroup("deadLetterReason");
-    for (ReasonCode c : ReasonCode.values()) {
-      byReason.put(c, reasons.counter(c.name()));
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+        MetricGroup g = getRuntimeContext().getMetricGroup();
+        accepted = g.counter("acceptedEvents");
+        deadLetters = g.counter("deadLetters");
+        byReason = new EnumMap<>(ReasonCode.class);
+        MetricGroup reasons = g.addGroup("deadLetterReason");
+        for (ReasonCode c : ReasonCode.values()) {
+            byReason.put(c, reasons.counter(c.name()));
+        }
     }
-  }
 
-  @Override
-  public void processElement(Parsed p, Context ctx, Collector<Interaction> out) {
-    if (p.interaction != null) {
-      accepted.inc();
-      out.collect(p.interaction);
-    } else {
-      deadLetters.inc();
-      Counter c = byReason.get(ReasonCode.valueOf(p.deadLetter.reasonCode));
-      if (c != null) {
-        c.inc();
-      }
-      ctx.output(DEAD_LETTERS, p.deadLetter);
+    @Override
+    public void processElement(Parsed p, Context ctx, Collector<Interaction> out) {
+        if (p.interaction != null) {
+            accepted.inc();
+            out.collect(p.interaction);
+        } else {
+            deadLetters.inc();
+            Counter c = byReason.get(ReasonCode.valueOf(p.deadLetter.reasonCode));
+            if (c != null) {
+                c.inc();
+            }
+            ctx.output(DEAD_LETTERS, p.deadLetter);
+        }
     }
-  }
 }

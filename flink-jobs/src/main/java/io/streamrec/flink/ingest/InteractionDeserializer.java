@@ -18,48 +18,59 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * so no input can fail the job.
  */
 public final class InteractionDeserializer implements KafkaRecordDeserializationSchema<Parsed> {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final InteractionValidator validator;
-  private transient InteractionDecoder decoder;
+    private final InteractionValidator validator;
+    private transient InteractionDecoder decoder;
 
-  public InteractionDeserializer(InteractionValidator validator) {
-    this.validator = validator;
-  }
-
-  @Override
-  public void open(DeserializationSchema.InitializationContext context) {
-    decoder = new InteractionDecoder();
-  }
-
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Parsed> out) {
-    out.collect(parse(record.value(), record.key(), record.timestamp(), record.topic(), record.partition(),
-        record.offset(), System.currentTimeMillis()));
-  }
-
-  /** The decision for one record (also used directly by tests). */
-  public Parsed parse(byte[] value, byte[] key, long timestamp, String topic, int partition, long offset, long now) {
-    if (decoder == null) {
-      decoder = new InteractionDecoder();
+    public InteractionDeserializer(InteractionValidator validator) {
+        this.validator = validator;
     }
-    try {
-      validator.checkSize(value);
-      InteractionEvent e = decoder.decode(value, timestamp);
-      EventType type = validator.check(e, now);
-      return Parsed.ok(new Interaction(e.getUserId(), e.getItemId(), type == EventType.REMOVE,
-          InteractionValidator.weightOf(e, type), e.getEventTime().toEpochMilli()));
-    } catch (MalformedRecordException e) {
-      return Parsed.bad(new DeadLetterInfo(e.code().name(), e.getMessage(), topic, partition, offset, key, value, now));
-    } catch (RuntimeException e) {
-      // a decoder bug must not stop the job either: the record goes aside with what happened
-      return Parsed.bad(new DeadLetterInfo(ReasonCode.UNDECODABLE.name(), "unexpected " + e, topic, partition, offset,
-          key, value, now));
-    }
-  }
 
-  @Override
-  public TypeInformation<Parsed> getProducedType() {
-    return TypeInformation.of(Parsed.class);
-  }
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        decoder = new InteractionDecoder();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Parsed> out) {
+        out.collect(parse(
+                record.value(),
+                record.key(),
+                record.timestamp(),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                System.currentTimeMillis()));
+    }
+
+    /** The decision for one record (also used directly by tests). */
+    public Parsed parse(byte[] value, byte[] key, long timestamp, String topic, int partition, long offset, long now) {
+        if (decoder == null) {
+            decoder = new InteractionDecoder();
+        }
+        try {
+            validator.checkSize(value);
+            InteractionEvent e = decoder.decode(value, timestamp);
+            EventType type = validator.check(e, now);
+            return Parsed.ok(new Interaction(
+                    e.getUserId(),
+                    e.getItemId(),
+                    type == EventType.REMOVE,
+                    InteractionValidator.weightOf(e, type),
+                    e.getEventTime().toEpochMilli()));
+        } catch (MalformedRecordException e) {
+            return Parsed.bad(
+                    new DeadLetterInfo(e.code().name(), e.getMessage(), topic, partition, offset, key, value, now));
+        } catch (RuntimeException e) {
+            // a decoder bug must not stop the job either: the record goes aside with what happened
+            return Parsed.bad(new DeadLetterInfo(
+                    ReasonCode.UNDECODABLE.name(), "unexpected " + e, topic, partition, offset, key, value, now));
+        }
+    }
+
+    @Override
+    public TypeInformation<Parsed> getProducedType() {
+        return TypeInformation.of(Parsed.class);
+    }
 }

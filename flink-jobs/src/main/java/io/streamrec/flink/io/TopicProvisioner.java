@@ -29,111 +29,138 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class TopicProvisioner {
-  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
-  private TopicProvisioner() {}
+    private TopicProvisioner() {}
 
-  private static Admin admin(String bootstrapServers, Map<String, String> kafkaProperties) {
-    Properties p = new Properties();
-    p.putAll(kafkaProperties);
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
-    return Admin.create(p);
-  }
+    private static Admin admin(String bootstrapServers, Map<String, String> kafkaProperties) {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        return Admin.create(p);
+    }
 
-  /**
-   * Waits until every partition of new topics answers a leader-only request. Metadata names a
-   * leader slightly before the broker accepts writes; an idempotent producer whose first batch
-   * meets that window can be left retrying it forever (seen on the embedded broker).
-   */
-  private static void awaitWritable(Admin admin, List<NewTopic> created) throws InterruptedException {
-    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
-    for (NewTopic t : created) {
-      for (int p = 0; p < t.numPartitions(); p++) {
-        request.put(new org.apache.kafka.common.TopicPartition(t.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
-      }
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
-        return;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("new topics did not become writable within 60 s: " + e.getMessage(), e);
+    /**
+     * Waits until every partition of new topics answers a leader-only request. Metadata names a
+     * leader slightly before the broker accepts writes; an idempotent producer whose first batch
+     * meets that window can be left retrying it forever (seen on the embedded broker).
+     */
+    private static void awaitWritable(Admin admin, List<NewTopic> created) throws InterruptedException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request =
+                new HashMap<>();
+        for (NewTopic t : created) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                request.put(
+                        new org.apache.kafka.common.TopicPartition(t.name(), p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
         }
-        Thread.sleep(100);
-      }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "new topics did not become writable within 60 s: " + e.getMessage(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
     }
-  }
 
-  /** The partition count of an existing topic, with a clear error when it does not exist. */
-  public static int partitionsOf(String bootstrapServers, Map<String, String> kafkaProperties, String topic) {
-    try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + topic + " on " + bootstrapServers
-          + " (create the topics first, or drop --no-create-topics): " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+    /** The partition count of an existing topic, with a clear error when it does not exist. */
+    public static int partitionsOf(String bootstrapServers, Map<String, String> kafkaProperties, String topic) {
+        try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot describe topic " + topic + " on " + bootstrapServers
+                            + " (create the topics first, or drop --no-create-topics): "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                    e);
+        }
     }
-  }
 
-  /**
-   * Partition counts: {@code topics.partitions} for keyed topics, 1 for triggers and embeddings (a
-   * version is one ordered run of records ending in its COMMIT).
-   */
-  public static Map<String, Integer> ensureTopics(String bootstrapServers, Map<String, String> kafkaProperties,
-      Topics topics, int partitions, short replication) {
-    if (partitions < 1 || replication < 1) {
-      throw new IllegalArgumentException("partitions and replication must be at least 1, got " + partitions + ", " + replication);
+    /**
+     * Partition counts: {@code topics.partitions} for keyed topics, 1 for triggers and embeddings (a
+     * version is one ordered run of records ending in its COMMIT).
+     */
+    public static Map<String, Integer> ensureTopics(
+            String bootstrapServers,
+            Map<String, String> kafkaProperties,
+            Topics topics,
+            int partitions,
+            short replication) {
+        if (partitions < 1 || replication < 1) {
+            throw new IllegalArgumentException(
+                    "partitions and replication must be at least 1, got " + partitions + ", " + replication);
+        }
+        try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
+            List<NewTopic> wanted = new ArrayList<>();
+            for (String name : topics.all()) {
+                int n = name.equals(topics.trainingTriggers()) || name.equals(topics.embeddings()) ? 1 : partitions;
+                Map<String, String> cfg = new HashMap<>();
+                if (name.equals(topics.items()) || name.equals(topics.embeddings())) {
+                    cfg.put("cleanup.policy", "compact");
+                }
+                if (name.equals(topics.graphEdges())) {
+                    cfg.put("retention.ms", "-1");
+                }
+                if (name.equals(topics.deadLetters())) {
+                    cfg.put("max.message.bytes", String.valueOf(4 * 1024 * 1024));
+                }
+                wanted.add(new NewTopic(name, n, replication).configs(cfg));
+            }
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing =
+                    wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+                awaitWritable(admin, missing);
+                LOG.info(
+                        "Created topics {}",
+                        missing.stream().map(NewTopic::name).toList());
+            }
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(topics.all()).allTopicNames().get(60, TimeUnit.SECONDS);
+            Map<String, Integer> counts = new HashMap<>();
+            for (NewTopic t : wanted) {
+                int actual = described.get(t.name()).partitions().size();
+                counts.put(t.name(), actual);
+                if (actual != t.numPartitions()) {
+                    LOG.warn(
+                            "Topic {} has {} partitions, not the configured {} (left as it is)",
+                            t.name(),
+                            actual,
+                            t.numPartitions());
+                }
+            }
+            return counts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create streamrec topics on " + bootstrapServers + ": "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                    e);
+        }
     }
-    try (Admin admin = admin(bootstrapServers, kafkaProperties)) {
-      List<NewTopic> wanted = new ArrayList<>();
-      for (String name : topics.all()) {
-        int n = name.equals(topics.trainingTriggers()) || name.equals(topics.embeddings()) ? 1 : partitions;
-        Map<String, String> cfg = new HashMap<>();
-        if (name.equals(topics.items()) || name.equals(topics.embeddings())) {
-          cfg.put("cleanup.policy", "compact");
-        }
-        if (name.equals(topics.graphEdges())) {
-          cfg.put("retention.ms", "-1");
-        }
-        if (name.equals(topics.deadLetters())) {
-          cfg.put("max.message.bytes", String.valueOf(4 * 1024 * 1024));
-        }
-        wanted.add(new NewTopic(name, n, replication).configs(cfg));
-      }
-      Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-        awaitWritable(admin, missing);
-        LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-      }
-      Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get(60, TimeUnit.SECONDS);
-      Map<String, Integer> counts = new HashMap<>();
-      for (NewTopic t : wanted) {
-        int actual = described.get(t.name()).partitions().size();
-        counts.put(t.name(), actual);
-        if (actual != t.numPartitions()) {
-          LOG.warn("Topic {} has {} partitions, not the configured {} (left as it is)", t.name(), actual, t.numPartitions());
-        }
-      }
-      return counts;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot create streamrec topics on " + bootstrapServers + ": "
-          + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
-    }
-  }
 }

@@ -12,34 +12,36 @@ package io.streamrec.flink.serving;
  * comparison). A Flink POJO.
  */
 public class Scored {
-  /** {@link #rank} of an event that was not ranked. */
-  public static final int NOT_RANKED = -1;
+    /** {@link #rank} of an event that was not ranked. */
+    public static final int NOT_RANKED = -1;
 
-  /** The version that served the user; 0: none was live. */
-  public long version;
-  /** 1-based rank among the candidates; 0 when the served model does not know the item (a miss); {@link #NOT_RANKED}. */
-  public int rank;
-  public long eventTime;
-  /** Recall@K of the HNSW top-K against the exact top-K for this event's query; negative when not measured. */
-  public float annRecall = -1;
-  /** The most-popular baseline's rank (0: a miss), when ranked. */
-  public int popularRank;
-  /** The random baseline's rank, when ranked. */
-  public int randomRank;
-  /** The previous served version scored on the same event (0: none), and its rank. */
-  public long previousVersion;
-  public int previousRank = NOT_RANKED;
+    /** The version that served the user; 0: none was live. */
+    public long version;
+    /** 1-based rank among the candidates; 0 when the served model does not know the item (a miss); {@link #NOT_RANKED}. */
+    public int rank;
 
-  public Scored() {}
+    public long eventTime;
+    /** Recall@K of the HNSW top-K against the exact top-K for this event's query; negative when not measured. */
+    public float annRecall = -1;
+    /** The most-popular baseline's rank (0: a miss), when ranked. */
+    public int popularRank;
+    /** The random baseline's rank, when ranked. */
+    public int randomRank;
+    /** The previous served version scored on the same event (0: none), and its rank. */
+    public long previousVersion;
 
-  public Scored(long version, int rank, long eventTime) {
-    this.version = version;
-    this.rank = rank;
-    this.eventTime = eventTime;
-  }
+    public int previousRank = NOT_RANKED;
 
-  public Scored(long version, int rank, long eventTime, float annRecall) {
-    this(version, rank, eventTime);
-    this.annRecall = annRecall;
-  }
+    public Scored() {}
+
+    public Scored(long version, int rank, long eventTime) {
+        this.version = version;
+        this.rank = rank;
+        this.eventTime = eventTime;
+    }
+
+    public Scored(long version, int rank, long eventTime, float annRecall) {
+        this(version, rank, eventTime);
+        this.annRecall = annRecall;
+    }
 }

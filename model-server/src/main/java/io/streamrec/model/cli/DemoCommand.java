@@ -12,18 +12,29 @@ import picocli.CommandLine.Option;
  * {@code demo}: the single-machine run with embedded defaults, on data it generates: a
  * synthetic world, LightGCN trained on it with progress and per-epoch metrics, the model saved.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generates a synthetic dataset, trains LightGCN on it and reports its metrics (no external data needed).")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Generates a synthetic dataset, trains LightGCN on it and reports its metrics (no external data needed).")
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-    @Option(names = "--dir", defaultValue = "runs/demo", paramLabel = "DIR", description = "Working directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dir",
+            defaultValue = "runs/demo",
+            paramLabel = "DIR",
+            description = "Working directory (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--epochs", defaultValue = "40", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = Defaults.DEVICE,
+            description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Override
@@ -55,9 +66,12 @@ public final class DemoCommand implements Callable<Integer> {
         train.threads = 0;
         train.name = "lightgcn";
         train.call();
-        LOG.info("Demo done: NDCG@20 {} Recall@20 {} on held-out interactions. Model in {}; per-epoch log in {}",
-                TrainCommand.fmt(train.lastTestMetrics.ndcg(20)), TrainCommand.fmt(train.lastTestMetrics.recall(20)),
-                train.out, train.out.resolve("train.log"));
+        LOG.info(
+                "Demo done: NDCG@20 {} Recall@20 {} on held-out interactions. Model in {}; per-epoch log in {}",
+                TrainCommand.fmt(train.lastTestMetrics.ndcg(20)),
+                TrainCommand.fmt(train.lastTestMetrics.recall(20)),
+                train.out,
+                train.out.resolve("train.log"));
         return 0;
     }
 }

@@ -29,7 +29,12 @@ final class EpochLog implements AutoCloseable {
             out.write(new ObjectMapper().writeValueAsString(config) + "\n");
             StringBuilder h = new StringBuilder("Epoch\tT-Loss\tV-Loss");
             for (int k : ks) {
-                h.append("\tPrecision@").append(k).append("\tRecall@").append(k).append("\tNDCG@").append(k);
+                h.append("\tPrecision@")
+                        .append(k)
+                        .append("\tRecall@")
+                        .append(k)
+                        .append("\tNDCG@")
+                        .append(k);
             }
             out.write(h.append('\n').toString());
             out.flush();
@@ -39,9 +44,19 @@ final class EpochLog implements AutoCloseable {
     }
 
     void row(int epoch, double trainLoss, double validationLoss, RankingMetrics m) {
-        StringBuilder r = new StringBuilder().append(epoch).append('\t').append(fmt(trainLoss)).append('\t').append(fmt(validationLoss));
+        StringBuilder r = new StringBuilder()
+                .append(epoch)
+                .append('\t')
+                .append(fmt(trainLoss))
+                .append('\t')
+                .append(fmt(validationLoss));
         for (int k : ks) {
-            r.append('\t').append(fmt(m.precision(k))).append('\t').append(fmt(m.recall(k))).append('\t').append(fmt(m.ndcg(k)));
+            r.append('\t')
+                    .append(fmt(m.precision(k)))
+                    .append('\t')
+                    .append(fmt(m.recall(k)))
+                    .append('\t')
+                    .append(fmt(m.ndcg(k)));
         }
         try {
             out.write(r.append('\n').toString());

@@ -10,12 +10,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code generate}: writes a synthetic dataset in the adjacency-list format. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Writes a synthetic dataset (latent topics, Zipf popularity) as train.txt/validation.txt/test.txt.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Writes a synthetic dataset (latent topics, Zipf popularity) as train.txt/validation.txt/test.txt.")
 public final class GenerateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
 
-    @Option(names = "--out", defaultValue = "runs/synthetic", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "runs/synthetic",
+            paramLabel = "DIR",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--users", defaultValue = "5000", description = "Users (default: ${DEFAULT-VALUE}).")
@@ -27,7 +35,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--topics", defaultValue = "20", description = "Latent topics (default: ${DEFAULT-VALUE}).")
     int topics;
 
-    @Option(names = "--per-user", defaultValue = "20", description = "Mean interactions per user (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--per-user",
+            defaultValue = "20",
+            description = "Mean interactions per user (default: ${DEFAULT-VALUE}).")
     int perUser;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")

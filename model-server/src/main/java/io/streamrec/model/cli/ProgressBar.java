@@ -53,13 +53,16 @@ final class ProgressBar {
             bar.append(k < filled ? '=' : (k == filled ? '>' : ' '));
         }
         double eta = done == 0 ? 0 : elapsedSeconds / done * (total - done);
-        bar.append(String.format("] %3d%% %d/%d %s elapsed %s eta %s", (int) (frac * 100), done, total, detail,
-                clock(elapsedSeconds), clock(eta)));
+        bar.append(String.format(
+                "] %3d%% %d/%d %s elapsed %s eta %s",
+                (int) (frac * 100), done, total, detail, clock(elapsedSeconds), clock(eta)));
         return bar.toString();
     }
 
     static String clock(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+        return s >= 3600
+                ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format("%d:%02d", s / 60, s % 60);
     }
 }

@@ -16,8 +16,17 @@ import java.util.Map;
 final class ResultsFile {
     private ResultsFile() {}
 
-    static void write(Path file, String dataset, String model, int layers, int epochs, RankingMetrics test, double seconds,
-            String command, Map<String, Object> extra) throws IOException {
+    static void write(
+            Path file,
+            String dataset,
+            String model,
+            int layers,
+            int epochs,
+            RankingMetrics test,
+            double seconds,
+            String command,
+            Map<String, Object> extra)
+            throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("dataset", dataset);
         r.put("model", model);

@@ -1,10 +1,10 @@
 package io.streamrec.model.cli;
 
-import io.streamrec.common.Percentiles;
-import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.common.Defaults;
+import io.streamrec.common.Percentiles;
 import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.lightgcn.BprSampler;
@@ -27,13 +27,21 @@ import picocli.CommandLine.Option;
  * {@code bench-speed}: seconds per training step and per epoch of the configured backend, the
  * plain DJL COO-autograd step as the baseline in the same run, and peak resident memory.
  */
-@Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures training speed: median step, one full epoch, the DJL COO baseline step, peak RSS; with --model mmgef|rednd "
-            + "that model's step and epoch against a LightGCN epoch in the same run.")
+@Command(
+        name = "bench-speed",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Measures training speed: median step, one full epoch, the DJL COO baseline step, peak RSS; with --model mmgef|rednd "
+                        + "that model's step and epoch against a LightGCN epoch in the same run.")
 public final class SpeedBenchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchCommand.class);
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset directory (e.g. ../shared/data/gowalla).")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "Dataset directory (e.g. ../shared/data/gowalla).")
     Path data;
 
     @Option(names = "--layers", defaultValue = Defaults.LAYERS, description = "K (default: ${DEFAULT-VALUE}).")
@@ -42,35 +50,59 @@ public final class SpeedBenchCommand implements Callable<Integer> {
     @Option(names = "--dim", defaultValue = Defaults.DIM, description = "d (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE, description = "Batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = Defaults.BATCH_SIZE,
+            description = "Batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--steps", defaultValue = "40", description = "Timed steps of the fast backend (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "40",
+            description = "Timed steps of the fast backend (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--baseline-steps", defaultValue = "8", description = "Timed DJL COO baseline steps; 0 = skip (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--baseline-steps",
+            defaultValue = "8",
+            description = "Timed DJL COO baseline steps; 0 = skip (default: ${DEFAULT-VALUE}).")
     int baselineSteps;
 
     @Option(names = "--skip-epoch", description = "Do not time a whole epoch.")
     boolean skipEpoch;
 
-    @Option(names = "--backend", defaultValue = Defaults.BACKEND, description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--backend",
+            defaultValue = Defaults.BACKEND,
+            description = "Backend under test: auto, csr or djl (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--threads", defaultValue = Defaults.THREADS, description = "Propagation threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = Defaults.THREADS,
+            description = "Propagation threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = Defaults.DEVICE,
+            description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results JSON here.")
     Path out;
 
-    @Option(names = "--model", defaultValue = "lightgcn",
-            description = "lightgcn, or mmgef / rednd (timed on DJL, with a LightGCN epoch on --backend for comparison; need --modality) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "lightgcn",
+            description =
+                    "lightgcn, or mmgef / rednd (timed on DJL, with a LightGCN epoch on --backend for comparison; need --modality) (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--modality", paramLabel = "NAME=FILE", description = "mmgef/rednd: a modality's item vectors (.npy, row r = item r), repeatable.")
+    @Option(
+            names = "--modality",
+            paramLabel = "NAME=FILE",
+            description = "mmgef/rednd: a modality's item vectors (.npy, row r = item r), repeatable.")
     Map<String, Path> modalities = new LinkedHashMap<>();
 
     @picocli.CommandLine.Mixin
@@ -81,8 +113,13 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         InteractionData d = DatasetLoader.load(data);
         LOG.info("Loaded {}", d);
         Device dev = DeviceSelection.resolve(device);
-        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(layers).setDim(dim).optBatchSize(batchSize)
-                .optBackend(TrainCommand.enumOf(LightGcnConfig.Backend.class, backend, "--backend")).optThreads(threads).build();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(layers)
+                .setDim(dim)
+                .optBatchSize(batchSize)
+                .optBackend(TrainCommand.enumOf(LightGcnConfig.Backend.class, backend, "--backend"))
+                .optThreads(threads)
+                .build();
         Map<String, Object> r = new LinkedHashMap<>();
         double[] fast;
         double epochSeconds = Double.NaN;
@@ -95,14 +132,26 @@ public final class SpeedBenchCommand implements Callable<Integer> {
                 mods.add(io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), d.numItems()));
             }
             long tb = System.nanoTime();
-            try (io.streamrec.model.graphfusion.GraphFusionTrainer g = new io.streamrec.model.graphfusion.GraphFusionTrainer(d.numUsers(),
-                    d.numItems(), d.train(), mods, cfg, graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(model)), dev, null)) {
+            try (io.streamrec.model.graphfusion.GraphFusionTrainer g =
+                    new io.streamrec.model.graphfusion.GraphFusionTrainer(
+                            d.numUsers(),
+                            d.numItems(),
+                            d.train(),
+                            mods,
+                            cfg,
+                            graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(model)),
+                            dev,
+                            null)) {
                 r.put("model_build_seconds", TrainCommand.round((System.nanoTime() - tb) / 1e9));
                 double[] gs = timeSteps(g::step, d, 3, steps);
                 long t0 = System.nanoTime();
                 g.trainEpoch(null);
                 double ge = (System.nanoTime() - t0) / 1e9;
-                LOG.info("{}: median step {} s, one epoch {} s", model, TrainCommand.fmt(median(gs)), TrainCommand.fmt(ge));
+                LOG.info(
+                        "{}: median step {} s, one epoch {} s",
+                        model,
+                        TrainCommand.fmt(median(gs)),
+                        TrainCommand.fmt(ge));
                 r.put("model", model);
                 r.put("model_step_seconds", TrainCommand.round(median(gs)));
                 r.put("model_epoch_seconds", TrainCommand.round(ge));
@@ -112,7 +161,11 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         }
         try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), cfg, dev, null)) {
             fast = timeSteps(t::step, d, 3, steps);
-            LOG.info("{} backend: median step {} s over {} steps", t.usesCsrBackend() ? "csr" : "djl", TrainCommand.fmt(median(fast)), steps);
+            LOG.info(
+                    "{} backend: median step {} s over {} steps",
+                    t.usesCsrBackend() ? "csr" : "djl",
+                    TrainCommand.fmt(median(fast)),
+                    steps);
             r.put("backend", t.usesCsrBackend() ? "csr" : "djl");
             r.put("kernel", t.kernelName());
             if (!skipEpoch) {
@@ -128,7 +181,8 @@ public final class SpeedBenchCommand implements Callable<Integer> {
         long peakFast = peakRssMb();
         double baseline = Double.NaN;
         if (baselineSteps > 0) {
-            LightGcnConfig base = cfg.toBuilder().optBackend(LightGcnConfig.Backend.DJL).build();
+            LightGcnConfig base =
+                    cfg.toBuilder().optBackend(LightGcnConfig.Backend.DJL).build();
             try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), base, dev, null)) {
                 baseline = median(timeSteps(t::step, d, 1, baselineSteps));
                 LOG.info("djl COO baseline: median step {} s over {} steps", TrainCommand.fmt(baseline), baselineSteps);
@@ -151,7 +205,8 @@ public final class SpeedBenchCommand implements Callable<Integer> {
             r.put("model_epoch_vs_lightgcn", TrainCommand.round((double) r.get("model_epoch_seconds") / epochSeconds));
         }
         r.put("command", System.getProperty("streamrec.command", "streamrec bench-speed"));
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
+        String json =
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
         System.out.println(json);
         if (out != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());

@@ -1,15 +1,15 @@
 package io.streamrec.model.cli;
 
-import io.streamrec.common.Defaults;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamrec.common.Defaults;
 import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.eval.RankingEvaluator;
+import io.streamrec.model.eval.RankingMetrics;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.graphfusion.GraphFusionTrainer;
-import io.streamrec.model.eval.RankingMetrics;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
@@ -28,7 +28,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code train}: LightGCN on an offline dataset, with per-epoch metrics and a saved model. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Trains LightGCN (BPR, Adam) on an offline dataset and saves the model.",
             "Per-epoch metrics go to OUT/train.log in the layout of the study's reference logs;",
@@ -38,107 +41,194 @@ public final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
             description = "Dataset: a directory with train.txt [validation.txt] test.txt, or an MMRec .inter file.")
     Path data;
 
-    @Option(names = "--out", defaultValue = "runs/train", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "runs/train",
+            paramLabel = "DIR",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--layers", defaultValue = Defaults.LAYERS, description = "Propagation layers K; 0 is BPR-MF (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--layers",
+            defaultValue = Defaults.LAYERS,
+            description = "Propagation layers K; 0 is BPR-MF (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--dim", defaultValue = Defaults.DIM, description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dim",
+            defaultValue = Defaults.DIM,
+            description = "Embedding dimension d (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--epochs", defaultValue = "100", description = "Epochs, one pass over all training edges each (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "100",
+            description = "Epochs, one pass over all training edges each (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--lr", defaultValue = Defaults.LEARNING_RATE, description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = Defaults.LEARNING_RATE,
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE, description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = Defaults.BATCH_SIZE,
+            description = "BPR triples per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lambda", defaultValue = Defaults.LAMBDA, description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lambda",
+            defaultValue = Defaults.LAMBDA,
+            description = "L2 weight on the batch's layer-0 rows (default: ${DEFAULT-VALUE}).")
     double lambda;
 
-    @Option(names = "--seed", defaultValue = Defaults.SEED, description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = Defaults.SEED,
+            description = "Seed for init, shuffling and negatives (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--edge-dropout", defaultValue = "0", paramLabel = "P",
-            description = "Leave a random fraction P of training edges out of propagation, redrawn each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--edge-dropout",
+            defaultValue = "0",
+            paramLabel = "P",
+            description =
+                    "Leave a random fraction P of training edges out of propagation, redrawn each epoch; 0 = off (default: ${DEFAULT-VALUE}).")
     double edgeDropout;
 
-    @Option(names = "--negatives", defaultValue = "uniform", description = "uniform (all items, as the study) or unseen (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--negatives",
+            defaultValue = "uniform",
+            description = "uniform (all items, as the study) or unseen (default: ${DEFAULT-VALUE}).")
     String negatives;
 
-    @Option(names = "--eval-every", defaultValue = "10", description = "Evaluate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-every",
+            defaultValue = "10",
+            description = "Evaluate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--eval-split", defaultValue = "test",
-            description = "Split ranked in the per-epoch log: test (as the study's logs) or validation (for model selection) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-split",
+            defaultValue = "test",
+            description =
+                    "Split ranked in the per-epoch log: test (as the study's logs) or validation (for model selection) (default: ${DEFAULT-VALUE}).")
     String evalSplit;
 
-    @Option(names = "--patience", defaultValue = "0",
-            description = "Stop after N evaluations without a better NDCG@20 on --eval-split and keep the best epoch; 0 = off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--patience",
+            defaultValue = "0",
+            description =
+                    "Stop after N evaluations without a better NDCG@20 on --eval-split and keep the best epoch; 0 = off (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--time-budget", defaultValue = "0", paramLabel = "MINUTES",
-            description = "Stop after the epoch that exhausts this many minutes of training, then evaluate and save; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-budget",
+            defaultValue = "0",
+            paramLabel = "MINUTES",
+            description =
+                    "Stop after the epoch that exhausts this many minutes of training, then evaluate and save; 0 = no limit (default: ${DEFAULT-VALUE}).")
     double timeBudgetMinutes;
 
-    @Option(names = "--device", defaultValue = Defaults.DEVICE, description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = Defaults.DEVICE,
+            description = "auto (CUDA when present), cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--backend", defaultValue = Defaults.BACKEND,
-            description = "csr (fast multi-threaded CPU kernel), djl (PyTorch sparse autograd; GPU) or auto (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--backend",
+            defaultValue = Defaults.BACKEND,
+            description =
+                    "csr (fast multi-threaded CPU kernel), djl (PyTorch sparse autograd; GPU) or auto (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--threads", defaultValue = Defaults.THREADS, description = "CPU threads for propagation; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = Defaults.THREADS,
+            description = "CPU threads for propagation; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--init-from", paramLabel = "MODEL_DIR", description = "Warm-start E0 from a saved model of the same shape.")
+    @Option(
+            names = "--init-from",
+            paramLabel = "MODEL_DIR",
+            description = "Warm-start E0 from a saved model of the same shape.")
     Path initFrom;
 
-    @Option(names = "--study-degenerate-layers", defaultValue = "0", paramLabel = "K",
-            description = "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (docs/METHODS.md §6). Needs --layers 0.")
+    @Option(
+            names = "--study-degenerate-layers",
+            defaultValue = "0",
+            paramLabel = "K",
+            description =
+                    "Benchmark only: reproduce the study's K-layer rows, which propagate nothing and scale scores by 1/(K+1)^2 (docs/METHODS.md §6). Needs --layers 0.")
     int studyDegenerateLayers;
 
-    @Option(names = "--skip-test",
-            description = "Model selection: never rank the test split (per-epoch log on validation, final metrics on validation only).")
+    @Option(
+            names = "--skip-test",
+            description =
+                    "Model selection: never rank the test split (per-epoch log on validation, final metrics on validation only).")
     boolean skipTest;
 
-    @Option(names = "--results-json", paramLabel = "FILE", description = "Also write a bench/results-style JSON summary here.")
+    @Option(
+            names = "--results-json",
+            paramLabel = "FILE",
+            description = "Also write a bench/results-style JSON summary here.")
     Path resultsJson;
 
-    @Option(names = "--name", defaultValue = "lightgcn", description = "Model name recorded in --results-json (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--name",
+            defaultValue = "lightgcn",
+            description = "Model name recorded in --results-json (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--modality", paramLabel = "NAME=FILE",
-            description = "A modality's item vectors: a .npy matrix, row r = item r (repeatable; e.g. text=minilm.npy audio=vggish.npy). "
-                    + "NaN/Inf or a wrong row count is an error naming the item and modality; an all-zero row means the item lacks it.")
+    @Option(
+            names = "--modality",
+            paramLabel = "NAME=FILE",
+            description =
+                    "A modality's item vectors: a .npy matrix, row r = item r (repeatable; e.g. text=minilm.npy audio=vggish.npy). "
+                            + "NaN/Inf or a wrong row count is an error naming the item and modality; an all-zero row means the item lacks it.")
     Map<String, Path> modalities = new LinkedHashMap<>();
 
-    @Option(names = "--fusion", defaultValue = "none",
-            description = "Fusion of item embeddings with the modalities (formulas: LateFusion, BENCHMARKS.md §6): none, frozen (the study's fixed random projection), "
-                    + "learned (W_j trained), unfrozen (projected vectors trained), alpha (learned collaborative weight), normalized, equal (half "
-                    + "collaborative), convex (alpha e + (1-alpha) mean content, ours) or early (content added before propagation) "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fusion",
+            defaultValue = "none",
+            description =
+                    "Fusion of item embeddings with the modalities (formulas: LateFusion, BENCHMARKS.md §6): none, frozen (the study's fixed random projection), "
+                            + "learned (W_j trained), unfrozen (projected vectors trained), alpha (learned collaborative weight), normalized, equal (half "
+                            + "collaborative), convex (alpha e + (1-alpha) mean content, ours) or early (content added before propagation) "
+                            + "(default: ${DEFAULT-VALUE}).")
     String fusionVariant;
 
-    @Option(names = "--cold-map", defaultValue = "none",
-            description = "Embedding of items without training interactions: none (the fusion's content alone, or the untrained row) or ridge "
-                    + "(a ridge map from the modality vectors to the trained item embeddings, fitted on the other items) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cold-map",
+            defaultValue = "none",
+            description =
+                    "Embedding of items without training interactions: none (the fusion's content alone, or the untrained row) or ridge "
+                            + "(a ridge map from the modality vectors to the trained item embeddings, fitted on the other items) (default: ${DEFAULT-VALUE}).")
     String coldMap;
 
-    @Option(names = "--alpha-init", defaultValue = Defaults.ALPHA_INIT,
-            description = "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--alpha-init",
+            defaultValue = Defaults.ALPHA_INIT,
+            description =
+                    "Initial α of the alpha and convex fusion variants (the study: 0.5, i.e. w0 = 0) (default: ${DEFAULT-VALUE}).")
     double alphaInit;
 
-    @Option(names = "--model", paramLabel = "MODEL",
-            description = "lightgcn, lf (late fusion: pick --fusion), mmgef (graph early fusion) or rednd (node-neighbour discrepancy "
-                    + "reduction); the graph-fusion models need --modality files (default: lightgcn, or lf when --fusion is given).")
+    @Option(
+            names = "--model",
+            paramLabel = "MODEL",
+            description =
+                    "lightgcn, lf (late fusion: pick --fusion), mmgef (graph early fusion) or rednd (node-neighbour discrepancy "
+                            + "reduction); the graph-fusion models need --modality files (default: lightgcn, or lf when --fusion is given).")
     String model;
 
     @picocli.CommandLine.Mixin
@@ -162,21 +252,26 @@ public final class TrainCommand implements Callable<Integer> {
             }
             case "lf" -> {
                 if (fusionVariant.equalsIgnoreCase("none")) {
-                    throw new IllegalArgumentException("--model lf needs --fusion VARIANT, one of " + LateFusion.names());
+                    throw new IllegalArgumentException(
+                            "--model lf needs --fusion VARIANT, one of " + LateFusion.names());
                 }
             }
             case "mmgef", "rednd" -> {
                 if (!fusionVariant.equalsIgnoreCase("none")) {
-                    throw new IllegalArgumentException("--model " + m + " takes no --fusion (it fuses the modalities itself)");
+                    throw new IllegalArgumentException(
+                            "--model " + m + " takes no --fusion (it fuses the modalities itself)");
                 }
                 if (modalities.isEmpty()) {
                     throw new IllegalArgumentException("--model " + m + " needs at least one --modality NAME=FILE.npy");
                 }
                 if (edgeDropout > 0 || studyDegenerateLayers > 0) {
-                    throw new IllegalArgumentException("--model " + m + " supports neither --edge-dropout nor --study-degenerate-layers");
+                    throw new IllegalArgumentException(
+                            "--model " + m + " supports neither --edge-dropout nor --study-degenerate-layers");
                 }
             }
-            default -> throw new IllegalArgumentException("--model must be one of lightgcn, lf, mmgef, rednd, got '" + model + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "--model must be one of lightgcn, lf, mmgef, rednd, got '" + model + "'");
         }
     }
 
@@ -191,7 +286,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded;
 
-    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loadModalities(int numItems) throws IOException {
+    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loadModalities(int numItems)
+            throws IOException {
         if (loaded == null) {
             loaded = new java.util.ArrayList<>();
             for (Map.Entry<String, Path> m : modalities.entrySet()) {
@@ -225,7 +321,8 @@ public final class TrainCommand implements Callable<Integer> {
         boolean onValidation = switch (evalSplit.toLowerCase(Locale.ROOT)) {
             case "test" -> false;
             case "validation" -> true;
-            default -> throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit + "'");
+            default ->
+                throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit + "'");
         };
         InteractionData dataset = DatasetLoader.load(data);
         LOG.info("Loaded {}", dataset);
@@ -240,24 +337,36 @@ public final class TrainCommand implements Callable<Integer> {
         }
         InteractionData monitored = onValidation ? dataset.validationAsTest() : dataset;
         Device dev = DeviceSelection.resolve(device);
-        LightGcnConfig config = LightGcnConfig.builder().setLayers(layers).setDim(dim).optLearningRate(lr)
-                .optBatchSize(batchSize).optLambda(lambda).optSeed(seed)
+        LightGcnConfig config = LightGcnConfig.builder()
+                .setLayers(layers)
+                .setDim(dim)
+                .optLearningRate(lr)
+                .optBatchSize(batchSize)
+                .optLambda(lambda)
+                .optSeed(seed)
                 .optNegatives(enumOf(LightGcnConfig.Negatives.class, negatives, "--negatives"))
                 .optBackend(enumOf(LightGcnConfig.Backend.class, backend, "--backend"))
-                .optThreads(threads).optStudyDegenerateLayers(studyDegenerateLayers).optEdgeDropout(edgeDropout).build();
+                .optThreads(threads)
+                .optStudyDegenerateLayers(studyDegenerateLayers)
+                .optEdgeDropout(edgeDropout)
+                .build();
         float[] initial = null;
         Map<String, float[]> initialParams = null;
         checkModel();
         if (initFrom != null) {
             SavedModel prior = SavedModel.load(initFrom);
             if (!prior.model().equals(modelName())) {
-                throw new IllegalArgumentException("--init-from " + initFrom + ": a saved " + prior.model() + " model cannot start a "
-                        + modelName() + " run");
+                throw new IllegalArgumentException("--init-from " + initFrom + ": a saved " + prior.model()
+                        + " model cannot start a " + modelName() + " run");
             }
-            if (prior.numUsers() != dataset.numUsers() || prior.numItems() != dataset.numItems() || prior.dim() != dim) {
-                throw new IllegalArgumentException("--init-from " + initFrom + ": model has " + prior.numUsers() + " users, "
-                        + prior.numItems() + " items, dim " + prior.dim() + "; this run needs " + dataset.numUsers() + ", "
-                        + dataset.numItems() + ", " + dim);
+            if (prior.numUsers() != dataset.numUsers()
+                    || prior.numItems() != dataset.numItems()
+                    || prior.dim() != dim) {
+                throw new IllegalArgumentException(
+                        "--init-from " + initFrom + ": model has " + prior.numUsers() + " users, "
+                                + prior.numItems() + " items, dim " + prior.dim() + "; this run needs "
+                                + dataset.numUsers() + ", "
+                                + dataset.numItems() + ", " + dim);
             }
             initial = prior.table();
             if (!prior.parameters().isEmpty()) {
@@ -285,11 +394,11 @@ public final class TrainCommand implements Callable<Integer> {
         LateFusion fusion = null;
         if (!fusionVariant.equalsIgnoreCase("none")) {
             if (modalities.isEmpty()) {
-                throw new IllegalArgumentException("--fusion " + fusionVariant + " needs at least one --modality NAME=FILE.npy");
+                throw new IllegalArgumentException(
+                        "--fusion " + fusionVariant + " needs at least one --modality NAME=FILE.npy");
             }
             java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded = loadModalities(dataset.numItems());
-            fusion = new LateFusion(LateFusion.parse(fusionVariant),
-                    loaded, dim, seed);
+            fusion = new LateFusion(LateFusion.parse(fusionVariant), loaded, dim, seed);
             fusion.setAlphaInit(alphaInit);
             Map<String, Object> f = new LinkedHashMap<>(fusion.describe());
             Map<String, String> files = new LinkedHashMap<>();
@@ -297,7 +406,8 @@ public final class TrainCommand implements Callable<Integer> {
             f.put("files", files);
             runConfig.put("fusion", f);
         } else if (!modalities.isEmpty() && !useColdMap() && graphFusionConfig() == null) {
-            throw new IllegalArgumentException("--modality given without --fusion or --cold-map ridge: choose a variant of " + LateFusion.names());
+            throw new IllegalArgumentException(
+                    "--modality given without --fusion or --cold-map ridge: choose a variant of " + LateFusion.names());
         }
         if (useColdMap() && modalities.isEmpty()) {
             throw new IllegalArgumentException("--cold-map ridge needs at least one --modality NAME=FILE.npy");
@@ -312,12 +422,29 @@ public final class TrainCommand implements Callable<Integer> {
         }
         runConfig.put("model", modelName());
         try (Model trainer = gfc != null
-                ? new GraphModel(new GraphFusionTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(),
-                        loadModalities(dataset.numItems()), config, gfc, dev, initialParams))
-                : new LightModel(new LightGcnTrainer(dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial), fusion);
+                        ? new GraphModel(new GraphFusionTrainer(
+                                dataset.numUsers(),
+                                dataset.numItems(),
+                                dataset.train(),
+                                loadModalities(dataset.numItems()),
+                                config,
+                                gfc,
+                                dev,
+                                initialParams))
+                        : new LightModel(
+                                new LightGcnTrainer(
+                                        dataset.numUsers(), dataset.numItems(), dataset.train(), config, dev, initial),
+                                fusion);
                 EpochLog epochLog = new EpochLog(out.resolve("train.log"), runConfig, ks)) {
-            LOG.info("Training {} K={} d={} on {} ({} backend), {} steps/epoch, {} epochs", modelName(), layers, dim, dev,
-                    trainer.backend(), trainer.stepsPerEpoch(), epochs);
+            LOG.info(
+                    "Training {} K={} d={} on {} ({} backend), {} steps/epoch, {} epochs",
+                    modelName(),
+                    layers,
+                    dim,
+                    dev,
+                    trainer.backend(),
+                    trainer.stepsPerEpoch(),
+                    epochs);
             ProgressBar bar = new ProgressBar("train");
             Object bestState = null;
             double best = Double.NEGATIVE_INFINITY;
@@ -344,11 +471,20 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 float[] fin = trainer.finalEmbeddings();
                 int fd = trainer.embeddingDim();
-                double vloss = LightGcnTrainer.heldOutLoss(fin, dataset.numUsers(), dataset.numItems(), fd, dataset.validation(), seed);
+                double vloss = LightGcnTrainer.heldOutLoss(
+                        fin, dataset.numUsers(), dataset.numItems(), fd, dataset.validation(), seed);
                 RankingMetrics m = RankingEvaluator.evaluate(fin, fd, monitored, ks, dev);
                 epochLog.row(epoch, loss, vloss, m);
-                LOG.info("epoch {}/{} loss {} v-loss {} {} recall@20 {} ndcg@20 {} ({} s)", epoch, epochs, fmt(loss), fmt(vloss),
-                        onValidation ? "validation" : "test", fmt(m.recall(20)), fmt(m.ndcg(20)), fmt(trainSeconds));
+                LOG.info(
+                        "epoch {}/{} loss {} v-loss {} {} recall@20 {} ndcg@20 {} ({} s)",
+                        epoch,
+                        epochs,
+                        fmt(loss),
+                        fmt(vloss),
+                        onValidation ? "validation" : "test",
+                        fmt(m.recall(20)),
+                        fmt(m.ndcg(20)),
+                        fmt(trainSeconds));
                 if (outOfTime) {
                     LOG.info("Time budget of {} minutes used up after epoch {}", timeBudgetMinutes, epoch);
                 }
@@ -359,8 +495,12 @@ public final class TrainCommand implements Callable<Integer> {
                         bestState = trainer.snapshot();
                         sinceBest = 0;
                     } else if (++sinceBest >= patience) {
-                        LOG.info("No better {} NDCG@20 for {} evaluations: stopping; best epoch {} ({})",
-                                onValidation ? "validation" : "test", patience, bestEpoch, fmt(best));
+                        LOG.info(
+                                "No better {} NDCG@20 for {} evaluations: stopping; best epoch {} ({})",
+                                onValidation ? "validation" : "test",
+                                patience,
+                                bestEpoch,
+                                fmt(best));
                         break;
                     }
                 }
@@ -385,7 +525,10 @@ public final class TrainCommand implements Callable<Integer> {
                 metrics.put("test", test.toMap());
             }
             if (dataset.validationInteractions() > 0) {
-                metrics.put("validation", RankingEvaluator.evaluate(fin, fd, dataset.validationAsTest(), ks, dev).toMap());
+                metrics.put(
+                        "validation",
+                        RankingEvaluator.evaluate(fin, fd, dataset.validationAsTest(), ks, dev)
+                                .toMap());
             }
             metrics.put("epochs_trained", trainedEpochs);
             metrics.put("selected_epoch", bestState != null ? bestEpoch : trainedEpochs);
@@ -402,8 +545,14 @@ public final class TrainCommand implements Callable<Integer> {
             trainer.save(out, dataset, layers, trainedEpochs, runConfig, metrics, fin);
             JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
             if (test != null) {
-                LOG.info("Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}", fmt(test.precision(20)),
-                        fmt(test.recall(20)), fmt(test.ndcg(20)), fmt(test.ndcg(10)), test.users(), out);
+                LOG.info(
+                        "Test: P@20 {} R@20 {} NDCG@20 {} NDCG@10 {} over {} users; model saved to {}",
+                        fmt(test.precision(20)),
+                        fmt(test.recall(20)),
+                        fmt(test.ndcg(20)),
+                        fmt(test.ndcg(10)),
+                        test.users(),
+                        out);
             } else {
                 LOG.info("Model saved to {} (test split not ranked: --skip-test)", out);
             }
@@ -423,10 +572,19 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeResults(InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds, Map<String, Object> extra)
+    private void writeResults(
+            InteractionData dataset, RankingMetrics test, int trainedEpochs, double seconds, Map<String, Object> extra)
             throws IOException {
-        ResultsFile.write(resultsJson, dataset.name(), name, studyDegenerateLayers > 0 ? studyDegenerateLayers : layers,
-                trainedEpochs, test, seconds, commandLine, extra);
+        ResultsFile.write(
+                resultsJson,
+                dataset.name(),
+                name,
+                studyDegenerateLayers > 0 ? studyDegenerateLayers : layers,
+                trainedEpochs,
+                test,
+                seconds,
+                commandLine,
+                extra);
         LOG.info("Wrote {}", resultsJson);
     }
 
@@ -472,7 +630,14 @@ public final class TrainCommand implements Callable<Integer> {
         /** What was learned besides embeddings (fusion α, attention, modality weights), or null. */
         Map<String, Object> describe();
 
-        void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin);
+        void save(
+                Path out,
+                InteractionData d,
+                int layers,
+                int epochs,
+                Map<String, Object> cfg,
+                Map<String, Object> metrics,
+                float[] fin);
 
         @Override
         void close();
@@ -533,13 +698,29 @@ public final class TrainCommand implements Callable<Integer> {
             return fusion == null ? null : fusion.describe();
         }
 
-        public void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin) {
+        public void save(
+                Path out,
+                InteractionData d,
+                int layers,
+                int epochs,
+                Map<String, Object> cfg,
+                Map<String, Object> metrics,
+                float[] fin) {
             if (fusion != null) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> f = (Map<String, Object>) cfg.get("fusion");
                 f.putAll(fusion.describe());
             }
-            new SavedModel(d.numUsers(), d.numItems(), t.config().dim(), layers, epochs, cfg, metrics, table != null ? table : t.table(), fin)
+            new SavedModel(
+                            d.numUsers(),
+                            d.numItems(),
+                            t.config().dim(),
+                            layers,
+                            epochs,
+                            cfg,
+                            metrics,
+                            table != null ? table : t.table(),
+                            fin)
                     .save(out);
         }
 
@@ -593,14 +774,34 @@ public final class TrainCommand implements Callable<Integer> {
             return t.describe();
         }
 
-        public void save(Path out, InteractionData d, int layers, int epochs, Map<String, Object> cfg, Map<String, Object> metrics, float[] fin) {
+        public void save(
+                Path out,
+                InteractionData d,
+                int layers,
+                int epochs,
+                Map<String, Object> cfg,
+                Map<String, Object> metrics,
+                float[] fin) {
             Map<String, float[]> p = t.parameters();
             float[] table = p.remove("E0");
             Map<String, int[]> shapes = t.parameterShapes();
             shapes.remove("E0");
             int dim = (int) cfg.get("dim");
-            new SavedModel(d.numUsers(), d.numItems(), dim, layers, epochs, cfg, metrics, table, fin, t.graphConfig().kind().wireName(),
-                    t.embeddingDim(), p, shapes).save(out);
+            new SavedModel(
+                            d.numUsers(),
+                            d.numItems(),
+                            dim,
+                            layers,
+                            epochs,
+                            cfg,
+                            metrics,
+                            table,
+                            fin,
+                            t.graphConfig().kind().wireName(),
+                            t.embeddingDim(),
+                            p,
+                            shapes)
+                    .save(out);
         }
 
         public void close() {

@@ -40,14 +40,15 @@ public final class DatasetLoader {
             if (location.getFileName().toString().endsWith(".inter")) {
                 return readInter(location);
             }
-            throw new DatasetFormatException(location, 0,
-                    "expected a directory with train.txt/test.txt or a .inter file");
+            throw new DatasetFormatException(
+                    location, 0, "expected a directory with train.txt/test.txt or a .inter file");
         }
         Path train = location.resolve("train.txt");
         if (Files.isRegularFile(train)) {
             Path test = location.resolve("test.txt");
             if (!Files.isRegularFile(test)) {
-                throw new DatasetFormatException(test, 0, "missing: an adjacency-list dataset needs train.txt and test.txt");
+                throw new DatasetFormatException(
+                        test, 0, "missing: an adjacency-list dataset needs train.txt and test.txt");
             }
             Path validation = location.resolve("validation.txt");
             int[][][] parts = new int[3][][];
@@ -55,17 +56,22 @@ public final class DatasetLoader {
             parts[0] = readAdjacencyList(train, maxIds);
             parts[1] = Files.isRegularFile(validation) ? readAdjacencyList(validation, maxIds) : new int[0][];
             parts[2] = readAdjacencyList(test, maxIds);
-            return new InteractionData(location.getFileName().toString(), maxIds[0] + 1, maxIds[1] + 1,
-                    parts[0], parts[1], parts[2]);
+            return new InteractionData(
+                    location.getFileName().toString(), maxIds[0] + 1, maxIds[1] + 1, parts[0], parts[1], parts[2]);
         }
         try (Stream<Path> files = Files.list(location)) {
-            List<Path> inter = files.filter(p -> p.getFileName().toString().endsWith(".inter")).sorted().toList();
+            List<Path> inter = files.filter(p -> p.getFileName().toString().endsWith(".inter"))
+                    .sorted()
+                    .toList();
             if (inter.size() == 1) {
                 return readInter(inter.get(0));
             }
-            throw new DatasetFormatException(location, 0, inter.isEmpty()
-                    ? "no train.txt and no .inter file: not a dataset directory"
-                    : "more than one .inter file, name one: " + inter);
+            throw new DatasetFormatException(
+                    location,
+                    0,
+                    inter.isEmpty()
+                            ? "no train.txt and no .inter file: not a dataset directory"
+                            : "more than one .inter file, name one: " + inter);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,7 +143,8 @@ public final class DatasetLoader {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
-                throw new DatasetFormatException(file, 1, "empty file: expected a header with user, item and x_label columns");
+                throw new DatasetFormatException(
+                        file, 1, "empty file: expected a header with user, item and x_label columns");
             }
             String[] names = header.split("\t", -1);
             for (int c = 0; c < names.length; c++) {
@@ -151,7 +158,8 @@ public final class DatasetLoader {
                 }
             }
             if (userCol < 0 || itemCol < 0 || labelCol < 0) {
-                throw new DatasetFormatException(file, 1, "header must name userID, itemID and x_label columns (tab-separated), got: " + header);
+                throw new DatasetFormatException(
+                        file, 1, "header must name userID, itemID and x_label columns (tab-separated), got: " + header);
             }
             String line;
             long lineNo = 1;
@@ -163,7 +171,8 @@ public final class DatasetLoader {
                 }
                 String[] f = line.split("\t", -1);
                 if (f.length < need) {
-                    throw new DatasetFormatException(file, lineNo, "expected at least " + need + " tab-separated columns, found " + f.length);
+                    throw new DatasetFormatException(
+                            file, lineNo, "expected at least " + need + " tab-separated columns, found " + f.length);
                 }
                 int u = parseId(f[userCol], 0, f[userCol].length(), file, lineNo, "user");
                 int i = parseId(f[itemCol], 0, f[itemCol].length(), file, lineNo, "item");
@@ -172,7 +181,9 @@ public final class DatasetLoader {
                     case "0" -> 0;
                     case "1" -> 1;
                     case "2" -> 2;
-                    default -> throw new DatasetFormatException(file, lineNo, "x_label must be 0 (train), 1 (validation) or 2 (test), got '" + l + "'");
+                    default ->
+                        throw new DatasetFormatException(
+                                file, lineNo, "x_label must be 0 (train), 1 (validation) or 2 (test), got '" + l + "'");
                 };
                 rows.add(new long[] {u, i, label});
                 maxUser = Math.max(maxUser, u);
@@ -224,12 +235,13 @@ public final class DatasetLoader {
         for (int k = start; k < end; k++) {
             char c = s.charAt(k);
             if (c < '0' || c > '9') {
-                throw new DatasetFormatException(file, lineNo,
-                        what + " id '" + s.subSequence(start, end) + "' is not a non-negative integer");
+                throw new DatasetFormatException(
+                        file, lineNo, what + " id '" + s.subSequence(start, end) + "' is not a non-negative integer");
             }
             v = v * 10 + (c - '0');
             if (v > MAX_ID) {
-                throw new DatasetFormatException(file, lineNo, what + " id " + s.subSequence(start, end) + " exceeds the maximum " + MAX_ID);
+                throw new DatasetFormatException(
+                        file, lineNo, what + " id " + s.subSequence(start, end) + " exceeds the maximum " + MAX_ID);
             }
         }
         return (int) v;

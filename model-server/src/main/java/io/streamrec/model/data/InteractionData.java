@@ -82,7 +82,8 @@ public final class InteractionData {
 
     @Override
     public String toString() {
-        return String.format("%s: %d users, %d items, train %d / validation %d / test %d interactions",
+        return String.format(
+                "%s: %d users, %d items, train %d / validation %d / test %d interactions",
                 name, numUsers, numItems, trainInteractions(), validationInteractions(), testInteractions());
     }
 

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamrec.model.data.InteractionData;
+import io.streamrec.serving.TopKHeap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import io.streamrec.serving.TopKHeap;
 
 /**
  * Full-ranking offline evaluation (docs/METHODS.md §5): every item is scored for every user with
@@ -29,12 +29,13 @@ public final class RankingEvaluator {
         return evaluate(embeddings, dim, data, ks, device, DEFAULT_USER_BATCH);
     }
 
-    public static RankingMetrics evaluate(float[] embeddings, int dim, InteractionData data, int[] ks, Device device, int userBatch) {
+    public static RankingMetrics evaluate(
+            float[] embeddings, int dim, InteractionData data, int[] ks, Device device, int userBatch) {
         int numUsers = data.numUsers();
         int numItems = data.numItems();
         if (embeddings.length != (long) (numUsers + numItems) * dim) {
-            throw new IllegalArgumentException("embeddings hold " + embeddings.length / Math.max(1, dim) + " rows of dim " + dim
-                    + ", the dataset needs " + numUsers + " users + " + numItems + " items");
+            throw new IllegalArgumentException("embeddings hold " + embeddings.length / Math.max(1, dim)
+                    + " rows of dim " + dim + ", the dataset needs " + numUsers + " users + " + numItems + " items");
         }
         List<Integer> evaluated = new ArrayList<>();
         for (int u = 0; u < numUsers; u++) {
@@ -58,16 +59,21 @@ public final class RankingEvaluator {
                 }
                 float[] scores;
                 try (NDManager step = manager.newSubManager()) {
-                    scores = step.create(userRows, new Shape(b, dim)).matMul(itemsT).toFloatArray();
+                    scores = step.create(userRows, new Shape(b, dim))
+                            .matMul(itemsT)
+                            .toFloatArray();
                 }
-                RankingMetrics part = IntStream.range(0, b).parallel().collect(
-                        () -> new RankingMetrics(ks),
-                        (acc, k) -> {
-                            int[] top = new int[maxK];
-                            int n = TopKHeap.select(scores, k * numItems, numItems, data.seen(users[k]), maxK, top);
-                            acc.addUser(top, n, data.test()[users[k]]);
-                        },
-                        RankingMetrics::merge);
+                RankingMetrics part = IntStream.range(0, b)
+                        .parallel()
+                        .collect(
+                                () -> new RankingMetrics(ks),
+                                (acc, k) -> {
+                                    int[] top = new int[maxK];
+                                    int n = TopKHeap.select(
+                                            scores, k * numItems, numItems, data.seen(users[k]), maxK, top);
+                                    acc.addUser(top, n, data.test()[users[k]]);
+                                },
+                                RankingMetrics::merge);
                 total.merge(part);
             }
         }

@@ -114,5 +114,4 @@ public final class RankingMetrics {
         }
         return users == 0 ? 0.0 : sums[j] / users;
     }
-
 }

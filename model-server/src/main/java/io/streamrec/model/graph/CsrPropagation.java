@@ -27,6 +27,7 @@ public final class CsrPropagation implements AutoCloseable {
     private final ExecutorService pool;
     /** Row boundaries of the per-task blocks, balanced by nnz + rows. */
     private final int[] blocks;
+
     private final float[] bufA;
     private final float[] bufB;
     private final SpmmKernel kernel;
@@ -41,11 +42,13 @@ public final class CsrPropagation implements AutoCloseable {
         this.scale = scale;
         this.threads = Math.max(1, threads);
         AtomicInteger seq = new AtomicInteger();
-        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads, r -> {
-            Thread t = new Thread(r, "csr-propagation-" + seq.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = this.threads == 1
+                ? null
+                : Executors.newFixedThreadPool(this.threads, r -> {
+                    Thread t = new Thread(r, "csr-propagation-" + seq.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         this.blocks = balancedBlocks(adj.rowPtr(), this.threads * 8);
         this.kernel = SpmmKernel.best();
         int size = Math.multiplyExact(adj.numNodes(), dim);
@@ -88,7 +91,8 @@ public final class CsrPropagation implements AutoCloseable {
         }
     }
 
-    private void spmmRows(float[] src, float[] next, float[] out, float[] in, int from, int to, boolean first, boolean last) {
+    private void spmmRows(
+            float[] src, float[] next, float[] out, float[] in, int from, int to, boolean first, boolean last) {
         int[] rowPtr = adj.rowPtr();
         int[] cols = adj.cols();
         float[] vals = adj.values();

@@ -37,7 +37,8 @@ public final class NormalizedAdjacency {
             degree[u] = items.length;
             for (int i : items) {
                 if (i < 0 || i >= numItems) {
-                    throw new IllegalArgumentException("item " + i + " of user " + u + " outside [0, " + numItems + ")");
+                    throw new IllegalArgumentException(
+                            "item " + i + " of user " + u + " outside [0, " + numItems + ")");
                 }
                 degree[numUsers + i]++;
             }

@@ -40,7 +40,8 @@ final class VectorSpmmKernel implements SpmmKernel {
         }
     }
 
-    private static void block64(int[] cols, float[] vals, float[] src, float[] dst, int start, int end, int out, int col, int d) {
+    private static void block64(
+            int[] cols, float[] vals, float[] src, float[] dst, int start, int end, int out, int col, int d) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;

@@ -15,22 +15,22 @@ import io.streamrec.model.graph.ScalarTensors;
  * product); over the batch's B distinct nodes the cost is B²·d whatever the size of the graph.
  */
 public final class InfoNce {
-  private InfoNce() {}
+    private InfoNce() {}
 
-  /** The loss (a scalar, differentiable in a and b), for B×d rows. */
-  public static NDArray inBatch(NDArray a, NDArray b, float temperature, ScalarTensors scalars) {
-    NDArray an = unit(a);
-    NDArray bn = unit(b);
-    NDArray s = an.matMul(bn.transpose()).mul(scalars.of(1f / temperature));
-    int n = (int) a.getShape().get(0);
-    NDManager m = a.getManager();
-    NDArray eye = m.eye(n);
-    NDArray diag = s.logSoftmax(1).mul(eye).sum(new int[] {1});
-    return diag.mean().neg();
-  }
+    /** The loss (a scalar, differentiable in a and b), for B×d rows. */
+    public static NDArray inBatch(NDArray a, NDArray b, float temperature, ScalarTensors scalars) {
+        NDArray an = unit(a);
+        NDArray bn = unit(b);
+        NDArray s = an.matMul(bn.transpose()).mul(scalars.of(1f / temperature));
+        int n = (int) a.getShape().get(0);
+        NDManager m = a.getManager();
+        NDArray eye = m.eye(n);
+        NDArray diag = s.logSoftmax(1).mul(eye).sum(new int[] {1});
+        return diag.mean().neg();
+    }
 
-  /** Rows scaled to unit length (ε keeps a zero row finite). */
-  static NDArray unit(NDArray x) {
-    return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
-  }
+    /** Rows scaled to unit length (ε keeps a zero row finite). */
+    static NDArray unit(NDArray x) {
+        return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    }
 }

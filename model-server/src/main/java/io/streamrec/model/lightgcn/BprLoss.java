@@ -26,7 +26,9 @@ public final class BprLoss {
         return nodeRows0.square().sum().mul(scalars.of((float) (lambda / batchSize)));
     }
 
-    public static NDArray total(NDArray users, NDArray pos, NDArray neg, NDArray nodeRows0, double lambda, ScalarTensors scalars) {
-        return ranking(users, pos, neg).add(regularization(nodeRows0, lambda, (int) users.getShape().get(0), scalars));
+    public static NDArray total(
+            NDArray users, NDArray pos, NDArray neg, NDArray nodeRows0, double lambda, ScalarTensors scalars) {
+        return ranking(users, pos, neg)
+                .add(regularization(nodeRows0, lambda, (int) users.getShape().get(0), scalars));
     }
 }

@@ -20,7 +20,8 @@ public final class DeviceSelection {
             case "gpu":
             case "cuda":
                 if (gpuCount() == 0) {
-                    throw new IllegalArgumentException("--device gpu: no CUDA GPU visible to PyTorch. " + HOW_TO_GET_CUDA);
+                    throw new IllegalArgumentException(
+                            "--device gpu: no CUDA GPU visible to PyTorch. " + HOW_TO_GET_CUDA);
                 }
                 return Device.gpu();
             case "auto":

@@ -10,7 +10,10 @@ import java.util.Map;
  */
 public final class LightGcnConfig {
     /** How negatives are drawn: from all items (the study's and docs/METHODS.md §1's rule) or from items the user has not seen. */
-    public enum Negatives { UNIFORM, UNSEEN }
+    public enum Negatives {
+        UNIFORM,
+        UNSEEN
+    }
 
     /** Which implementation of propagation + gradient runs the step. */
     public enum Backend {
@@ -33,6 +36,7 @@ public final class LightGcnConfig {
     private final int threads;
     /** Layers the study meant but did not propagate (docs/METHODS.md §6 caution); 0 = ordinary model. */
     private final int studyDegenerateLayers;
+
     private final double edgeDropout;
 
     private LightGcnConfig(Builder b) {
@@ -55,7 +59,8 @@ public final class LightGcnConfig {
             throw new IllegalArgumentException("study-degenerate layers must be >= 0");
         }
         if (b.studyDegenerateLayers > 0 && b.layers != 0) {
-            throw new IllegalArgumentException("the study's degenerate K-layer model propagates nothing: use layers = 0 with it");
+            throw new IllegalArgumentException(
+                    "the study's degenerate K-layer model propagates nothing: use layers = 0 with it");
         }
         if (!(b.edgeDropout >= 0 && b.edgeDropout < 1)) {
             throw new IllegalArgumentException("edge dropout must be in [0, 1), got " + b.edgeDropout);
@@ -78,9 +83,18 @@ public final class LightGcnConfig {
     }
 
     public Builder toBuilder() {
-        return new Builder().setLayers(layers).setDim(dim).optLearningRate(learningRate).optBatchSize(batchSize)
-                .optLambda(lambda).optSeed(seed).optNegatives(negatives).optBackend(backend).optThreads(threads)
-                .optStudyDegenerateLayers(studyDegenerateLayers).optEdgeDropout(edgeDropout);
+        return new Builder()
+                .setLayers(layers)
+                .setDim(dim)
+                .optLearningRate(learningRate)
+                .optBatchSize(batchSize)
+                .optLambda(lambda)
+                .optSeed(seed)
+                .optNegatives(negatives)
+                .optBackend(backend)
+                .optThreads(threads)
+                .optStudyDegenerateLayers(studyDegenerateLayers)
+                .optEdgeDropout(edgeDropout);
     }
 
     /** Fraction of training edges left out of the propagation graph, redrawn every epoch (0 = off). */

@@ -13,9 +13,9 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.streamrec.model.graph.CooAdjacency;
-import io.streamrec.model.graph.ScalarTensors;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
+import io.streamrec.model.graph.ScalarTensors;
 import io.streamrec.model.graph.SubgraphPropagation;
 import io.streamrec.model.multimodal.LateFusion;
 import java.nio.ByteBuffer;
@@ -50,6 +50,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final NDManager manager;
     /** Scalars multiplied inside the autograd graph: they must outlive each backward pass (ScalarTensors). */
     private final ScalarTensors scalars;
+
     private final Optimizer adam;
     private final BprSampler sampler;
     private final int[][] itemsByUser;
@@ -58,6 +59,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final CsrPropagation propagation;
     /** Propagation the steps use: the full graph, or this epoch's graph after edge dropout. */
     private CsrPropagation trainPropagation;
+
     private final SplittableRandom dropoutRng;
     private final int[] batchUsers;
     private final int[] batchPos;
@@ -71,6 +73,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     private final ByteBuffer[] stepBuffers = new ByteBuffer[6];
     /** Distinct nodes of the current batch (regularised once each) and a stamp array to find them. */
     private final int[] batchNodes;
+
     private final int[] nodeStamp;
     private int stamp;
 
@@ -93,7 +96,13 @@ public final class LightGcnTrainer implements AutoCloseable {
      * @param itemsByUser training items per user (sorted, unique): the graph and the positives
      * @param initialTable a warm-start E⁽⁰⁾ (N×d, users first), or null for Xavier-uniform init
      */
-    public LightGcnTrainer(int numUsers, int numItems, int[][] itemsByUser, LightGcnConfig config, Device device, float[] initialTable) {
+    public LightGcnTrainer(
+            int numUsers,
+            int numItems,
+            int[][] itemsByUser,
+            LightGcnConfig config,
+            Device device,
+            float[] initialTable) {
         this.config = config;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -105,7 +114,8 @@ public final class LightGcnTrainer implements AutoCloseable {
             backend = device.isGpu() ? LightGcnConfig.Backend.DJL : LightGcnConfig.Backend.CSR;
         }
         if (backend == LightGcnConfig.Backend.CSR && device.isGpu()) {
-            throw new IllegalArgumentException("the csr backend runs on the CPU; use --backend djl (or auto) with a GPU");
+            throw new IllegalArgumentException(
+                    "the csr backend runs on the CPU; use --backend djl (or auto) with a GPU");
         }
         this.csr = backend == LightGcnConfig.Backend.CSR;
         this.itemsByUser = itemsByUser;
@@ -121,11 +131,14 @@ public final class LightGcnTrainer implements AutoCloseable {
         this.scalars = new ScalarTensors(manager);
         for (int k = 0; k < stepBuffers.length; k++) {
             int rows = k == 3 ? 3 * config.batchSize() : config.batchSize();
-            stepBuffers[k] = ByteBuffer.allocateDirect(rows * Math.max(dim * Float.BYTES, Long.BYTES)).order(ByteOrder.nativeOrder());
+            stepBuffers[k] = ByteBuffer.allocateDirect(rows * Math.max(dim * Float.BYTES, Long.BYTES))
+                    .order(ByteOrder.nativeOrder());
         }
         this.batchNodes = new int[3 * config.batchSize()];
         this.nodeStamp = new int[numNodes];
-        this.adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build();
+        this.adam = Adam.builder()
+                .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .build();
 
         float[] table = initialTable != null ? checkTable(initialTable) : xavierUniform(numNodes, dim, config.seed());
         if (csr) {
@@ -242,7 +255,8 @@ public final class LightGcnTrainer implements AutoCloseable {
 
         public AdamState(float[] m, float[] v, long t) {
             if (m.length != v.length) {
-                throw new IllegalArgumentException("Adam moments of different lengths: " + m.length + " and " + v.length);
+                throw new IllegalArgumentException(
+                        "Adam moments of different lengths: " + m.length + " and " + v.length);
             }
             this.m = m;
             this.v = v;
@@ -327,8 +341,13 @@ public final class LightGcnTrainer implements AutoCloseable {
             NDArray nodes = indexArray(sub, 3, batchNodes, 0, distinct);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray all = propagate(earlyContent != null ? weight.add(earlyContent) : weight);
-                NDArray loss = BprLoss.total(rows(all, u), fusedItemRows(all, p), fusedItemRows(all, q), rows(weight, nodes),
-                        config.lambda(), scalars);
+                NDArray loss = BprLoss.total(
+                        rows(all, u),
+                        fusedItemRows(all, p),
+                        fusedItemRows(all, q),
+                        rows(weight, nodes),
+                        config.lambda(),
+                        scalars);
                 collector.backward(loss);
                 lossValue = loss.getFloat();
             }
@@ -390,6 +409,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     private LateFusion fusion;
     /** Early fusion: the constant added to E⁽⁰⁾ before propagation (N×d, zero user rows). */
     private float[] earlyPad;
+
     private NDArray earlyContent;
     private float[] layer0;
 
@@ -437,11 +457,14 @@ public final class LightGcnTrainer implements AutoCloseable {
         }
         boolean able = csr && adamState != null && fusion == null && earlyPad == null && config.edgeDropout() == 0;
         if (crossover > 0 && !able) {
-            throw new IllegalStateException("subgraph steps need the csr backend, carried Adam state, no fusion and no edge dropout");
+            throw new IllegalStateException(
+                    "subgraph steps need the csr backend, carried Adam state, no fusion and no edge dropout");
         }
         this.subgraphCrossover = crossover;
         this.subgraph = crossover > 0
-                ? new SubgraphPropagation(adjacency, dim, config.layers(), config.layerScale(), fanout, config.seed() ^ 0x5AB6L) : null;
+                ? new SubgraphPropagation(
+                        adjacency, dim, config.layers(), config.layerScale(), fanout, config.seed() ^ 0x5AB6L)
+                : null;
     }
 
     private SubgraphPropagation subgraph;
@@ -484,7 +507,9 @@ public final class LightGcnTrainer implements AutoCloseable {
         float lossValue;
         float[][] grads = new float[3][];
         try (NDManager sub = manager.newSubManager()) {
-            NDList leaves = new NDList(rowsArray(sub, 0, fin, users, 0, b), rowsArray(sub, 1, fin, pos, numUsers, b),
+            NDList leaves = new NDList(
+                    rowsArray(sub, 0, fin, users, 0, b),
+                    rowsArray(sub, 1, fin, pos, numUsers, b),
                     rowsArray(sub, 2, fin, neg, numUsers, b));
 
             for (NDArray a : leaves) {
@@ -557,7 +582,9 @@ public final class LightGcnTrainer implements AutoCloseable {
         float lossValue;
         float[][] grads = new float[3][];
         try (NDManager sub = manager.newSubManager()) {
-            NDList leaves = new NDList(rowsArray(sub, 0, seedFin, lu, 0, b), rowsArray(sub, 1, seedFin, lp, 0, b),
+            NDList leaves = new NDList(
+                    rowsArray(sub, 0, seedFin, lu, 0, b),
+                    rowsArray(sub, 1, seedFin, lp, 0, b),
                     rowsArray(sub, 2, seedFin, ln, 0, b));
             for (NDArray a : leaves) {
                 a.setRequiresGradient(true);
@@ -706,7 +733,8 @@ public final class LightGcnTrainer implements AutoCloseable {
      * uniformly by a fixed seed so the figure is comparable across epochs: the reference
      * logs' V-Loss.
      */
-    public static double heldOutLoss(float[] finalEmbeddings, int numUsers, int numItems, int dim, int[][] pairs, long seed) {
+    public static double heldOutLoss(
+            float[] finalEmbeddings, int numUsers, int numItems, int dim, int[][] pairs, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double sum = 0;
         long n = 0;
@@ -720,7 +748,8 @@ public final class LightGcnTrainer implements AutoCloseable {
     }
 
     /** {@link #heldOutLoss} over (user &lt;&lt; 32 | item) pairs, one uniform negative each. */
-    public static double heldOutLoss(float[] finalEmbeddings, int numUsers, int numItems, int dim, long[] pairs, long seed) {
+    public static double heldOutLoss(
+            float[] finalEmbeddings, int numUsers, int numItems, int dim, long[] pairs, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double sum = 0;
         for (long e : pairs) {
@@ -754,8 +783,8 @@ public final class LightGcnTrainer implements AutoCloseable {
 
     private float[] checkTable(float[] table) {
         if (table.length != numNodes * dim) {
-            throw new IllegalArgumentException("warm-start table has " + table.length + " values, expected "
-                    + numNodes + " nodes x " + dim + " = " + (numNodes * dim));
+            throw new IllegalArgumentException("warm-start table has " + table.length + " values, expected " + numNodes
+                    + " nodes x " + dim + " = " + (numNodes * dim));
         }
         for (float v : table) {
             if (!Float.isFinite(v)) {

@@ -1,7 +1,7 @@
 package io.streamrec.model.server;
 
-import io.streamrec.common.Defaults;
 import ai.djl.Device;
+import io.streamrec.common.Defaults;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.graphfusion.GraphFusionTrainer;
 import io.streamrec.model.itemgraph.ContentKnn;
@@ -59,944 +59,1035 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class IncrementalModel {
-  private static final Logger LOG = LoggerFactory.getLogger(IncrementalModel.class);
-  private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
-  /** Training settings. */
-  public record Settings(int dim, int layers, double learningRate, int batchSize, double lambda, int initialEpochs, Budget budget,
-      double replayFraction, long seed, Device device) {
-    public static Settings defaults() {
-      return builder().build();
-    }
-
-    /** Named settings, each at the serve command's default ({@link Defaults}). */
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    /** Named settings: no two adjacent numbers to swap. */
-    public static final class Builder {
-      private int dim = Integer.parseInt(Defaults.DIM);
-      private int layers = Integer.parseInt(Defaults.FINE_TUNE_LAYERS);
-      private double learningRate = Double.parseDouble(Defaults.FINE_TUNE_LEARNING_RATE);
-      private int batchSize = Integer.parseInt(Defaults.FINE_TUNE_BATCH_SIZE);
-      private double lambda = Double.parseDouble(Defaults.LAMBDA);
-      private int initialEpochs = Integer.parseInt(DEFAULT_INITIAL_EPOCHS);
-      private Budget budget = Budget.defaults();
-      private double replayFraction = Double.parseDouble(Defaults.REPLAY_FRACTION);
-      private long seed = Long.parseLong(Defaults.SEED);
-      private Device device = Device.cpu();
-
-      private Builder() {}
-
-      public Builder dim(int v) {
-        dim = v;
-        return this;
-      }
-
-      public Builder layers(int v) {
-        layers = v;
-        return this;
-      }
-
-      public Builder learningRate(double v) {
-        learningRate = v;
-        return this;
-      }
-
-      public Builder batchSize(int v) {
-        batchSize = v;
-        return this;
-      }
-
-      public Builder lambda(double v) {
-        lambda = v;
-        return this;
-      }
-
-      /** Epochs over all edges of the first version, trained from scratch. */
-      public Builder initialEpochs(int v) {
-        initialEpochs = v;
-        return this;
-      }
-
-      public Builder budget(Budget v) {
-        budget = v;
-        return this;
-      }
-
-      /** Share of each fine-tuning batch drawn from replayed (older) edges. */
-      public Builder replayFraction(double v) {
-        replayFraction = v;
-        return this;
-      }
-
-      public Builder seed(long v) {
-        seed = v;
-        return this;
-      }
-
-      public Builder device(Device v) {
-        device = v;
-        return this;
-      }
-
-      public Settings build() {
-        return new Settings(dim, layers, learningRate, batchSize, lambda, initialEpochs, budget, replayFraction, seed, device);
-      }
-    }
-  }
-
-  /** Epochs of the first version (from scratch) when nothing says otherwise: the serve command's default. */
-  public static final String DEFAULT_INITIAL_EPOCHS = "20";
-
-  /**
-   * Steps per later version: {@code passesOverNew} passes over the version's new edges (each step
-   * takes {@code batchSize · (1 − replayFraction)} of them), clamped to [{@code minSteps}, {@code
-   * maxSteps}]; stepping also stops after {@code seconds} (0: no time limit) once {@code minSteps}
-   * are done... unless even those overrun it: the time limit wins, after at least one step.
-   *
-   * <p>A step propagates over its batch's K-hop neighbourhood instead of the whole graph when that
-   * visits at most {@code subgraphCrossover} × the non-zeros of a full-graph step (0: always the full
-   * graph); in it a node propagates from at most {@code fanout} sampled neighbours (0: all, exact).
-   * {@code bench-steps} measured where one becomes cheaper than the other (BENCHMARKS.md §10).
-   */
-  public record Budget(int minSteps, double passesOverNew, int maxSteps, double seconds, double subgraphCrossover, int fanout) {
-    /** Work ratio below which a neighbourhood step is chosen: a measured crossover (BENCHMARKS.md §10). */
-    public static final double DEFAULT_SUBGRAPH_CROSSOVER = 0.05;
-
-    public Budget(int minSteps, double passesOverNew, int maxSteps, double seconds) {
-      this(minSteps, passesOverNew, maxSteps, seconds, DEFAULT_SUBGRAPH_CROSSOVER, DEFAULT_FANOUT);
-    }
-
-    /** Neighbours sampled per node and hop in a neighbourhood step. */
-    public static final int DEFAULT_FANOUT = 10;
-
-    public Budget {
-      if (!(subgraphCrossover >= 0) || fanout < 0) {
-        throw new IllegalArgumentException("training budget: the subgraph crossover and the fanout must be >= 0, got " + subgraphCrossover
-            + " and " + fanout);
-      }
-      if (minSteps < 0 || maxSteps < minSteps || !(passesOverNew >= 0) || !(seconds >= 0)) {
-        throw new IllegalArgumentException("training budget: need 0 <= min steps <= max steps, passes over new edges >= 0 and "
-            + "seconds >= 0; got min " + minSteps + ", max " + maxSteps + ", passes " + passesOverNew + ", seconds " + seconds);
-      }
-    }
-
-    public static Budget defaults() {
-      return new Budget(100, 1.0, 5_000, 20);
-    }
-
-    /** Fixed: exactly {@code steps} per version, no time limit (tests, reproductions). */
-    public static Budget fixed(int steps) {
-      return new Budget(steps, 0, steps, 0);
-    }
-
-    /** The steps a version with {@code fresh} new edges asks for. */
-    public long steps(long fresh, int batchSize, double replayFraction) {
-      double perStep = batchSize * (1 - replayFraction);
-      long wanted = perStep <= 0 ? 0 : (long) Math.ceil(passesOverNew * fresh / perStep);
-      return Math.max(minSteps, Math.min(maxSteps, wanted));
-    }
-  }
-
-  private final Settings settings;
-  private final IdMap users;
-  private final IdMap items;
-  private final List<int[]> adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
-  private final List<Integer> degrees; // per user: how many of adjacency's slots are in use
-  private final Map<String, Map<Integer, float[]>> content; // modality → item → vector
-  private final Map<String, Integer> contentDims;
-  private long[] recent = new long[1024]; // (user << 32 | item) added since the last version
-  private int recentCount;
-  private long edges;
-  private float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
-  private LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
-  private int lastUsers;
-  private int lastItems;
-  private long version;
-  private long throughSeq;
-  private final SplittableRandom random;
-
-  public IncrementalModel(Settings settings) {
-    this(settings, new IdMap(), new IdMap(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(), new TreeMap<>());
-  }
-
-  private IncrementalModel(Settings settings, IdMap users, IdMap items, List<int[]> adjacency, List<Integer> degrees,
-      Map<String, Map<Integer, float[]>> content, Map<String, Integer> contentDims) {
-    this.settings = settings;
-    this.users = users;
-    this.items = items;
-    this.adjacency = adjacency;
-    this.degrees = degrees;
-    this.content = content;
-    this.contentDims = contentDims;
-    this.random = new SplittableRandom(settings.seed());
-  }
-
-  /** Adds the user–item edge (a repeat is a no-op); returns whether it was new. */
-  public boolean addEdge(String user, String item) {
-    int u = users.intern(user);
-    int i = items.intern(item);
-    while (adjacency.size() <= u) {
-      adjacency.add(new int[4]);
-      degrees.add(0);
-    }
-    int[] list = adjacency.get(u);
-    int n = degrees.get(u);
-    for (int k = 0; k < n; k++) {
-      if (list[k] == i) {
-        return false;
-      }
-    }
-    if (n == list.length) {
-      list = Arrays.copyOf(list, n * 2);
-      adjacency.set(u, list);
-    }
-    list[n] = i;
-    degrees.set(u, n + 1);
-    edges++;
-    if (recentCount == recent.length) {
-      recent = Arrays.copyOf(recent, recentCount * 2);
-    }
-    recent[recentCount++] = ((long) u << 32) | i;
-    return true;
-  }
-
-  /** Removes the edge if present; returns whether it was. */
-  public boolean removeEdge(String user, String item) {
-    int u = users.get(user);
-    int i = items.get(item);
-    if (u < 0 || i < 0 || u >= adjacency.size()) {
-      return false;
-    }
-    int[] list = adjacency.get(u);
-    int n = degrees.get(u);
-    for (int k = 0; k < n; k++) {
-      if (list[k] == i) {
-        list[k] = list[n - 1];
-        degrees.set(u, n - 1);
-        edges--;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Sets (or replaces) one modality vector of an item, e.g. its MiniLM text vector. A wrong
-   * dimension (against the modality's first vector), NaN or infinity is rejected naming both.
-   */
-  public void setContent(String item, String modality, float[] vector) {
-    Integer d = contentDims.putIfAbsent(modality, vector.length);
-    if (d != null && d != vector.length) {
-      throw new IllegalArgumentException("item " + item + ": " + modality + " vector has dimension " + vector.length + ", expected " + d);
-    }
-    for (int k = 0; k < vector.length; k++) {
-      if (!Float.isFinite(vector[k])) {
-        throw new IllegalArgumentException("item " + item + ": " + modality + " vector has a non-finite value at position " + k);
-      }
-    }
-    int idx = items.intern(item);
-    content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(idx, vector.clone());
-    if (live != null) { // an arriving item gets its content neighbours at once
-      live.update(idx, modality, content, contentDims);
-    }
-  }
-
-  public long edges() {
-    return edges;
-  }
-
-  public int numUsers() {
-    return users.size();
-  }
-
-  public int numItems() {
-    return items.size();
-  }
-
-  public long version() {
-    return version;
-  }
-
-  /** Edges added since the last version. */
-  public int pendingEdges() {
-    return recentCount;
-  }
-
-  /** Makes the next version, trained through changelog position {@code throughSeq}. */
-  public ModelVersion fineTune(long throughSeq) {
-    long t0 = System.nanoTime();
-    int nu = users.size();
-    int ni = items.size();
-    int[][] itemsByUser = new int[nu][];
-    for (int u = 0; u < nu; u++) {
-      int[] l = u < adjacency.size() ? Arrays.copyOf(adjacency.get(u), degrees.get(u)) : new int[0];
-      Arrays.sort(l);
-      itemsByUser[u] = l;
-    }
-    int dim = settings.dim();
-    LightGcnConfig cfg = LightGcnConfig.builder().setLayers(settings.layers()).setDim(dim).optLearningRate(settings.learningRate())
-        .optBatchSize(settings.batchSize()).optLambda(settings.lambda()).optSeed(settings.seed() + version).build();
-    List<ModalityVectors> modalities = modalityVectors(ni);
-    if (graphFusion != null && !modalities.isEmpty()) {
-      return fineTuneGraph(throughSeq, t0, nu, ni, itemsByUser, cfg, modalities);
-    }
-    float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    long[] all = null;
-    float[] fin;
-    float[] e0;
-    LightGcnTrainer.AdamState carried;
-    try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
-      carried = trainer.usesCsrBackend() ? carryAdam(nu, ni) : null;
-      if (carried != null) {
-        trainer.useAdamState(carried);
-      }
-      double loss = 0;
-      long steps = 0;
-      if (initial == null) {
-        loss = initialEpochs(() -> trainer.trainEpoch(null));
-        steps = trainer.steps();
-      } else {
-        all = allEdges(itemsByUser);
-        int fresh = keepPresent(itemsByUser);
-        double sum;
-        Budget budget = settings.budget();
-        if (carried != null && budget.subgraphCrossover() > 0) {
-          trainer.useSubgraphSteps(budget.subgraphCrossover(), budget.fanout());
+    private static final Logger LOG = LoggerFactory.getLogger(IncrementalModel.class);
+    private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
+    /** Training settings. */
+    public record Settings(
+            int dim,
+            int layers,
+            double learningRate,
+            int batchSize,
+            double lambda,
+            int initialEpochs,
+            Budget budget,
+            double replayFraction,
+            long seed,
+            Device device) {
+        public static Settings defaults() {
+            return builder().build();
         }
-        long t1 = System.nanoTime();
-        metrics.put("prepare_seconds", (t1 - t0) / 1e9);
-        double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
-        steps = (long) done[0];
-        sum = done[1];
-        metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
-        metrics.put("subgraph_steps", trainer.subgraphSteps());
-        metrics.put("new_edges", fresh);
-        loss = steps == 0 ? Double.NaN : sum / steps;
-      }
-      e0 = trainer.table();
-      fin = trainer.finalEmbeddings(e0);
-      metrics.put("adam_steps", carried == null ? 0 : carried.t);
-      metrics.put("loss", loss);
-      metrics.put("steps", steps);
-      if (initial != null) {
-        // the final embeddings' BPR loss on the new edges and on all edges (samples, one fixed negative each)
-        metrics.put("loss_new", LightGcnTrainer.heldOutLoss(fin, nu, ni, dim, samplePairs(recent, recentCount), settings.seed() + version));
-        metrics.put("loss_replay", LightGcnTrainer.heldOutLoss(fin, nu, ni, dim, samplePairs(all, all.length), settings.seed() + version + 1));
-      }
-    }
-    boolean[] warm = new boolean[ni];
-    for (int[] l : itemsByUser) {
-      for (int i : l) {
-        warm[i] = true;
-      }
-    }
-    int mapped = 0;
-    if (!modalities.isEmpty()) {
-      boolean[] cold = new boolean[ni];
-      int coldCount = 0;
-      for (int i = 0; i < ni; i++) {
-        cold[i] = !warm[i];
-        coldCount += cold[i] ? 1 : 0;
-      }
-      if (coldCount > 0 && countWarmWithContent(warm, modalities) >= 6) {
-        mapped = ContentMap.fit(modalities, fin, nu, dim, warm, settings.seed()).applyTo(fin, nu, cold);
-      }
-    }
-    table = e0;
-    adam = carried; // with the table: the same rows
-    lastUsers = nu;
-    lastItems = ni;
-    recentCount = 0;
-    version++;
-    this.throughSeq = throughSeq;
-    metrics.put("edges", edges);
-    metrics.put("users", nu);
-    metrics.put("items", ni);
-    metrics.put("cold_items_from_content", mapped);
-    metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
-    return new ModelVersion(version, throughSeq, dim, idList(users), Arrays.copyOfRange(fin, 0, nu * dim), idList(items),
-        Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim), metrics);
-  }
 
-  /**
-   * Drops from {@code recent} the pairs no longer in the graph (removed since they were added),
-   * keeping the others in order; returns how many remain. Once per version, O(new edges · log degree).
-   */
-  private int keepPresent(int[][] itemsByUser) {
-    int kept = 0;
-    for (int k = 0; k < recentCount; k++) {
-      long e = recent[k];
-      int u = (int) (e >>> 32);
-      if (u < itemsByUser.length && Arrays.binarySearch(itemsByUser[u], (int) e) >= 0) {
-        recent[kept++] = e;
-      }
-    }
-    recentCount = kept;
-    return kept;
-  }
-
-  /** Up to 4,096 of the first {@code n} (user << 32 | item) pairs of {@code edges}, evenly spaced. */
-  private static long[] samplePairs(long[] edges, int n) {
-    int take = Math.min(n, 4096);
-    long[] out = new long[take];
-    for (int k = 0; k < take; k++) {
-      out[k] = edges[(int) ((long) k * n / take)];
-    }
-    return out;
-  }
-
-
-  /**
-   * A version of the served graph-fusion model (MM-GEF or RedND, {@link #useGraphFusion}): the same
-   * warm start of E⁽⁰⁾ and the same budget of steps as LightGCN's, on {@link GraphFusionTrainer} (DJL
-   * autograd, full forward pass per step), over the live content kNN graphs; the other parameters
-   * carry over from the last version (new users' rows start fresh). Items without edges are placed by
-   * the model itself through their content neighbours, so no ridge map is applied.
-   */
-  private ModelVersion fineTuneGraph(long throughSeq, long t0, int nu, int ni, int[][] itemsByUser, LightGcnConfig cfg,
-      List<ModalityVectors> modalities) {
-    int dim = settings.dim();
-    float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("model", graphFusion.kind().wireName());
-    long tg = System.nanoTime();
-    Map<String, ItemGraph> graphs = live.graphs(ni);
-    metrics.put("item_graph_seconds", (System.nanoTime() - tg) / 1e9);
-    float[] fin;
-    int width;
-    Map<String, float[]> params;
-    try (GraphFusionTrainer trainer = new GraphFusionTrainer(nu, ni, itemsByUser, modalities, cfg, graphFusion, settings.device(), null,
-        graphs)) {
-      double loss;
-      long steps;
-      if (initial == null) {
-        loss = initialEpochs(() -> trainer.trainEpoch(null));
-        steps = trainer.steps();
-      } else {
-        trainer.carryOver(graphParams == null ? Map.of() : graphParams, graphParamUsers, initial);
-        long[] all = allEdges(itemsByUser);
-        int fresh = keepPresent(itemsByUser);
-        long t1 = System.nanoTime();
-        metrics.put("prepare_seconds", (t1 - t0) / 1e9);
-        double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
-        steps = (long) done[0];
-        loss = steps == 0 ? Double.NaN : done[1] / steps;
-        metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
-        metrics.put("new_edges", fresh);
-      }
-      fin = trainer.finalEmbeddings();
-      width = trainer.embeddingDim();
-      params = trainer.parameters();
-      metrics.put("loss", loss);
-      metrics.put("steps", steps);
-      if (initial != null) {
-        metrics.put("loss_new", LightGcnTrainer.heldOutLoss(fin, nu, ni, width, samplePairs(recent, recentCount), settings.seed() + version));
-      }
-      trainer.describe().forEach((k, v) -> {
-        if (v instanceof Number || v instanceof String) {
-          metrics.putIfAbsent("graph_" + k, v);
+        /** Named settings, each at the serve command's default ({@link Defaults}). */
+        public static Builder builder() {
+            return new Builder();
         }
-      });
-    }
-    float[] e0 = params.remove("E0");
-    table = e0 != null ? e0 : new float[(nu + ni) * dim]; // a RedND without id channel has no table: zeros mark "trained"
-    graphParams = params;
-    graphParamUsers = nu;
-    adam = null; // LightGCN's carried moments do not describe these steps
-    lastUsers = nu;
-    lastItems = ni;
-    recentCount = 0;
-    version++;
-    this.throughSeq = throughSeq;
-    metrics.putAll(live.stats());
-    metrics.put("edges", edges);
-    metrics.put("users", nu);
-    metrics.put("items", ni);
-    metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
-    return new ModelVersion(version, throughSeq, width, idList(users), Arrays.copyOfRange(fin, 0, nu * width), idList(items),
-        Arrays.copyOfRange(fin, nu * width, (nu + ni) * width), metrics);
-  }
 
-  /** The served model: MM-GEF or RedND with these settings instead of LightGCN (call before the first version). */
-  public void useGraphFusion(GraphFusionConfig gf) {
-    this.graphFusion = gf;
-    this.live = gf == null ? null
-        : new LiveItemGraphs(ContentKnn.Settings.of(gf.knnK(), gf.exactBelow()), gf.kind() == GraphFusionConfig.Kind.MMGEF);
-    if (live != null) { // content already known (a snapshot): into the graphs
-      live.rebuild(content, contentDims);
-    }
-  }
+        /** Named settings: no two adjacent numbers to swap. */
+        public static final class Builder {
+            private int dim = Integer.parseInt(Defaults.DIM);
+            private int layers = Integer.parseInt(Defaults.FINE_TUNE_LAYERS);
+            private double learningRate = Double.parseDouble(Defaults.FINE_TUNE_LEARNING_RATE);
+            private int batchSize = Integer.parseInt(Defaults.FINE_TUNE_BATCH_SIZE);
+            private double lambda = Double.parseDouble(Defaults.LAMBDA);
+            private int initialEpochs = Integer.parseInt(DEFAULT_INITIAL_EPOCHS);
+            private Budget budget = Budget.defaults();
+            private double replayFraction = Double.parseDouble(Defaults.REPLAY_FRACTION);
+            private long seed = Long.parseLong(Defaults.SEED);
+            private Device device = Device.cpu();
 
-  /** The served model's name: lightgcn, mmgef or rednd. */
-  public String modelName() {
-    return graphFusion == null ? "lightgcn" : graphFusion.kind().wireName();
-  }
+            private Builder() {}
 
-  /** A withdrawn item leaves the content kNN graph (its edges still train). */
-  public void withdrawItem(String item) {
-    int i = items.get(item);
-    if (live != null && i >= 0) {
-      live.withdraw(i);
-    }
-  }
-
-  /** An item listed again re-enters the content kNN graph with the content it has. */
-  public void relistItem(String item) {
-    int i = items.get(item);
-    if (live != null && i >= 0) {
-      live.relist(i, content, contentDims);
-    }
-  }
-
-  /** The live content kNN graphs (null when LightGCN is served). */
-  public LiveItemGraphs liveGraphs() {
-    return live;
-  }
-
-  private GraphFusionConfig graphFusion;
-  private LiveItemGraphs live;
-  private Map<String, float[]> graphParams;
-  private int graphParamUsers;
-
-  /**
-   * The first version's {@code initialEpochs} epochs, with a progress line at most every 10 s (at 50k
-   * items and 1.4M edges one epoch is minutes of CPU), and the last epoch's loss.
-   */
-  private double initialEpochs(DoubleSupplier epoch) {
-    int n = settings.initialEpochs();
-    long t0 = System.nanoTime();
-    long last = t0;
-    double loss = Double.NaN;
-    for (int e = 1; e <= n; e++) {
-      loss = epoch.getAsDouble();
-      long now = System.nanoTime();
-      if (e < n && now - last >= PROGRESS_EVERY_NANOS) {
-        double spent = (now - t0) / 1e9;
-        LOG.info("First version: epoch {} of {}, loss {}, {} s so far, about {} s to go", e, n, String.format("%.4f", loss),
-            Math.round(spent), Math.round(spent / e * (n - e)));
-        last = now;
-      }
-    }
-    return loss;
-  }
-
-  /** One BPR step on the first b triples; returns its loss. */
-  @FunctionalInterface
-  private interface StepFn {
-    float step(int[] users, int[] pos, int[] neg, int b);
-  }
-
-  /**
-   * A later version's steps ({@link Budget}): each batch draws 1 − replayFraction of its positives from
-   * the {@code fresh} new edges and the rest from all edges, negatives uniform; returns {steps, loss sum}.
-   */
-  private double[] budgetSteps(StepFn step, int fresh, long[] all, int ni, Map<String, Object> metrics) {
-    int b = settings.batchSize();
-    int[] bu = new int[b];
-    int[] bp = new int[b];
-    int[] bn = new int[b];
-    double sum = 0;
-    long steps = 0;
-    Budget budget = settings.budget();
-    long target = budget.steps(fresh, b, settings.replayFraction());
-    long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
-    for (long s = 0; s < target && all.length > 0; s++) {
-      if (s > 0 && System.nanoTime() > deadline) {
-        metrics.put("stopped_by_time", 1);
-        break;
-      }
-      for (int k = 0; k < b; k++) {
-        long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction() ? recent[random.nextInt(fresh)]
-            : all[random.nextInt(all.length)];
-        bu[k] = (int) (edge >>> 32);
-        bp[k] = (int) edge;
-        bn[k] = random.nextInt(ni);
-      }
-      sum += step.step(bu, bp, bn, b);
-      steps++;
-    }
-    metrics.put("steps_wanted", target);
-    return new double[] {steps, sum};
-  }
-
-  /**
-   * The previous version's Adam moments laid out for this version's rows (users first: the item rows
-   * move by the number of new users; new rows start at zero), or fresh ones for a first version.
-   */
-  private LightGcnTrainer.AdamState carryAdam(int nu, int ni) {
-    int dim = settings.dim();
-    float[] m = new float[(nu + ni) * dim];
-    float[] v = new float[(nu + ni) * dim];
-    if (adam == null || table == null) {
-      return new LightGcnTrainer.AdamState(m, v, 0);
-    }
-    System.arraycopy(adam.m, 0, m, 0, lastUsers * dim);
-    System.arraycopy(adam.v, 0, v, 0, lastUsers * dim);
-    System.arraycopy(adam.m, lastUsers * dim, m, nu * dim, lastItems * dim);
-    System.arraycopy(adam.v, lastUsers * dim, v, nu * dim, lastItems * dim);
-    return new LightGcnTrainer.AdamState(m, v, adam.t);
-  }
-
-  private static int countWarmWithContent(boolean[] warm, List<ModalityVectors> modalities) {
-    int n = 0;
-    for (int i = 0; i < warm.length; i++) {
-      if (!warm[i]) {
-        continue;
-      }
-      for (ModalityVectors m : modalities) {
-        if (m.get(i) != null) {
-          n++;
-          break;
-        }
-      }
-    }
-    return n;
-  }
-
-  private static List<String> idList(IdMap map) {
-    List<String> l = new ArrayList<>(map.size());
-    for (int k = 0; k < map.size(); k++) {
-      l.add(map.id(k));
-    }
-    return l;
-  }
-
-  private long[] allEdges(int[][] itemsByUser) {
-    long[] all = new long[(int) edges];
-    int n = 0;
-    for (int u = 0; u < itemsByUser.length; u++) {
-      for (int i : itemsByUser[u]) {
-        all[n++] = ((long) u << 32) | i;
-      }
-    }
-    return Arrays.copyOf(all, n);
-  }
-
-  private List<ModalityVectors> modalityVectors(int ni) {
-    List<ModalityVectors> list = new ArrayList<>();
-    for (Map.Entry<String, Map<Integer, float[]>> m : content.entrySet()) {
-      ModalityVectors v = new ModalityVectors(m.getKey(), contentDims.get(m.getKey()), ni);
-      m.getValue().forEach(v::set);
-      list.add(v);
-    }
-    return list;
-  }
-
-  /** E⁽⁰⁾ for the current graph from the previous version's (rules in the class comment). */
-  private float[] warmStart(int nu, int ni, int[][] itemsByUser, List<ModalityVectors> modalities) {
-    int dim = settings.dim();
-    float[] init = LightGcnTrainer.xavierUniform(nu + ni, dim, settings.seed() + 7919 * version);
-    System.arraycopy(table, 0, init, 0, lastUsers * dim);
-    System.arraycopy(table, lastUsers * dim, init, nu * dim, lastItems * dim);
-    if (ni > lastItems && !modalities.isEmpty()) { // new items from content, mapped into the previous E0
-      boolean[] known = new boolean[ni];
-      boolean[] fresh = new boolean[ni];
-      for (int i = 0; i < ni; i++) {
-        known[i] = i < lastItems;
-        fresh[i] = !known[i];
-      }
-      if (countWarmWithContent(known, modalities) >= 6) {
-        ContentMap.fit(modalities, init, nu, dim, known, settings.seed()).applyTo(init, nu, fresh);
-      }
-    }
-    for (int u = lastUsers; u < nu; u++) { // new users: the mean of their items' rows
-      int[] l = itemsByUser[u];
-      if (l.length == 0) {
-        continue;
-      }
-      Arrays.fill(init, u * dim, (u + 1) * dim, 0f);
-      for (int i : l) {
-        for (int c = 0; c < dim; c++) {
-          init[u * dim + c] += init[(nu + i) * dim + c] / l.length;
-        }
-      }
-    }
-    return init;
-  }
-
-  /** 2: Adam's moments follow the table (1: none; read as moments starting afresh). */
-  private static final int SNAPSHOT_FORMAT = 2;
-
-  /**
-   * Writes the state to {@code dir} atomically: a temporary directory, with a CRC-32C and size of
-   * every file in {@value #CHECKSUMS}, renamed into place once complete. The snapshot it replaces
-   * is kept as {@code <dir>.prev} ({@link #previous}), the fallback when this one is found damaged.
-   */
-  public void save(Path dir) throws IOException {
-    save(dir, Map.of());
-  }
-
-  /** {@link #save(Path)} with extra properties files written into the same snapshot (e.g. the changelog positions). */
-  public void save(Path dir, Map<String, java.util.Properties> extra) throws IOException {
-    Path parent = dir.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
-    for (Map.Entry<String, java.util.Properties> e : extra.entrySet()) {
-      try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
-        e.getValue().store(out, "streamrec model server snapshot");
-      }
-    }
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve("state.bin"))))) {
-      out.writeInt(SNAPSHOT_FORMAT);
-      out.writeLong(version);
-      out.writeLong(throughSeq);
-      out.writeInt(settings.dim());
-      users.write(out);
-      items.write(out);
-      for (int u = 0; u < users.size(); u++) {
-        int n = u < degrees.size() ? degrees.get(u) : 0;
-        out.writeInt(n);
-        for (int k = 0; k < n; k++) {
-          out.writeInt(adjacency.get(u)[k]);
-        }
-      }
-      out.writeInt(recentCount);
-      for (int k = 0; k < recentCount; k++) {
-        out.writeLong(recent[k]);
-      }
-      out.writeInt(contentDims.size());
-      for (Map.Entry<String, Integer> m : contentDims.entrySet()) {
-        out.writeUTF(m.getKey());
-        out.writeInt(m.getValue());
-        Map<Integer, float[]> vectors = content.get(m.getKey());
-        out.writeInt(vectors.size());
-        for (Map.Entry<Integer, float[]> v : vectors.entrySet()) {
-          out.writeInt(v.getKey());
-          for (float x : v.getValue()) {
-            out.writeFloat(x);
-          }
-        }
-      }
-      out.writeInt(lastUsers);
-      out.writeInt(lastItems);
-      int rows = table == null ? 0 : table.length;
-      out.writeInt(rows);
-      for (int k = 0; k < rows; k++) {
-        out.writeFloat(table[k]);
-      }
-      boolean withAdam = adam != null && table != null && adam.m.length == rows;
-      out.writeBoolean(withAdam);
-      if (withAdam) {
-        out.writeLong(adam.t);
-        for (int k = 0; k < rows; k++) {
-          out.writeFloat(adam.m[k]);
-        }
-        for (int k = 0; k < rows; k++) {
-          out.writeFloat(adam.v[k]);
-        }
-      }
-    }
-    if (graphParams != null) { // the served graph-fusion model's other parameters
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(GRAPH_PARAMS))))) {
-        out.writeInt(graphParamUsers);
-        out.writeInt(graphParams.size());
-        for (Map.Entry<String, float[]> e : graphParams.entrySet()) {
-          out.writeUTF(e.getKey());
-          out.writeInt(e.getValue().length);
-          for (float x : e.getValue()) {
-            out.writeFloat(x);
-          }
-        }
-      }
-    }
-    writeChecksums(tmp);
-    Path prev = previous(dir);
-    if (Files.exists(dir)) { // a crash from here on leaves dir or prev complete (load reads prev when dir is missing)
-      deleteTree(prev);
-      Files.move(dir, prev, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(parent.resolve(dir.getFileName() + ".old")); // what builds before 2026-12-07 left between their renames
-  }
-
-  /** The file in a snapshot with a served graph-fusion model's parameters besides E⁽⁰⁾. */
-  static final String GRAPH_PARAMS = "graph-params.bin";
-
-  /** The file in a snapshot that holds the CRC-32C and size of each of its other files. */
-  static final String CHECKSUMS = "checksums.properties";
-
-  /** Where {@link #save} keeps the snapshot it replaced. */
-  public static Path previous(Path dir) {
-    return dir.resolveSibling(dir.getFileName() + ".prev");
-  }
-
-  private static void writeChecksums(Path snapshot) throws IOException {
-    java.util.Properties sums = new java.util.Properties();
-    try (var files = Files.list(snapshot)) {
-      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-        sums.setProperty(f.getFileName().toString(), checksum(f));
-      }
-    }
-    try (var out = Files.newOutputStream(snapshot.resolve(CHECKSUMS))) {
-      sums.store(out, "CRC-32C and size in bytes of each file of this snapshot");
-    }
-  }
-
-  private static String checksum(Path f) throws IOException {
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    byte[] buf = new byte[1 << 16];
-    long size = 0;
-    try (InputStream in = Files.newInputStream(f)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        crc.update(buf, 0, n);
-        size += n;
-      }
-    }
-    return String.format("%08x %d", crc.getValue(), size);
-  }
-
-  /**
-   * Checks every file of a snapshot against its {@value #CHECKSUMS}.
-   *
-   * @return false when the snapshot has no checksums (written by a build before they existed)
-   * @throws IOException naming the first file that is missing, truncated or changed
-   */
-  public static boolean verify(Path dir) throws IOException {
-    Path f = dir.resolve(CHECKSUMS);
-    if (!Files.exists(f)) {
-      return false;
-    }
-    java.util.Properties sums = new java.util.Properties();
-    try (InputStream in = Files.newInputStream(f)) {
-      sums.load(in);
-    }
-    if (!sums.containsKey("state.bin")) {
-      throw new IOException(f + ": lists no state.bin (damaged)");
-    }
-    for (String name : new java.util.TreeSet<>(sums.stringPropertyNames())) {
-      Path file = dir.resolve(name);
-      if (!Files.exists(file)) {
-        throw new IOException(file + ": missing from the snapshot");
-      }
-      String want = sums.getProperty(name);
-      String got = checksum(file);
-      if (!got.equals(want)) {
-        throw new IOException(file + ": damaged (CRC-32C and size " + got + ", written as " + want + ")");
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Reads a {@link #save}d state from exactly {@code dir} (the caller chooses between it and
-   * {@link #previous}), after {@link #verify}ing its checksums; a missing or damaged snapshot is an
-   * error naming the file.
-   */
-  public static IncrementalModel load(Path dir, Settings settings) throws IOException {
-    Path file = dir.resolve("state.bin");
-    verify(dir);
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      int format = in.readInt();
-      if (format != SNAPSHOT_FORMAT && format != 1) {
-        throw new IOException(file + ": snapshot format " + format + ", this build reads 1 to " + SNAPSHOT_FORMAT);
-      }
-      long version = in.readLong();
-      long through = in.readLong();
-      int dim = in.readInt();
-      if (dim != settings.dim()) {
-        throw new IOException(file + ": snapshot has dimension " + dim + ", the server is configured for " + settings.dim());
-      }
-      IdMap users = IdMap.read(in);
-      IdMap items = IdMap.read(in);
-      List<int[]> adjacency = new ArrayList<>();
-      List<Integer> degrees = new ArrayList<>();
-      long edges = 0;
-      for (int u = 0; u < users.size(); u++) {
-        int n = in.readInt();
-        int[] l = new int[Math.max(4, n)];
-        for (int k = 0; k < n; k++) {
-          l[k] = in.readInt();
-        }
-        adjacency.add(l);
-        degrees.add(n);
-        edges += n;
-      }
-      Map<String, Map<Integer, float[]>> content = new TreeMap<>();
-      Map<String, Integer> contentDims = new TreeMap<>();
-      IncrementalModel m = new IncrementalModel(settings, users, items, adjacency, degrees, content, contentDims);
-      m.recentCount = in.readInt();
-      m.recent = new long[Math.max(1024, m.recentCount)];
-      for (int k = 0; k < m.recentCount; k++) {
-        m.recent[k] = in.readLong();
-      }
-      int modalities = in.readInt();
-      for (int j = 0; j < modalities; j++) {
-        String name = in.readUTF();
-        int d = in.readInt();
-        contentDims.put(name, d);
-        Map<Integer, float[]> vectors = new LinkedHashMap<>();
-        int n = in.readInt();
-        for (int k = 0; k < n; k++) {
-          int item = in.readInt();
-          float[] v = new float[d];
-          for (int c = 0; c < d; c++) {
-            v[c] = in.readFloat();
-          }
-          vectors.put(item, v);
-        }
-        content.put(name, vectors);
-      }
-      m.lastUsers = in.readInt();
-      m.lastItems = in.readInt();
-      int rows = in.readInt();
-      m.table = rows == 0 ? null : new float[rows];
-      for (int k = 0; k < rows; k++) {
-        m.table[k] = in.readFloat();
-      }
-      if (format >= 2 && in.readBoolean()) {
-        long t = in.readLong();
-        float[] am = new float[rows];
-        float[] av = new float[rows];
-        for (int k = 0; k < rows; k++) {
-          am[k] = in.readFloat();
-        }
-        for (int k = 0; k < rows; k++) {
-          av[k] = in.readFloat();
-        }
-        m.adam = new LightGcnTrainer.AdamState(am, av, t);
-      }
-      m.edges = edges;
-      m.version = version;
-      m.throughSeq = through;
-      Path gp = dir.resolve(GRAPH_PARAMS);
-      if (Files.exists(gp)) {
-        try (DataInputStream g = new DataInputStream(new BufferedInputStream(Files.newInputStream(gp)))) {
-          m.graphParamUsers = g.readInt();
-          int n = g.readInt();
-          m.graphParams = new LinkedHashMap<>();
-          for (int k = 0; k < n; k++) {
-            String name = g.readUTF();
-            float[] v = new float[g.readInt()];
-            for (int c = 0; c < v.length; c++) {
-              v[c] = g.readFloat();
+            public Builder dim(int v) {
+                dim = v;
+                return this;
             }
-            m.graphParams.put(name, v);
-          }
+
+            public Builder layers(int v) {
+                layers = v;
+                return this;
+            }
+
+            public Builder learningRate(double v) {
+                learningRate = v;
+                return this;
+            }
+
+            public Builder batchSize(int v) {
+                batchSize = v;
+                return this;
+            }
+
+            public Builder lambda(double v) {
+                lambda = v;
+                return this;
+            }
+
+            /** Epochs over all edges of the first version, trained from scratch. */
+            public Builder initialEpochs(int v) {
+                initialEpochs = v;
+                return this;
+            }
+
+            public Builder budget(Budget v) {
+                budget = v;
+                return this;
+            }
+
+            /** Share of each fine-tuning batch drawn from replayed (older) edges. */
+            public Builder replayFraction(double v) {
+                replayFraction = v;
+                return this;
+            }
+
+            public Builder seed(long v) {
+                seed = v;
+                return this;
+            }
+
+            public Builder device(Device v) {
+                device = v;
+                return this;
+            }
+
+            public Settings build() {
+                return new Settings(
+                        dim,
+                        layers,
+                        learningRate,
+                        batchSize,
+                        lambda,
+                        initialEpochs,
+                        budget,
+                        replayFraction,
+                        seed,
+                        device);
+            }
         }
-      }
-      return m;
-    } catch (java.io.EOFException e) {
-      throw new IOException(file + ": snapshot is truncated", e);
-    } catch (RuntimeException e) { // a damaged snapshot without checksums: e.g. a length read as garbage
-      throw new IOException(file + ": snapshot is damaged (" + e + ")", e);
     }
-  }
 
-  public long throughSeq() {
-    return throughSeq;
-  }
+    /** Epochs of the first version (from scratch) when nothing says otherwise: the serve command's default. */
+    public static final String DEFAULT_INITIAL_EPOCHS = "20";
 
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
+    /**
+     * Steps per later version: {@code passesOverNew} passes over the version's new edges (each step
+     * takes {@code batchSize · (1 − replayFraction)} of them), clamped to [{@code minSteps}, {@code
+     * maxSteps}]; stepping also stops after {@code seconds} (0: no time limit) once {@code minSteps}
+     * are done... unless even those overrun it: the time limit wins, after at least one step.
+     *
+     * <p>A step propagates over its batch's K-hop neighbourhood instead of the whole graph when that
+     * visits at most {@code subgraphCrossover} × the non-zeros of a full-graph step (0: always the full
+     * graph); in it a node propagates from at most {@code fanout} sampled neighbours (0: all, exact).
+     * {@code bench-steps} measured where one becomes cheaper than the other (BENCHMARKS.md §10).
+     */
+    public record Budget(
+            int minSteps, double passesOverNew, int maxSteps, double seconds, double subgraphCrossover, int fanout) {
+        /** Work ratio below which a neighbourhood step is chosen: a measured crossover (BENCHMARKS.md §10). */
+        public static final double DEFAULT_SUBGRAPH_CROSSOVER = 0.05;
+
+        public Budget(int minSteps, double passesOverNew, int maxSteps, double seconds) {
+            this(minSteps, passesOverNew, maxSteps, seconds, DEFAULT_SUBGRAPH_CROSSOVER, DEFAULT_FANOUT);
+        }
+
+        /** Neighbours sampled per node and hop in a neighbourhood step. */
+        public static final int DEFAULT_FANOUT = 10;
+
+        public Budget {
+            if (!(subgraphCrossover >= 0) || fanout < 0) {
+                throw new IllegalArgumentException(
+                        "training budget: the subgraph crossover and the fanout must be >= 0, got " + subgraphCrossover
+                                + " and " + fanout);
+            }
+            if (minSteps < 0 || maxSteps < minSteps || !(passesOverNew >= 0) || !(seconds >= 0)) {
+                throw new IllegalArgumentException(
+                        "training budget: need 0 <= min steps <= max steps, passes over new edges >= 0 and "
+                                + "seconds >= 0; got min " + minSteps + ", max " + maxSteps + ", passes "
+                                + passesOverNew + ", seconds " + seconds);
+            }
+        }
+
+        public static Budget defaults() {
+            return new Budget(100, 1.0, 5_000, 20);
+        }
+
+        /** Fixed: exactly {@code steps} per version, no time limit (tests, reproductions). */
+        public static Budget fixed(int steps) {
+            return new Budget(steps, 0, steps, 0);
+        }
+
+        /** The steps a version with {@code fresh} new edges asks for. */
+        public long steps(long fresh, int batchSize, double replayFraction) {
+            double perStep = batchSize * (1 - replayFraction);
+            long wanted = perStep <= 0 ? 0 : (long) Math.ceil(passesOverNew * fresh / perStep);
+            return Math.max(minSteps, Math.min(maxSteps, wanted));
+        }
     }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
+
+    private final Settings settings;
+    private final IdMap users;
+    private final IdMap items;
+    private final List<int[]>
+            adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
+    private final List<Integer> degrees; // per user: how many of adjacency's slots are in use
+    private final Map<String, Map<Integer, float[]>> content; // modality → item → vector
+    private final Map<String, Integer> contentDims;
+    private long[] recent = new long[1024]; // (user << 32 | item) added since the last version
+    private int recentCount;
+    private long edges;
+    private float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
+    private LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
+    private int lastUsers;
+    private int lastItems;
+    private long version;
+    private long throughSeq;
+    private final SplittableRandom random;
+
+    public IncrementalModel(Settings settings) {
+        this(
+                settings,
+                new IdMap(),
+                new IdMap(),
+                new ArrayList<>(),
+                new ArrayList<>(),
+                new TreeMap<>(),
+                new TreeMap<>());
     }
-  }
+
+    private IncrementalModel(
+            Settings settings,
+            IdMap users,
+            IdMap items,
+            List<int[]> adjacency,
+            List<Integer> degrees,
+            Map<String, Map<Integer, float[]>> content,
+            Map<String, Integer> contentDims) {
+        this.settings = settings;
+        this.users = users;
+        this.items = items;
+        this.adjacency = adjacency;
+        this.degrees = degrees;
+        this.content = content;
+        this.contentDims = contentDims;
+        this.random = new SplittableRandom(settings.seed());
+    }
+
+    /** Adds the user–item edge (a repeat is a no-op); returns whether it was new. */
+    public boolean addEdge(String user, String item) {
+        int u = users.intern(user);
+        int i = items.intern(item);
+        while (adjacency.size() <= u) {
+            adjacency.add(new int[4]);
+            degrees.add(0);
+        }
+        int[] list = adjacency.get(u);
+        int n = degrees.get(u);
+        for (int k = 0; k < n; k++) {
+            if (list[k] == i) {
+                return false;
+            }
+        }
+        if (n == list.length) {
+            list = Arrays.copyOf(list, n * 2);
+            adjacency.set(u, list);
+        }
+        list[n] = i;
+        degrees.set(u, n + 1);
+        edges++;
+        if (recentCount == recent.length) {
+            recent = Arrays.copyOf(recent, recentCount * 2);
+        }
+        recent[recentCount++] = ((long) u << 32) | i;
+        return true;
+    }
+
+    /** Removes the edge if present; returns whether it was. */
+    public boolean removeEdge(String user, String item) {
+        int u = users.get(user);
+        int i = items.get(item);
+        if (u < 0 || i < 0 || u >= adjacency.size()) {
+            return false;
+        }
+        int[] list = adjacency.get(u);
+        int n = degrees.get(u);
+        for (int k = 0; k < n; k++) {
+            if (list[k] == i) {
+                list[k] = list[n - 1];
+                degrees.set(u, n - 1);
+                edges--;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sets (or replaces) one modality vector of an item, e.g. its MiniLM text vector. A wrong
+     * dimension (against the modality's first vector), NaN or infinity is rejected naming both.
+     */
+    public void setContent(String item, String modality, float[] vector) {
+        Integer d = contentDims.putIfAbsent(modality, vector.length);
+        if (d != null && d != vector.length) {
+            throw new IllegalArgumentException(
+                    "item " + item + ": " + modality + " vector has dimension " + vector.length + ", expected " + d);
+        }
+        for (int k = 0; k < vector.length; k++) {
+            if (!Float.isFinite(vector[k])) {
+                throw new IllegalArgumentException(
+                        "item " + item + ": " + modality + " vector has a non-finite value at position " + k);
+            }
+        }
+        int idx = items.intern(item);
+        content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(idx, vector.clone());
+        if (live != null) { // an arriving item gets its content neighbours at once
+            live.update(idx, modality, content, contentDims);
+        }
+    }
+
+    public long edges() {
+        return edges;
+    }
+
+    public int numUsers() {
+        return users.size();
+    }
+
+    public int numItems() {
+        return items.size();
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** Edges added since the last version. */
+    public int pendingEdges() {
+        return recentCount;
+    }
+
+    /** Makes the next version, trained through changelog position {@code throughSeq}. */
+    public ModelVersion fineTune(long throughSeq) {
+        long t0 = System.nanoTime();
+        int nu = users.size();
+        int ni = items.size();
+        int[][] itemsByUser = new int[nu][];
+        for (int u = 0; u < nu; u++) {
+            int[] l = u < adjacency.size() ? Arrays.copyOf(adjacency.get(u), degrees.get(u)) : new int[0];
+            Arrays.sort(l);
+            itemsByUser[u] = l;
+        }
+        int dim = settings.dim();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(settings.layers())
+                .setDim(dim)
+                .optLearningRate(settings.learningRate())
+                .optBatchSize(settings.batchSize())
+                .optLambda(settings.lambda())
+                .optSeed(settings.seed() + version)
+                .build();
+        List<ModalityVectors> modalities = modalityVectors(ni);
+        if (graphFusion != null && !modalities.isEmpty()) {
+            return fineTuneGraph(throughSeq, t0, nu, ni, itemsByUser, cfg, modalities);
+        }
+        float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        long[] all = null;
+        float[] fin;
+        float[] e0;
+        LightGcnTrainer.AdamState carried;
+        try (LightGcnTrainer trainer = new LightGcnTrainer(nu, ni, itemsByUser, cfg, settings.device(), initial)) {
+            carried = trainer.usesCsrBackend() ? carryAdam(nu, ni) : null;
+            if (carried != null) {
+                trainer.useAdamState(carried);
+            }
+            double loss = 0;
+            long steps = 0;
+            if (initial == null) {
+                loss = initialEpochs(() -> trainer.trainEpoch(null));
+                steps = trainer.steps();
+            } else {
+                all = allEdges(itemsByUser);
+                int fresh = keepPresent(itemsByUser);
+                double sum;
+                Budget budget = settings.budget();
+                if (carried != null && budget.subgraphCrossover() > 0) {
+                    trainer.useSubgraphSteps(budget.subgraphCrossover(), budget.fanout());
+                }
+                long t1 = System.nanoTime();
+                metrics.put("prepare_seconds", (t1 - t0) / 1e9);
+                double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
+                steps = (long) done[0];
+                sum = done[1];
+                metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
+                metrics.put("subgraph_steps", trainer.subgraphSteps());
+                metrics.put("new_edges", fresh);
+                loss = steps == 0 ? Double.NaN : sum / steps;
+            }
+            e0 = trainer.table();
+            fin = trainer.finalEmbeddings(e0);
+            metrics.put("adam_steps", carried == null ? 0 : carried.t);
+            metrics.put("loss", loss);
+            metrics.put("steps", steps);
+            if (initial != null) {
+                // the final embeddings' BPR loss on the new edges and on all edges (samples, one fixed negative each)
+                metrics.put(
+                        "loss_new",
+                        LightGcnTrainer.heldOutLoss(
+                                fin, nu, ni, dim, samplePairs(recent, recentCount), settings.seed() + version));
+                metrics.put(
+                        "loss_replay",
+                        LightGcnTrainer.heldOutLoss(
+                                fin, nu, ni, dim, samplePairs(all, all.length), settings.seed() + version + 1));
+            }
+        }
+        boolean[] warm = new boolean[ni];
+        for (int[] l : itemsByUser) {
+            for (int i : l) {
+                warm[i] = true;
+            }
+        }
+        int mapped = 0;
+        if (!modalities.isEmpty()) {
+            boolean[] cold = new boolean[ni];
+            int coldCount = 0;
+            for (int i = 0; i < ni; i++) {
+                cold[i] = !warm[i];
+                coldCount += cold[i] ? 1 : 0;
+            }
+            if (coldCount > 0 && countWarmWithContent(warm, modalities) >= 6) {
+                mapped = ContentMap.fit(modalities, fin, nu, dim, warm, settings.seed())
+                        .applyTo(fin, nu, cold);
+            }
+        }
+        table = e0;
+        adam = carried; // with the table: the same rows
+        lastUsers = nu;
+        lastItems = ni;
+        recentCount = 0;
+        version++;
+        this.throughSeq = throughSeq;
+        metrics.put("edges", edges);
+        metrics.put("users", nu);
+        metrics.put("items", ni);
+        metrics.put("cold_items_from_content", mapped);
+        metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+        return new ModelVersion(
+                version,
+                throughSeq,
+                dim,
+                idList(users),
+                Arrays.copyOfRange(fin, 0, nu * dim),
+                idList(items),
+                Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim),
+                metrics);
+    }
+
+    /**
+     * Drops from {@code recent} the pairs no longer in the graph (removed since they were added),
+     * keeping the others in order; returns how many remain. Once per version, O(new edges · log degree).
+     */
+    private int keepPresent(int[][] itemsByUser) {
+        int kept = 0;
+        for (int k = 0; k < recentCount; k++) {
+            long e = recent[k];
+            int u = (int) (e >>> 32);
+            if (u < itemsByUser.length && Arrays.binarySearch(itemsByUser[u], (int) e) >= 0) {
+                recent[kept++] = e;
+            }
+        }
+        recentCount = kept;
+        return kept;
+    }
+
+    /** Up to 4,096 of the first {@code n} (user << 32 | item) pairs of {@code edges}, evenly spaced. */
+    private static long[] samplePairs(long[] edges, int n) {
+        int take = Math.min(n, 4096);
+        long[] out = new long[take];
+        for (int k = 0; k < take; k++) {
+            out[k] = edges[(int) ((long) k * n / take)];
+        }
+        return out;
+    }
+
+    /**
+     * A version of the served graph-fusion model (MM-GEF or RedND, {@link #useGraphFusion}): the same
+     * warm start of E⁽⁰⁾ and the same budget of steps as LightGCN's, on {@link GraphFusionTrainer} (DJL
+     * autograd, full forward pass per step), over the live content kNN graphs; the other parameters
+     * carry over from the last version (new users' rows start fresh). Items without edges are placed by
+     * the model itself through their content neighbours, so no ridge map is applied.
+     */
+    private ModelVersion fineTuneGraph(
+            long throughSeq,
+            long t0,
+            int nu,
+            int ni,
+            int[][] itemsByUser,
+            LightGcnConfig cfg,
+            List<ModalityVectors> modalities) {
+        int dim = settings.dim();
+        float[] initial = table == null ? null : warmStart(nu, ni, itemsByUser, modalities);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("model", graphFusion.kind().wireName());
+        long tg = System.nanoTime();
+        Map<String, ItemGraph> graphs = live.graphs(ni);
+        metrics.put("item_graph_seconds", (System.nanoTime() - tg) / 1e9);
+        float[] fin;
+        int width;
+        Map<String, float[]> params;
+        try (GraphFusionTrainer trainer = new GraphFusionTrainer(
+                nu, ni, itemsByUser, modalities, cfg, graphFusion, settings.device(), null, graphs)) {
+            double loss;
+            long steps;
+            if (initial == null) {
+                loss = initialEpochs(() -> trainer.trainEpoch(null));
+                steps = trainer.steps();
+            } else {
+                trainer.carryOver(graphParams == null ? Map.of() : graphParams, graphParamUsers, initial);
+                long[] all = allEdges(itemsByUser);
+                int fresh = keepPresent(itemsByUser);
+                long t1 = System.nanoTime();
+                metrics.put("prepare_seconds", (t1 - t0) / 1e9);
+                double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
+                steps = (long) done[0];
+                loss = steps == 0 ? Double.NaN : done[1] / steps;
+                metrics.put("steps_seconds", (System.nanoTime() - t1) / 1e9);
+                metrics.put("new_edges", fresh);
+            }
+            fin = trainer.finalEmbeddings();
+            width = trainer.embeddingDim();
+            params = trainer.parameters();
+            metrics.put("loss", loss);
+            metrics.put("steps", steps);
+            if (initial != null) {
+                metrics.put(
+                        "loss_new",
+                        LightGcnTrainer.heldOutLoss(
+                                fin, nu, ni, width, samplePairs(recent, recentCount), settings.seed() + version));
+            }
+            trainer.describe().forEach((k, v) -> {
+                if (v instanceof Number || v instanceof String) {
+                    metrics.putIfAbsent("graph_" + k, v);
+                }
+            });
+        }
+        float[] e0 = params.remove("E0");
+        table = e0 != null
+                ? e0
+                : new float[(nu + ni) * dim]; // a RedND without id channel has no table: zeros mark "trained"
+        graphParams = params;
+        graphParamUsers = nu;
+        adam = null; // LightGCN's carried moments do not describe these steps
+        lastUsers = nu;
+        lastItems = ni;
+        recentCount = 0;
+        version++;
+        this.throughSeq = throughSeq;
+        metrics.putAll(live.stats());
+        metrics.put("edges", edges);
+        metrics.put("users", nu);
+        metrics.put("items", ni);
+        metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+        return new ModelVersion(
+                version,
+                throughSeq,
+                width,
+                idList(users),
+                Arrays.copyOfRange(fin, 0, nu * width),
+                idList(items),
+                Arrays.copyOfRange(fin, nu * width, (nu + ni) * width),
+                metrics);
+    }
+
+    /** The served model: MM-GEF or RedND with these settings instead of LightGCN (call before the first version). */
+    public void useGraphFusion(GraphFusionConfig gf) {
+        this.graphFusion = gf;
+        this.live = gf == null
+                ? null
+                : new LiveItemGraphs(
+                        ContentKnn.Settings.of(gf.knnK(), gf.exactBelow()), gf.kind() == GraphFusionConfig.Kind.MMGEF);
+        if (live != null) { // content already known (a snapshot): into the graphs
+            live.rebuild(content, contentDims);
+        }
+    }
+
+    /** The served model's name: lightgcn, mmgef or rednd. */
+    public String modelName() {
+        return graphFusion == null ? "lightgcn" : graphFusion.kind().wireName();
+    }
+
+    /** A withdrawn item leaves the content kNN graph (its edges still train). */
+    public void withdrawItem(String item) {
+        int i = items.get(item);
+        if (live != null && i >= 0) {
+            live.withdraw(i);
+        }
+    }
+
+    /** An item listed again re-enters the content kNN graph with the content it has. */
+    public void relistItem(String item) {
+        int i = items.get(item);
+        if (live != null && i >= 0) {
+            live.relist(i, content, contentDims);
+        }
+    }
+
+    /** The live content kNN graphs (null when LightGCN is served). */
+    public LiveItemGraphs liveGraphs() {
+        return live;
+    }
+
+    private GraphFusionConfig graphFusion;
+    private LiveItemGraphs live;
+    private Map<String, float[]> graphParams;
+    private int graphParamUsers;
+
+    /**
+     * The first version's {@code initialEpochs} epochs, with a progress line at most every 10 s (at 50k
+     * items and 1.4M edges one epoch is minutes of CPU), and the last epoch's loss.
+     */
+    private double initialEpochs(DoubleSupplier epoch) {
+        int n = settings.initialEpochs();
+        long t0 = System.nanoTime();
+        long last = t0;
+        double loss = Double.NaN;
+        for (int e = 1; e <= n; e++) {
+            loss = epoch.getAsDouble();
+            long now = System.nanoTime();
+            if (e < n && now - last >= PROGRESS_EVERY_NANOS) {
+                double spent = (now - t0) / 1e9;
+                LOG.info(
+                        "First version: epoch {} of {}, loss {}, {} s so far, about {} s to go",
+                        e,
+                        n,
+                        String.format("%.4f", loss),
+                        Math.round(spent),
+                        Math.round(spent / e * (n - e)));
+                last = now;
+            }
+        }
+        return loss;
+    }
+
+    /** One BPR step on the first b triples; returns its loss. */
+    @FunctionalInterface
+    private interface StepFn {
+        float step(int[] users, int[] pos, int[] neg, int b);
+    }
+
+    /**
+     * A later version's steps ({@link Budget}): each batch draws 1 − replayFraction of its positives from
+     * the {@code fresh} new edges and the rest from all edges, negatives uniform; returns {steps, loss sum}.
+     */
+    private double[] budgetSteps(StepFn step, int fresh, long[] all, int ni, Map<String, Object> metrics) {
+        int b = settings.batchSize();
+        int[] bu = new int[b];
+        int[] bp = new int[b];
+        int[] bn = new int[b];
+        double sum = 0;
+        long steps = 0;
+        Budget budget = settings.budget();
+        long target = budget.steps(fresh, b, settings.replayFraction());
+        long deadline = budget.seconds() > 0 ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
+        for (long s = 0; s < target && all.length > 0; s++) {
+            if (s > 0 && System.nanoTime() > deadline) {
+                metrics.put("stopped_by_time", 1);
+                break;
+            }
+            for (int k = 0; k < b; k++) {
+                long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction()
+                        ? recent[random.nextInt(fresh)]
+                        : all[random.nextInt(all.length)];
+                bu[k] = (int) (edge >>> 32);
+                bp[k] = (int) edge;
+                bn[k] = random.nextInt(ni);
+            }
+            sum += step.step(bu, bp, bn, b);
+            steps++;
+        }
+        metrics.put("steps_wanted", target);
+        return new double[] {steps, sum};
+    }
+
+    /**
+     * The previous version's Adam moments laid out for this version's rows (users first: the item rows
+     * move by the number of new users; new rows start at zero), or fresh ones for a first version.
+     */
+    private LightGcnTrainer.AdamState carryAdam(int nu, int ni) {
+        int dim = settings.dim();
+        float[] m = new float[(nu + ni) * dim];
+        float[] v = new float[(nu + ni) * dim];
+        if (adam == null || table == null) {
+            return new LightGcnTrainer.AdamState(m, v, 0);
+        }
+        System.arraycopy(adam.m, 0, m, 0, lastUsers * dim);
+        System.arraycopy(adam.v, 0, v, 0, lastUsers * dim);
+        System.arraycopy(adam.m, lastUsers * dim, m, nu * dim, lastItems * dim);
+        System.arraycopy(adam.v, lastUsers * dim, v, nu * dim, lastItems * dim);
+        return new LightGcnTrainer.AdamState(m, v, adam.t);
+    }
+
+    private static int countWarmWithContent(boolean[] warm, List<ModalityVectors> modalities) {
+        int n = 0;
+        for (int i = 0; i < warm.length; i++) {
+            if (!warm[i]) {
+                continue;
+            }
+            for (ModalityVectors m : modalities) {
+                if (m.get(i) != null) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static List<String> idList(IdMap map) {
+        List<String> l = new ArrayList<>(map.size());
+        for (int k = 0; k < map.size(); k++) {
+            l.add(map.id(k));
+        }
+        return l;
+    }
+
+    private long[] allEdges(int[][] itemsByUser) {
+        long[] all = new long[(int) edges];
+        int n = 0;
+        for (int u = 0; u < itemsByUser.length; u++) {
+            for (int i : itemsByUser[u]) {
+                all[n++] = ((long) u << 32) | i;
+            }
+        }
+        return Arrays.copyOf(all, n);
+    }
+
+    private List<ModalityVectors> modalityVectors(int ni) {
+        List<ModalityVectors> list = new ArrayList<>();
+        for (Map.Entry<String, Map<Integer, float[]>> m : content.entrySet()) {
+            ModalityVectors v = new ModalityVectors(m.getKey(), contentDims.get(m.getKey()), ni);
+            m.getValue().forEach(v::set);
+            list.add(v);
+        }
+        return list;
+    }
+
+    /** E⁽⁰⁾ for the current graph from the previous version's (rules in the class comment). */
+    private float[] warmStart(int nu, int ni, int[][] itemsByUser, List<ModalityVectors> modalities) {
+        int dim = settings.dim();
+        float[] init = LightGcnTrainer.xavierUniform(nu + ni, dim, settings.seed() + 7919 * version);
+        System.arraycopy(table, 0, init, 0, lastUsers * dim);
+        System.arraycopy(table, lastUsers * dim, init, nu * dim, lastItems * dim);
+        if (ni > lastItems && !modalities.isEmpty()) { // new items from content, mapped into the previous E0
+            boolean[] known = new boolean[ni];
+            boolean[] fresh = new boolean[ni];
+            for (int i = 0; i < ni; i++) {
+                known[i] = i < lastItems;
+                fresh[i] = !known[i];
+            }
+            if (countWarmWithContent(known, modalities) >= 6) {
+                ContentMap.fit(modalities, init, nu, dim, known, settings.seed())
+                        .applyTo(init, nu, fresh);
+            }
+        }
+        for (int u = lastUsers; u < nu; u++) { // new users: the mean of their items' rows
+            int[] l = itemsByUser[u];
+            if (l.length == 0) {
+                continue;
+            }
+            Arrays.fill(init, u * dim, (u + 1) * dim, 0f);
+            for (int i : l) {
+                for (int c = 0; c < dim; c++) {
+                    init[u * dim + c] += init[(nu + i) * dim + c] / l.length;
+                }
+            }
+        }
+        return init;
+    }
+
+    /** 2: Adam's moments follow the table (1: none; read as moments starting afresh). */
+    private static final int SNAPSHOT_FORMAT = 2;
+
+    /**
+     * Writes the state to {@code dir} atomically: a temporary directory, with a CRC-32C and size of
+     * every file in {@value #CHECKSUMS}, renamed into place once complete. The snapshot it replaces
+     * is kept as {@code <dir>.prev} ({@link #previous}), the fallback when this one is found damaged.
+     */
+    public void save(Path dir) throws IOException {
+        save(dir, Map.of());
+    }
+
+    /** {@link #save(Path)} with extra properties files written into the same snapshot (e.g. the changelog positions). */
+    public void save(Path dir, Map<String, java.util.Properties> extra) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
+        for (Map.Entry<String, java.util.Properties> e : extra.entrySet()) {
+            try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
+                e.getValue().store(out, "streamrec model server snapshot");
+            }
+        }
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve("state.bin"))))) {
+            out.writeInt(SNAPSHOT_FORMAT);
+            out.writeLong(version);
+            out.writeLong(throughSeq);
+            out.writeInt(settings.dim());
+            users.write(out);
+            items.write(out);
+            for (int u = 0; u < users.size(); u++) {
+                int n = u < degrees.size() ? degrees.get(u) : 0;
+                out.writeInt(n);
+                for (int k = 0; k < n; k++) {
+                    out.writeInt(adjacency.get(u)[k]);
+                }
+            }
+            out.writeInt(recentCount);
+            for (int k = 0; k < recentCount; k++) {
+                out.writeLong(recent[k]);
+            }
+            out.writeInt(contentDims.size());
+            for (Map.Entry<String, Integer> m : contentDims.entrySet()) {
+                out.writeUTF(m.getKey());
+                out.writeInt(m.getValue());
+                Map<Integer, float[]> vectors = content.get(m.getKey());
+                out.writeInt(vectors.size());
+                for (Map.Entry<Integer, float[]> v : vectors.entrySet()) {
+                    out.writeInt(v.getKey());
+                    for (float x : v.getValue()) {
+                        out.writeFloat(x);
+                    }
+                }
+            }
+            out.writeInt(lastUsers);
+            out.writeInt(lastItems);
+            int rows = table == null ? 0 : table.length;
+            out.writeInt(rows);
+            for (int k = 0; k < rows; k++) {
+                out.writeFloat(table[k]);
+            }
+            boolean withAdam = adam != null && table != null && adam.m.length == rows;
+            out.writeBoolean(withAdam);
+            if (withAdam) {
+                out.writeLong(adam.t);
+                for (int k = 0; k < rows; k++) {
+                    out.writeFloat(adam.m[k]);
+                }
+                for (int k = 0; k < rows; k++) {
+                    out.writeFloat(adam.v[k]);
+                }
+            }
+        }
+        if (graphParams != null) { // the served graph-fusion model's other parameters
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(GRAPH_PARAMS))))) {
+                out.writeInt(graphParamUsers);
+                out.writeInt(graphParams.size());
+                for (Map.Entry<String, float[]> e : graphParams.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(e.getValue().length);
+                    for (float x : e.getValue()) {
+                        out.writeFloat(x);
+                    }
+                }
+            }
+        }
+        writeChecksums(tmp);
+        Path prev = previous(dir);
+        if (Files.exists(
+                dir)) { // a crash from here on leaves dir or prev complete (load reads prev when dir is missing)
+            deleteTree(prev);
+            Files.move(dir, prev, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(
+                parent.resolve(dir.getFileName() + ".old")); // what builds before 2026-12-07 left between their renames
+    }
+
+    /** The file in a snapshot with a served graph-fusion model's parameters besides E⁽⁰⁾. */
+    static final String GRAPH_PARAMS = "graph-params.bin";
+
+    /** The file in a snapshot that holds the CRC-32C and size of each of its other files. */
+    static final String CHECKSUMS = "checksums.properties";
+
+    /** Where {@link #save} keeps the snapshot it replaced. */
+    public static Path previous(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".prev");
+    }
+
+    private static void writeChecksums(Path snapshot) throws IOException {
+        java.util.Properties sums = new java.util.Properties();
+        try (var files = Files.list(snapshot)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                sums.setProperty(f.getFileName().toString(), checksum(f));
+            }
+        }
+        try (var out = Files.newOutputStream(snapshot.resolve(CHECKSUMS))) {
+            sums.store(out, "CRC-32C and size in bytes of each file of this snapshot");
+        }
+    }
+
+    private static String checksum(Path f) throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        byte[] buf = new byte[1 << 16];
+        long size = 0;
+        try (InputStream in = Files.newInputStream(f)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, n);
+                size += n;
+            }
+        }
+        return String.format("%08x %d", crc.getValue(), size);
+    }
+
+    /**
+     * Checks every file of a snapshot against its {@value #CHECKSUMS}.
+     *
+     * @return false when the snapshot has no checksums (written by a build before they existed)
+     * @throws IOException naming the first file that is missing, truncated or changed
+     */
+    public static boolean verify(Path dir) throws IOException {
+        Path f = dir.resolve(CHECKSUMS);
+        if (!Files.exists(f)) {
+            return false;
+        }
+        java.util.Properties sums = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(f)) {
+            sums.load(in);
+        }
+        if (!sums.containsKey("state.bin")) {
+            throw new IOException(f + ": lists no state.bin (damaged)");
+        }
+        for (String name : new java.util.TreeSet<>(sums.stringPropertyNames())) {
+            Path file = dir.resolve(name);
+            if (!Files.exists(file)) {
+                throw new IOException(file + ": missing from the snapshot");
+            }
+            String want = sums.getProperty(name);
+            String got = checksum(file);
+            if (!got.equals(want)) {
+                throw new IOException(file + ": damaged (CRC-32C and size " + got + ", written as " + want + ")");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads a {@link #save}d state from exactly {@code dir} (the caller chooses between it and
+     * {@link #previous}), after {@link #verify}ing its checksums; a missing or damaged snapshot is an
+     * error naming the file.
+     */
+    public static IncrementalModel load(Path dir, Settings settings) throws IOException {
+        Path file = dir.resolve("state.bin");
+        verify(dir);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int format = in.readInt();
+            if (format != SNAPSHOT_FORMAT && format != 1) {
+                throw new IOException(
+                        file + ": snapshot format " + format + ", this build reads 1 to " + SNAPSHOT_FORMAT);
+            }
+            long version = in.readLong();
+            long through = in.readLong();
+            int dim = in.readInt();
+            if (dim != settings.dim()) {
+                throw new IOException(
+                        file + ": snapshot has dimension " + dim + ", the server is configured for " + settings.dim());
+            }
+            IdMap users = IdMap.read(in);
+            IdMap items = IdMap.read(in);
+            List<int[]> adjacency = new ArrayList<>();
+            List<Integer> degrees = new ArrayList<>();
+            long edges = 0;
+            for (int u = 0; u < users.size(); u++) {
+                int n = in.readInt();
+                int[] l = new int[Math.max(4, n)];
+                for (int k = 0; k < n; k++) {
+                    l[k] = in.readInt();
+                }
+                adjacency.add(l);
+                degrees.add(n);
+                edges += n;
+            }
+            Map<String, Map<Integer, float[]>> content = new TreeMap<>();
+            Map<String, Integer> contentDims = new TreeMap<>();
+            IncrementalModel m = new IncrementalModel(settings, users, items, adjacency, degrees, content, contentDims);
+            m.recentCount = in.readInt();
+            m.recent = new long[Math.max(1024, m.recentCount)];
+            for (int k = 0; k < m.recentCount; k++) {
+                m.recent[k] = in.readLong();
+            }
+            int modalities = in.readInt();
+            for (int j = 0; j < modalities; j++) {
+                String name = in.readUTF();
+                int d = in.readInt();
+                contentDims.put(name, d);
+                Map<Integer, float[]> vectors = new LinkedHashMap<>();
+                int n = in.readInt();
+                for (int k = 0; k < n; k++) {
+                    int item = in.readInt();
+                    float[] v = new float[d];
+                    for (int c = 0; c < d; c++) {
+                        v[c] = in.readFloat();
+                    }
+                    vectors.put(item, v);
+                }
+                content.put(name, vectors);
+            }
+            m.lastUsers = in.readInt();
+            m.lastItems = in.readInt();
+            int rows = in.readInt();
+            m.table = rows == 0 ? null : new float[rows];
+            for (int k = 0; k < rows; k++) {
+                m.table[k] = in.readFloat();
+            }
+            if (format >= 2 && in.readBoolean()) {
+                long t = in.readLong();
+                float[] am = new float[rows];
+                float[] av = new float[rows];
+                for (int k = 0; k < rows; k++) {
+                    am[k] = in.readFloat();
+                }
+                for (int k = 0; k < rows; k++) {
+                    av[k] = in.readFloat();
+                }
+                m.adam = new LightGcnTrainer.AdamState(am, av, t);
+            }
+            m.edges = edges;
+            m.version = version;
+            m.throughSeq = through;
+            Path gp = dir.resolve(GRAPH_PARAMS);
+            if (Files.exists(gp)) {
+                try (DataInputStream g = new DataInputStream(new BufferedInputStream(Files.newInputStream(gp)))) {
+                    m.graphParamUsers = g.readInt();
+                    int n = g.readInt();
+                    m.graphParams = new LinkedHashMap<>();
+                    for (int k = 0; k < n; k++) {
+                        String name = g.readUTF();
+                        float[] v = new float[g.readInt()];
+                        for (int c = 0; c < v.length; c++) {
+                            v[c] = g.readFloat();
+                        }
+                        m.graphParams.put(name, v);
+                    }
+                }
+            }
+            return m;
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": snapshot is truncated", e);
+        } catch (RuntimeException e) { // a damaged snapshot without checksums: e.g. a length read as garbage
+            throw new IOException(file + ": snapshot is damaged (" + e + ")", e);
+        }
+    }
+
+    public long throughSeq() {
+        return throughSeq;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
 }

@@ -1,13 +1,13 @@
 package io.streamrec.model.server;
 
 import io.streamrec.schemas.AvroCodec;
+import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.IdRules;
 import io.streamrec.schemas.ItemEventValidator;
 import io.streamrec.schemas.MalformedRecordException;
 import io.streamrec.schemas.ReasonCode;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.EmbeddingKind;
-import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
@@ -64,575 +64,676 @@ import org.slf4j.LoggerFactory;
  * the last COMMIT it finds on the topic, so versions only grow.
  */
 public final class ModelServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
-  /** Service settings. */
-  public record Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId, int fullEvery,
-      double deltaTolerance, Map<String, String> kafkaProperties) {
-    public Settings {
-      if (fullEvery < 1 || !(deltaTolerance >= 0)) {
-        throw new IllegalArgumentException("a full version every >= 1 versions and a delta tolerance >= 0 expected, got " + fullEvery
-            + " and " + deltaTolerance);
-      }
-      kafkaProperties = Map.copyOf(kafkaProperties);
-    }
-
-    /** Delta versions (tolerance 1%, a full one every 10), no extra Kafka properties. */
-    public Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId) {
-      this(bootstrap, topics, stateDir, maxBacklog, transactionalId, 10, 0.01, Map.of());
-    }
-  }
-
-  /** Turns item text into one vector (MiniLM in production); null disables text. */
-  public interface TextVectors extends AutoCloseable {
-    float[][] encode(List<String> texts);
-
-    @Override
-    default void close() {}
-  }
-
-  private final Settings settings;
-  private final IncrementalModel.Settings modelSettings;
-  private final TextVectors text;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
-  private final AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
-  private final AvroCodec<EmbeddingRecord> embeddingCodec = AvroCodec.of(EmbeddingRecord.class);
-  private final ItemEventValidator itemRules = ItemEventValidator.defaults();
-  /** Rejected catalog records go to the dead-letter topic (made in {@link #run}). */
-  private DeadLetterSink deadLetters;
-  private final ServerMetrics metrics = new ServerMetrics();
-  private IncrementalModel model;
-  /** Items whose latest catalog record says deleted: left out of every published version. */
-  private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
-  private long publishedVersion;
-  private PublishedVectors published;
-  private final AtomicBoolean fullRequested = new AtomicBoolean();
-  /** The background encoder of item texts (null without text). */
-  private BackgroundText textQueue;
-  /** Content arrived (encoded texts) since the last version: a cut then publishes even without new edges. */
-  private boolean contentChanged;
-
-  public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
-    this.settings = settings;
-    this.modelSettings = modelSettings;
-    this.text = text;
-  }
-
-  public ServerMetrics metrics() {
-    return metrics;
-  }
-
-  private io.streamrec.model.graphfusion.GraphFusionConfig graphFusion;
-
-  /** Serves MM-GEF or RedND instead of LightGCN (null: LightGCN); call before {@code run}. */
-  public void useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig gf) {
-    this.graphFusion = gf;
-  }
-
-  /** Makes the next version a full one (every entity published), e.g. to compact readers' history. */
-  public void requestFullVersion() {
-    fullRequested.set(true);
-    LOG.info("A full version was requested: the next version publishes every user and item");
-  }
-
-  /** Asks {@link #run} to return after the current step. */
-  public void stop() {
-    running.set(false);
-  }
-
-  private Path snapshotDir() {
-    return settings.stateDir().resolve("snapshot");
-  }
-
-  /** Runs until {@link #stop}. */
-  public void run() throws IOException {
-    Topics topics = settings.topics();
-    ensureEmbeddingsTopic();
-    Map<TopicPartition, Long> start = new HashMap<>();
-    boolean damaged = restore(start);
-    publishedVersion = lastPublishedVersion();
-    if (model.version() == 0 && publishedVersion > 0 && !damaged) {
-      LOG.warn("No snapshot in {}, but the embeddings topic holds versions up to {}: rebuilding the model from the changelog's "
-          + "beginning (the next version is {}, full)", settings.stateDir(), publishedVersion, publishedVersion + 1);
-    }
-    metrics.version.set(Math.max(model.version(), publishedVersion));
-    try (KafkaConsumer<byte[], byte[]> edges = consumer(); KafkaConsumer<byte[], byte[]> items = consumer();
-        KafkaProducer<byte[], byte[]> producer = transactionalProducer();
-        DeadLetterSink dlq = new DeadLetterSink(settings.bootstrap(), settings.kafkaProperties(), topics.deadLetters())) {
-      deadLetters = dlq;
-      producer.initTransactions();
-      List<TopicPartition> parts = partitions(edges, topics.graphEdges());
-      edges.assign(parts);
-      for (TopicPartition tp : parts) {
-        if (start.containsKey(tp)) {
-          edges.seek(tp, start.get(tp));
-        } else {
-          edges.seekToBeginning(List.of(tp));
-        }
-      }
-      List<TopicPartition> itemParts = partitions(items, topics.items());
-      items.assign(itemParts);
-      items.seekToBeginning(itemParts); // compacted: the latest record per item
-      Map<TopicPartition, Long> itemsEnd = items.endOffsets(itemParts);
-      for (TopicPartition tp : itemParts) { // records before the snapshot's items position were dead-lettered by an earlier run
-        if (start.containsKey(tp)) {
-          dlq.sentBefore(Map.of(tp, start.get(tp)));
-        }
-      }
-      if (text != null) {
-        textQueue = new BackgroundText(text, metrics);
-      }
-      int catalog = 0;
-      while (running.get() && itemParts.stream().anyMatch(tp -> items.position(tp) < itemsEnd.get(tp))) { // the catalog first
-        for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ofMillis(200))) {
-          applyItem(r);
-          catalog++;
-        }
-      }
-      LOG.info("Read {} item records from {}", catalog, topics.items());
-      Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
-      Map<TopicPartition, GraphChange> atCut = new HashMap<>();
-      while (running.get()) {
-        for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ZERO)) {
-          applyItem(r);
-        }
-        drainText();
-        for (ConsumerRecord<byte[], byte[]> r : edges.poll(Duration.ofMillis(200))) {
-          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          if (atCut.containsKey(tp)) {
-            held.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
-          } else {
-            applyEdge(r, tp, edges, atCut);
-          }
-        }
-        if (atCut.size() == parts.size() && !parts.isEmpty()) {
-          GraphChange cut = atCut.values().iterator().next();
-          Map<TopicPartition, Long> positions = new HashMap<>();
-          for (TopicPartition tp : parts) {
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.get(tp);
-            positions.put(tp, h == null || h.isEmpty() ? edges.position(tp) : h.peek().offset());
-          }
-          long backlog = backlog(edges, parts, positions);
-          for (TopicPartition tp : itemParts) { // saved with the snapshot: how far the catalog's dead letters have been sent
-            positions.put(tp, items.position(tp));
-          }
-          drainText(); // content encoded while the cut was read counts for this cut
-          if (backlog > settings.maxBacklog()) {
-            LOG.info("Cut of trigger {} (seq {}) passed without training: {} changelog records behind", cut.getTriggerId(), cut.getSeq(),
-                backlog);
-            metrics.coalesced.incrementAndGet();
-          } else if (model.pendingEdges() > 0 || model.version() == 0 && model.edges() > 0 || contentChanged) {
-            publish(producer, cut, positions);
-          }
-          atCut.clear();
-          edges.resume(parts);
-          for (TopicPartition tp : parts) { // what arrived past the cut, in order
-            ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.remove(tp);
-            while (h != null && !h.isEmpty() && !atCut.containsKey(tp)) {
-              applyEdge(h.poll(), tp, edges, atCut);
+    /** Service settings. */
+    public record Settings(
+            String bootstrap,
+            Topics topics,
+            Path stateDir,
+            long maxBacklog,
+            String transactionalId,
+            int fullEvery,
+            double deltaTolerance,
+            Map<String, String> kafkaProperties) {
+        public Settings {
+            if (fullEvery < 1 || !(deltaTolerance >= 0)) {
+                throw new IllegalArgumentException(
+                        "a full version every >= 1 versions and a delta tolerance >= 0 expected, got " + fullEvery
+                                + " and " + deltaTolerance);
             }
-            if (h != null && !h.isEmpty()) {
-              held.put(tp, h);
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+
+        /** Delta versions (tolerance 1%, a full one every 10), no extra Kafka properties. */
+        public Settings(String bootstrap, Topics topics, Path stateDir, long maxBacklog, String transactionalId) {
+            this(bootstrap, topics, stateDir, maxBacklog, transactionalId, 10, 0.01, Map.of());
+        }
+    }
+
+    /** Turns item text into one vector (MiniLM in production); null disables text. */
+    public interface TextVectors extends AutoCloseable {
+        float[][] encode(List<String> texts);
+
+        @Override
+        default void close() {}
+    }
+
+    private final Settings settings;
+    private final IncrementalModel.Settings modelSettings;
+    private final TextVectors text;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
+    private final AvroCodec<ItemEvent> itemCodec = AvroCodec.of(ItemEvent.class);
+    private final AvroCodec<EmbeddingRecord> embeddingCodec = AvroCodec.of(EmbeddingRecord.class);
+    private final ItemEventValidator itemRules = ItemEventValidator.defaults();
+    /** Rejected catalog records go to the dead-letter topic (made in {@link #run}). */
+    private DeadLetterSink deadLetters;
+
+    private final ServerMetrics metrics = new ServerMetrics();
+    private IncrementalModel model;
+    /** Items whose latest catalog record says deleted: left out of every published version. */
+    private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
+
+    private long publishedVersion;
+    private PublishedVectors published;
+    private final AtomicBoolean fullRequested = new AtomicBoolean();
+    /** The background encoder of item texts (null without text). */
+    private BackgroundText textQueue;
+    /** Content arrived (encoded texts) since the last version: a cut then publishes even without new edges. */
+    private boolean contentChanged;
+
+    public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
+        this.settings = settings;
+        this.modelSettings = modelSettings;
+        this.text = text;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    private io.streamrec.model.graphfusion.GraphFusionConfig graphFusion;
+
+    /** Serves MM-GEF or RedND instead of LightGCN (null: LightGCN); call before {@code run}. */
+    public void useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig gf) {
+        this.graphFusion = gf;
+    }
+
+    /** Makes the next version a full one (every entity published), e.g. to compact readers' history. */
+    public void requestFullVersion() {
+        fullRequested.set(true);
+        LOG.info("A full version was requested: the next version publishes every user and item");
+    }
+
+    /** Asks {@link #run} to return after the current step. */
+    public void stop() {
+        running.set(false);
+    }
+
+    private Path snapshotDir() {
+        return settings.stateDir().resolve("snapshot");
+    }
+
+    /** Runs until {@link #stop}. */
+    public void run() throws IOException {
+        Topics topics = settings.topics();
+        ensureEmbeddingsTopic();
+        Map<TopicPartition, Long> start = new HashMap<>();
+        boolean damaged = restore(start);
+        publishedVersion = lastPublishedVersion();
+        if (model.version() == 0 && publishedVersion > 0 && !damaged) {
+            LOG.warn(
+                    "No snapshot in {}, but the embeddings topic holds versions up to {}: rebuilding the model from the changelog's "
+                            + "beginning (the next version is {}, full)",
+                    settings.stateDir(),
+                    publishedVersion,
+                    publishedVersion + 1);
+        }
+        metrics.version.set(Math.max(model.version(), publishedVersion));
+        try (KafkaConsumer<byte[], byte[]> edges = consumer();
+                KafkaConsumer<byte[], byte[]> items = consumer();
+                KafkaProducer<byte[], byte[]> producer = transactionalProducer();
+                DeadLetterSink dlq =
+                        new DeadLetterSink(settings.bootstrap(), settings.kafkaProperties(), topics.deadLetters())) {
+            deadLetters = dlq;
+            producer.initTransactions();
+            List<TopicPartition> parts = partitions(edges, topics.graphEdges());
+            edges.assign(parts);
+            for (TopicPartition tp : parts) {
+                if (start.containsKey(tp)) {
+                    edges.seek(tp, start.get(tp));
+                } else {
+                    edges.seekToBeginning(List.of(tp));
+                }
             }
-          }
+            List<TopicPartition> itemParts = partitions(items, topics.items());
+            items.assign(itemParts);
+            items.seekToBeginning(itemParts); // compacted: the latest record per item
+            Map<TopicPartition, Long> itemsEnd = items.endOffsets(itemParts);
+            for (TopicPartition tp :
+                    itemParts) { // records before the snapshot's items position were dead-lettered by an earlier run
+                if (start.containsKey(tp)) {
+                    dlq.sentBefore(Map.of(tp, start.get(tp)));
+                }
+            }
+            if (text != null) {
+                textQueue = new BackgroundText(text, metrics);
+            }
+            int catalog = 0;
+            while (running.get()
+                    && itemParts.stream().anyMatch(tp -> items.position(tp) < itemsEnd.get(tp))) { // the catalog first
+                for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ofMillis(200))) {
+                    applyItem(r);
+                    catalog++;
+                }
+            }
+            LOG.info("Read {} item records from {}", catalog, topics.items());
+            Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
+            Map<TopicPartition, GraphChange> atCut = new HashMap<>();
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ZERO)) {
+                    applyItem(r);
+                }
+                drainText();
+                for (ConsumerRecord<byte[], byte[]> r : edges.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (atCut.containsKey(tp)) {
+                        held.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
+                    } else {
+                        applyEdge(r, tp, edges, atCut);
+                    }
+                }
+                if (atCut.size() == parts.size() && !parts.isEmpty()) {
+                    GraphChange cut = atCut.values().iterator().next();
+                    Map<TopicPartition, Long> positions = new HashMap<>();
+                    for (TopicPartition tp : parts) {
+                        ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.get(tp);
+                        positions.put(
+                                tp,
+                                h == null || h.isEmpty()
+                                        ? edges.position(tp)
+                                        : h.peek().offset());
+                    }
+                    long backlog = backlog(edges, parts, positions);
+                    for (TopicPartition tp :
+                            itemParts) { // saved with the snapshot: how far the catalog's dead letters have been sent
+                        positions.put(tp, items.position(tp));
+                    }
+                    drainText(); // content encoded while the cut was read counts for this cut
+                    if (backlog > settings.maxBacklog()) {
+                        LOG.info(
+                                "Cut of trigger {} (seq {}) passed without training: {} changelog records behind",
+                                cut.getTriggerId(),
+                                cut.getSeq(),
+                                backlog);
+                        metrics.coalesced.incrementAndGet();
+                    } else if (model.pendingEdges() > 0
+                            || model.version() == 0 && model.edges() > 0
+                            || contentChanged) {
+                        publish(producer, cut, positions);
+                    }
+                    atCut.clear();
+                    edges.resume(parts);
+                    for (TopicPartition tp : parts) { // what arrived past the cut, in order
+                        ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.remove(tp);
+                        while (h != null && !h.isEmpty() && !atCut.containsKey(tp)) {
+                            applyEdge(h.poll(), tp, edges, atCut);
+                        }
+                        if (h != null && !h.isEmpty()) {
+                            held.put(tp, h);
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (textQueue != null) {
+                textQueue.close();
+                textQueue = null;
+            }
+            deadLetters = null;
         }
-      }
-    } finally {
-      if (textQueue != null) {
-        textQueue.close();
-        textQueue = null;
-      }
-      deadLetters = null;
     }
-  }
 
-  private void applyEdge(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, KafkaConsumer<byte[], byte[]> edges,
-      Map<TopicPartition, GraphChange> atCut) {
-    GraphChange c;
-    try {
-      c = changes.decode(r.value());
-    } catch (MalformedRecordException e) { // only the graph job writes here; count and go on
-      metrics.badRecords.incrementAndGet();
-      LOG.warn("Skipping undecodable changelog record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-      return;
-    }
-    if (c.getKind() == GraphChangeKind.CUT) {
-      atCut.put(tp, c);
-      edges.pause(List.of(tp));
-      return;
-    }
-    String user = c.getUserId();
-    String item = c.getItemId();
-    try { // the graph job checked them against its own limit; this guards against another writer
-      IdRules.check("user_id", user, Integer.MAX_VALUE);
-      IdRules.check("item_id", item, Integer.MAX_VALUE);
-    } catch (MalformedRecordException e) {
-      metrics.badRecords.incrementAndGet();
-      LOG.warn("Skipping changelog record {}-{}@{} (seq {}): {} {}", r.topic(), r.partition(), r.offset(), c.getSeq(), e.code(),
-          e.getMessage());
-      return;
-    }
-    if (c.getKind() == GraphChangeKind.EDGE_ADDED) {
-      model.addEdge(user, item);
-    } else {
-      model.removeEdge(user, item);
-    }
-    metrics.edgesRead.incrementAndGet();
-    metrics.lastSeq.set(c.getSeq());
-  }
-
-  private void applyItem(ConsumerRecord<byte[], byte[]> r) {
-    if (r.value() == null && r.key() != null) { // a tombstone on the compacted catalog: the item is deleted
-      String id = new String(r.key(), StandardCharsets.UTF_8);
-      try {
-        IdRules.check("tombstone key", id, Integer.MAX_VALUE);
-      } catch (MalformedRecordException ex) {
-        reject(r, ex);
-        return;
-      }
-      withdrawn.add(id);
-      model.withdrawItem(id);
-      if (textQueue != null) {
-        textQueue.withdraw(id);
-      }
-      return;
-    }
-    ItemEvent e;
-    try {
-      e = itemCodec.decode(r.value());
-      itemRules.check(e);
-    } catch (MalformedRecordException ex) {
-      reject(r, ex);
-      return;
-    } catch (RuntimeException ex) { // a decoder bug must not stop the model server either
-      reject(r, new MalformedRecordException(ReasonCode.UNDECODABLE, "unexpected " + ex));
-      return;
-    }
-    String id = e.getItemId();
-    if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
-      withdrawn.add(id);
-      model.withdrawItem(id);
-      if (textQueue != null) {
-        textQueue.withdraw(id);
-      }
-      return;
-    }
-    if (withdrawn.remove(id)) {
-      model.relistItem(id);
-    }
-    if (e.getVectors() != null) {
-      for (Map.Entry<String, List<Float>> v : e.getVectors().entrySet()) {
-        float[] a = new float[v.getValue().size()];
-        for (int k = 0; k < a.length; k++) {
-          a[k] = v.getValue().get(k);
-        }
+    private void applyEdge(
+            ConsumerRecord<byte[], byte[]> r,
+            TopicPartition tp,
+            KafkaConsumer<byte[], byte[]> edges,
+            Map<TopicPartition, GraphChange> atCut) {
+        GraphChange c;
         try {
-          model.setContent(id, v.getKey(), a);
-        } catch (IllegalArgumentException ex) { // another dimension than the modality's earlier vectors
-          reject(r, new MalformedRecordException(ReasonCode.BAD_VECTOR, ex.getMessage()));
+            c = changes.decode(r.value());
+        } catch (MalformedRecordException e) { // only the graph job writes here; count and go on
+            metrics.badRecords.incrementAndGet();
+            LOG.warn(
+                    "Skipping undecodable changelog record {}-{}@{}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
+            return;
         }
-      }
-    }
-    if (textQueue != null && !e.getText().isEmpty()) {
-      StringBuilder b = new StringBuilder();
-      new TreeMap<>(e.getText()).forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
-      if (!b.toString().isBlank()) {
-        textQueue.submit(id, b.toString());
-      }
-    }
-  }
-
-  private void reject(ConsumerRecord<byte[], byte[]> r, MalformedRecordException ex) {
-    metrics.badRecords.incrementAndGet();
-    metrics.deadLetters.incrementAndGet();
-    if (deadLetters != null) {
-      deadLetters.reject(r, ex);
-    }
-  }
-
-  /** Takes the texts encoded so far into the model (this thread owns the model; the encoder never waits for it). */
-  private void drainText() {
-    if (textQueue == null) {
-      return;
-    }
-    int n = textQueue.drain((id, v) -> {
-      try {
-        model.setContent(id, "text", v);
-      } catch (IllegalArgumentException ex) {
-        metrics.badRecords.incrementAndGet();
-        LOG.warn("Text vector of item {} rejected: {}", id, ex.getMessage());
-      }
-    });
-    contentChanged |= n > 0;
-  }
-
-  private void publish(KafkaProducer<byte[], byte[]> producer, GraphChange cut, Map<TopicPartition, Long> positions) throws IOException {
-    drainText(); // whatever is encoded by now; the rest of the catalog's texts come in later versions
-    if (model.edges() == 0) {
-      return;
-    }
-    contentChanged = false;
-    long started = System.currentTimeMillis();
-    metrics.training.set(publishedVersion + 1);
-    ModelVersion v;
-    try {
-      v = model.fineTune(cut.getSeq());
-    } finally {
-      metrics.training.set(0);
-    }
-    long trained = System.currentTimeMillis();
-    long number = Math.max(v.version(), publishedVersion + 1);
-    String topic = settings.topics().embeddings();
-    if (published != null && published.dim() != v.dim()) { // RedND gains a channel when a new modality first appears
-      LOG.warn("Version {} is {} wide, the published ones {}: publishing it in full", v.version(), v.dim(), published.dim());
-      published = null;
-    }
-    if (published == null) {
-      published = new PublishedVectors(v.dim());
-    }
-    PublishedVectors.Plan plan = published.plan(v, number, withdrawn, fullRequested.getAndSet(false), settings.fullEvery(),
-        settings.deltaTolerance());
-    long bytes = 0;
-    producer.beginTransaction();
-    try {
-      for (int k : plan.userRows()) {
-        String id = v.userIds().get(k);
-        bytes += send(producer, topic, "u:" + id, EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, id, number, v.row(v.userVectors(), k))
-            .build());
-      }
-      for (int k : plan.itemRows()) {
-        String id = v.itemIds().get(k);
-        bytes += send(producer, topic, "i:" + id, EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, id, number, v.row(v.itemVectors(), k))
-            .build());
-      }
-      // tombstones, so compaction drops a withdrawn item's last vector: all of them in a full version, the new ones in a delta
-      for (String id : plan.full() ? withdrawn : plan.removed()) {
-        producer.send(new ProducerRecord<>(topic, 0, ("i:" + id).getBytes(StandardCharsets.UTF_8), null));
-      }
-      EmbeddingRecord commit = EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", number, v.meanUserVector()).build();
-      commit.setThroughSeq(v.throughSeq());
-      commit.setTriggerId(cut.getTriggerId());
-      commit.setUsers(plan.userRows().length);
-      commit.setItems(plan.itemRows().length);
-      commit.setTriggerTime(cut.getEventTime());
-      commit.setBaseVersion(plan.baseVersion());
-      commit.setRemovedItems(new ArrayList<>(plan.removed()));
-      Map<String, Double> m = new LinkedHashMap<>();
-      v.metrics().forEach((k, val) -> {
-        if (val instanceof Number n) {
-          m.put(k, n.doubleValue());
+        if (c.getKind() == GraphChangeKind.CUT) {
+            atCut.put(tp, c);
+            edges.pause(List.of(tp));
+            return;
         }
-      });
-      m.put("published_users", (double) plan.userRows().length);
-      m.put("published_items", (double) plan.itemRows().length);
-      m.put("version_users", (double) plan.users());
-      m.put("version_items", (double) plan.items());
-      m.put("published_bytes", (double) bytes);
-      commit.setMetrics(m);
-      send(producer, topic, "commit", commit);
-      producer.commitTransaction();
-    } catch (RuntimeException e) {
-      producer.abortTransaction();
-      throw e;
-    }
-    long committed = System.currentTimeMillis();
-    published.applied(plan, v);
-    publishedVersion = number;
-    Properties p = new Properties();
-    positions.forEach((tp, off) -> p.setProperty(tp.topic() + ":" + tp.partition(), Long.toString(off)));
-    model.save(snapshotDir(), Map.of("positions.properties", p));
-    metrics.version.set(number);
-    metrics.versions.incrementAndGet();
-    metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
-    LOG.info("Published version {} ({}) through seq {} (trigger {}): {} of {} users, {} of {} items{}, {} KB; {} edges ({} new), "
-        + "{} steps, loss {} (new edges {}, replayed {}), {} s; {} s after its trigger (waited {} s, trained {} s, published {} s)",
-        number, plan.full() ? "full" : "delta on " + plan.baseVersion(),
-        v.throughSeq(), cut.getTriggerId(), plan.userRows().length, plan.users(), plan.itemRows().length, plan.items(),
-        plan.removed().isEmpty() ? "" : ", " + plan.removed().size() + " withdrawn", bytes >> 10, v.metrics().get("edges"),
-        v.metrics().getOrDefault("new_edges", "all"), v.metrics().get("steps"), fmt(v.metrics().get("loss")),
-        fmt(v.metrics().get("loss_new")), fmt(v.metrics().get("loss_replay")), fmt(v.metrics().get("seconds")),
-        seconds(committed - cut.getEventTime().toEpochMilli()), seconds(started - cut.getEventTime().toEpochMilli()), seconds(trained - started),
-        seconds(committed - trained));
-  }
-
-  private static String seconds(long ms) {
-    return String.format("%.1f", ms / 1000.0);
-  }
-
-  private static String fmt(Object x) {
-    return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : "-";
-  }
-
-  /** Sends one record; returns its size in bytes (key and value). */
-  private int send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
-    byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    byte[] value = embeddingCodec.encode(r);
-    producer.send(new ProducerRecord<>(topic, 0, k, value));
-    return k.length + value.length;
-  }
-
-  /** The highest COMMIT version on the embeddings topic (0 if none). */
-  private long lastPublishedVersion() {
-    long last = 0;
-    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
-      List<TopicPartition> parts = partitions(c, settings.topics().embeddings());
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if ("commit".equals(new String(r.key(), StandardCharsets.UTF_8))) {
-            last = Math.max(last, embeddingCodec.decode(r.value()).getModelVersion());
-          }
+        String user = c.getUserId();
+        String item = c.getItemId();
+        try { // the graph job checked them against its own limit; this guards against another writer
+            IdRules.check("user_id", user, Integer.MAX_VALUE);
+            IdRules.check("item_id", item, Integer.MAX_VALUE);
+        } catch (MalformedRecordException e) {
+            metrics.badRecords.incrementAndGet();
+            LOG.warn(
+                    "Skipping changelog record {}-{}@{} (seq {}): {} {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    c.getSeq(),
+                    e.code(),
+                    e.getMessage());
+            return;
         }
-      }
-    }
-    return last;
-  }
-
-  private static long backlog(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, Map<TopicPartition, Long> positions) {
-    Map<TopicPartition, Long> end = c.endOffsets(parts);
-    long b = 0;
-    for (TopicPartition tp : parts) {
-      b += Math.max(0, end.get(tp) - positions.get(tp));
-    }
-    return b;
-  }
-
-  /**
-   * Restores the newest intact snapshot: {@code snapshot}, else the one before it ({@code
-   * snapshot.prev}, whose changelog and catalog positions are then read again), else none, and the
-   * model is rebuilt from the changelog's beginning. A damaged snapshot is logged as an error and
-   * set aside as {@code <name>.damaged} (kept for inspection; the next save does not rotate it into
-   * {@code .prev}). Fills {@code start} with the restored positions; returns whether any was damaged.
-   */
-  private boolean restore(Map<TopicPartition, Long> start) throws IOException {
-    Path dir = snapshotDir();
-    List<Path> candidates = List.of(dir, IncrementalModel.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
-    List<String> damage = new ArrayList<>();
-    for (Path c : candidates) {
-      if (!Files.isDirectory(c)) {
-        continue;
-      }
-      try {
-        IncrementalModel m = IncrementalModel.load(c, modelSettings);
-        m.useGraphFusion(graphFusion);
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
-        model = m;
-        start.putAll(positions);
-        if (damage.isEmpty()) {
-          LOG.info("Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)", m.version(), m.throughSeq(),
-              m.numUsers(), m.numItems(), m.edges());
+        if (c.getKind() == GraphChangeKind.EDGE_ADDED) {
+            model.addEdge(user, item);
         } else {
-          LOG.error("RESTORED AN OLDER SNAPSHOT: {} is version {} (through seq {}, {} users, {} items, {} edges); the changelog "
-              + "after it is read and trained again, and catalog dead letters after it may be sent again", c, m.version(),
-              m.throughSeq(), m.numUsers(), m.numItems(), m.edges());
+            model.removeEdge(user, item);
+        }
+        metrics.edgesRead.incrementAndGet();
+        metrics.lastSeq.set(c.getSeq());
+    }
+
+    private void applyItem(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null && r.key() != null) { // a tombstone on the compacted catalog: the item is deleted
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            try {
+                IdRules.check("tombstone key", id, Integer.MAX_VALUE);
+            } catch (MalformedRecordException ex) {
+                reject(r, ex);
+                return;
+            }
+            withdrawn.add(id);
+            model.withdrawItem(id);
+            if (textQueue != null) {
+                textQueue.withdraw(id);
+            }
+            return;
+        }
+        ItemEvent e;
+        try {
+            e = itemCodec.decode(r.value());
+            itemRules.check(e);
+        } catch (MalformedRecordException ex) {
+            reject(r, ex);
+            return;
+        } catch (RuntimeException ex) { // a decoder bug must not stop the model server either
+            reject(r, new MalformedRecordException(ReasonCode.UNDECODABLE, "unexpected " + ex));
+            return;
+        }
+        String id = e.getItemId();
+        if (e.getDeleted()) { // withdrawn: its edges still train the graph, but no version publishes it
+            withdrawn.add(id);
+            model.withdrawItem(id);
+            if (textQueue != null) {
+                textQueue.withdraw(id);
+            }
+            return;
+        }
+        if (withdrawn.remove(id)) {
+            model.relistItem(id);
+        }
+        if (e.getVectors() != null) {
+            for (Map.Entry<String, List<Float>> v : e.getVectors().entrySet()) {
+                float[] a = new float[v.getValue().size()];
+                for (int k = 0; k < a.length; k++) {
+                    a[k] = v.getValue().get(k);
+                }
+                try {
+                    model.setContent(id, v.getKey(), a);
+                } catch (IllegalArgumentException ex) { // another dimension than the modality's earlier vectors
+                    reject(r, new MalformedRecordException(ReasonCode.BAD_VECTOR, ex.getMessage()));
+                }
+            }
+        }
+        if (textQueue != null && !e.getText().isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            new TreeMap<>(e.getText())
+                    .forEach((k, v) -> b.append(b.length() == 0 ? "" : ". ").append(v));
+            if (!b.toString().isBlank()) {
+                textQueue.submit(id, b.toString());
+            }
+        }
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> r, MalformedRecordException ex) {
+        metrics.badRecords.incrementAndGet();
+        metrics.deadLetters.incrementAndGet();
+        if (deadLetters != null) {
+            deadLetters.reject(r, ex);
+        }
+    }
+
+    /** Takes the texts encoded so far into the model (this thread owns the model; the encoder never waits for it). */
+    private void drainText() {
+        if (textQueue == null) {
+            return;
+        }
+        int n = textQueue.drain((id, v) -> {
+            try {
+                model.setContent(id, "text", v);
+            } catch (IllegalArgumentException ex) {
+                metrics.badRecords.incrementAndGet();
+                LOG.warn("Text vector of item {} rejected: {}", id, ex.getMessage());
+            }
+        });
+        contentChanged |= n > 0;
+    }
+
+    private void publish(KafkaProducer<byte[], byte[]> producer, GraphChange cut, Map<TopicPartition, Long> positions)
+            throws IOException {
+        drainText(); // whatever is encoded by now; the rest of the catalog's texts come in later versions
+        if (model.edges() == 0) {
+            return;
+        }
+        contentChanged = false;
+        long started = System.currentTimeMillis();
+        metrics.training.set(publishedVersion + 1);
+        ModelVersion v;
+        try {
+            v = model.fineTune(cut.getSeq());
+        } finally {
+            metrics.training.set(0);
+        }
+        long trained = System.currentTimeMillis();
+        long number = Math.max(v.version(), publishedVersion + 1);
+        String topic = settings.topics().embeddings();
+        if (published != null
+                && published.dim() != v.dim()) { // RedND gains a channel when a new modality first appears
+            LOG.warn(
+                    "Version {} is {} wide, the published ones {}: publishing it in full",
+                    v.version(),
+                    v.dim(),
+                    published.dim());
+            published = null;
+        }
+        if (published == null) {
+            published = new PublishedVectors(v.dim());
+        }
+        PublishedVectors.Plan plan = published.plan(
+                v, number, withdrawn, fullRequested.getAndSet(false), settings.fullEvery(), settings.deltaTolerance());
+        long bytes = 0;
+        producer.beginTransaction();
+        try {
+            for (int k : plan.userRows()) {
+                String id = v.userIds().get(k);
+                bytes += send(
+                        producer,
+                        topic,
+                        "u:" + id,
+                        EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, id, number, v.row(v.userVectors(), k))
+                                .build());
+            }
+            for (int k : plan.itemRows()) {
+                String id = v.itemIds().get(k);
+                bytes += send(
+                        producer,
+                        topic,
+                        "i:" + id,
+                        EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, id, number, v.row(v.itemVectors(), k))
+                                .build());
+            }
+            // tombstones, so compaction drops a withdrawn item's last vector: all of them in a full version, the new
+            // ones in a delta
+            for (String id : plan.full() ? withdrawn : plan.removed()) {
+                producer.send(new ProducerRecord<>(topic, 0, ("i:" + id).getBytes(StandardCharsets.UTF_8), null));
+            }
+            EmbeddingRecord commit = EmbeddingRecords.packed(
+                            EmbeddingKind.COMMIT_PACKED, "", number, v.meanUserVector())
+                    .build();
+            commit.setThroughSeq(v.throughSeq());
+            commit.setTriggerId(cut.getTriggerId());
+            commit.setUsers(plan.userRows().length);
+            commit.setItems(plan.itemRows().length);
+            commit.setTriggerTime(cut.getEventTime());
+            commit.setBaseVersion(plan.baseVersion());
+            commit.setRemovedItems(new ArrayList<>(plan.removed()));
+            Map<String, Double> m = new LinkedHashMap<>();
+            v.metrics().forEach((k, val) -> {
+                if (val instanceof Number n) {
+                    m.put(k, n.doubleValue());
+                }
+            });
+            m.put("published_users", (double) plan.userRows().length);
+            m.put("published_items", (double) plan.itemRows().length);
+            m.put("version_users", (double) plan.users());
+            m.put("version_items", (double) plan.items());
+            m.put("published_bytes", (double) bytes);
+            commit.setMetrics(m);
+            send(producer, topic, "commit", commit);
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+        long committed = System.currentTimeMillis();
+        published.applied(plan, v);
+        publishedVersion = number;
+        Properties p = new Properties();
+        positions.forEach((tp, off) -> p.setProperty(tp.topic() + ":" + tp.partition(), Long.toString(off)));
+        model.save(snapshotDir(), Map.of("positions.properties", p));
+        metrics.version.set(number);
+        metrics.versions.incrementAndGet();
+        metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
+        LOG.info(
+                "Published version {} ({}) through seq {} (trigger {}): {} of {} users, {} of {} items{}, {} KB; {} edges ({} new), "
+                        + "{} steps, loss {} (new edges {}, replayed {}), {} s; {} s after its trigger (waited {} s, trained {} s, published {} s)",
+                number,
+                plan.full() ? "full" : "delta on " + plan.baseVersion(),
+                v.throughSeq(),
+                cut.getTriggerId(),
+                plan.userRows().length,
+                plan.users(),
+                plan.itemRows().length,
+                plan.items(),
+                plan.removed().isEmpty() ? "" : ", " + plan.removed().size() + " withdrawn",
+                bytes >> 10,
+                v.metrics().get("edges"),
+                v.metrics().getOrDefault("new_edges", "all"),
+                v.metrics().get("steps"),
+                fmt(v.metrics().get("loss")),
+                fmt(v.metrics().get("loss_new")),
+                fmt(v.metrics().get("loss_replay")),
+                fmt(v.metrics().get("seconds")),
+                seconds(committed - cut.getEventTime().toEpochMilli()),
+                seconds(started - cut.getEventTime().toEpochMilli()),
+                seconds(trained - started),
+                seconds(committed - trained));
+    }
+
+    private static String seconds(long ms) {
+        return String.format("%.1f", ms / 1000.0);
+    }
+
+    private static String fmt(Object x) {
+        return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : "-";
+    }
+
+    /** Sends one record; returns its size in bytes (key and value). */
+    private int send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] value = embeddingCodec.encode(r);
+        producer.send(new ProducerRecord<>(topic, 0, k, value));
+        return k.length + value.length;
+    }
+
+    /** The highest COMMIT version on the embeddings topic (0 if none). */
+    private long lastPublishedVersion() {
+        long last = 0;
+        try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+            List<TopicPartition> parts = partitions(c, settings.topics().embeddings());
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if ("commit".equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        last = Math.max(last, embeddingCodec.decode(r.value()).getModelVersion());
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    private static long backlog(
+            KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, Map<TopicPartition, Long> positions) {
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        long b = 0;
+        for (TopicPartition tp : parts) {
+            b += Math.max(0, end.get(tp) - positions.get(tp));
+        }
+        return b;
+    }
+
+    /**
+     * Restores the newest intact snapshot: {@code snapshot}, else the one before it ({@code
+     * snapshot.prev}, whose changelog and catalog positions are then read again), else none, and the
+     * model is rebuilt from the changelog's beginning. A damaged snapshot is logged as an error and
+     * set aside as {@code <name>.damaged} (kept for inspection; the next save does not rotate it into
+     * {@code .prev}). Fills {@code start} with the restored positions; returns whether any was damaged.
+     */
+    private boolean restore(Map<TopicPartition, Long> start) throws IOException {
+        Path dir = snapshotDir();
+        List<Path> candidates =
+                List.of(dir, IncrementalModel.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
+        List<String> damage = new ArrayList<>();
+        for (Path c : candidates) {
+            if (!Files.isDirectory(c)) {
+                continue;
+            }
+            try {
+                IncrementalModel m = IncrementalModel.load(c, modelSettings);
+                m.useGraphFusion(graphFusion);
+                Map<TopicPartition, Long> positions = new HashMap<>();
+                readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
+                model = m;
+                start.putAll(positions);
+                if (damage.isEmpty()) {
+                    LOG.info(
+                            "Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)",
+                            m.version(),
+                            m.throughSeq(),
+                            m.numUsers(),
+                            m.numItems(),
+                            m.edges());
+                } else {
+                    LOG.error(
+                            "RESTORED AN OLDER SNAPSHOT: {} is version {} (through seq {}, {} users, {} items, {} edges); the changelog "
+                                    + "after it is read and trained again, and catalog dead letters after it may be sent again",
+                            c,
+                            m.version(),
+                            m.throughSeq(),
+                            m.numUsers(),
+                            m.numItems(),
+                            m.edges());
+                }
+                return !damage.isEmpty();
+            } catch (IOException | RuntimeException e) {
+                damage.add(e.getMessage());
+                metrics.damagedSnapshots.incrementAndGet();
+                Path aside = c.resolveSibling(c.getFileName() + ".damaged");
+                IncrementalModel.deleteTree(aside);
+                Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
+                LOG.error("DAMAGED SNAPSHOT {}: {}; set aside as {}", c, e.getMessage(), aside.getFileName());
+            }
+        }
+        model = new IncrementalModel(modelSettings);
+        model.useGraphFusion(graphFusion);
+        if (damage.isEmpty()) {
+            LOG.info("No snapshot in {}: starting empty", settings.stateDir());
+        } else {
+            LOG.error(
+                    "NO INTACT SNAPSHOT in {} ({} damaged): rebuilding the model from the changelog's beginning",
+                    settings.stateDir(),
+                    damage.size());
         }
         return !damage.isEmpty();
-      } catch (IOException | RuntimeException e) {
-        damage.add(e.getMessage());
-        metrics.damagedSnapshots.incrementAndGet();
-        Path aside = c.resolveSibling(c.getFileName() + ".damaged");
-        IncrementalModel.deleteTree(aside);
-        Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
-        LOG.error("DAMAGED SNAPSHOT {}: {}; set aside as {}", c, e.getMessage(), aside.getFileName());
-      }
     }
-    model = new IncrementalModel(modelSettings);
-    model.useGraphFusion(graphFusion);
-    if (damage.isEmpty()) {
-      LOG.info("No snapshot in {}: starting empty", settings.stateDir());
-    } else {
-      LOG.error("NO INTACT SNAPSHOT in {} ({} damaged): rebuilding the model from the changelog's beginning", settings.stateDir(),
-          damage.size());
+
+    private static Properties readPositions(Path snapshot) throws IOException {
+        Properties p = new Properties();
+        Path f = snapshot.resolve("positions.properties");
+        if (Files.exists(f)) {
+            try (InputStream in = Files.newInputStream(f)) {
+                p.load(in);
+            }
+        }
+        return p;
     }
-    return !damage.isEmpty();
-  }
 
-  private static Properties readPositions(Path snapshot) throws IOException {
-    Properties p = new Properties();
-    Path f = snapshot.resolve("positions.properties");
-    if (Files.exists(f)) {
-      try (InputStream in = Files.newInputStream(f)) {
-        p.load(in);
-      }
+    private static TopicPartition parse(String key) {
+        int c = key.lastIndexOf(':');
+        return new TopicPartition(key.substring(0, c), Integer.parseInt(key.substring(c + 1)));
     }
-    return p;
-  }
 
-  private static TopicPartition parse(String key) {
-    int c = key.lastIndexOf(':');
-    return new TopicPartition(key.substring(0, c), Integer.parseInt(key.substring(c + 1)));
-  }
-
-  private void ensureEmbeddingsTopic() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", settings.bootstrap());
-    p.putAll(settings.kafkaProperties());
-    try (Admin admin = Admin.create(p)) {
-      String name = settings.topics().embeddings();
-      if (!admin.listTopics().names().get().contains(name)) {
-        // the broker's default.replication.factor: 1 on a dev broker, 3 on a cluster (a fixed 1 would be below its min.insync.replicas)
-        admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact",
-            "max.message.bytes", String.valueOf(4 * 1024 * 1024))))).all().get();
-        LOG.info("Created topic {} (1 partition, compacted, the broker's default replication)", name);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-        throw new IllegalStateException("cannot create the embeddings topic: " + e.getCause().getMessage(), e.getCause());
-      }
+    private void ensureEmbeddingsTopic() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.bootstrap());
+        p.putAll(settings.kafkaProperties());
+        try (Admin admin = Admin.create(p)) {
+            String name = settings.topics().embeddings();
+            if (!admin.listTopics().names().get().contains(name)) {
+                // the broker's default.replication.factor: 1 on a dev broker, 3 on a cluster (a fixed 1 would be below
+                // its min.insync.replicas)
+                admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty())
+                                .configs(Map.of(
+                                        "cleanup.policy",
+                                        "compact",
+                                        "max.message.bytes",
+                                        String.valueOf(4 * 1024 * 1024)))))
+                        .all()
+                        .get();
+                LOG.info("Created topic {} (1 partition, compacted, the broker's default replication)", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException(
+                        "cannot create the embeddings topic: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
     }
-  }
 
-  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).sorted(java.util.Comparator.comparingInt(
-            TopicPartition::partition)).toList();
-      }
-      if (System.nanoTime() > deadline || !running.get()) {
-        throw new IllegalStateException("topic " + topic + " does not exist on " + settings.bootstrap() + " (is the graph job running?)");
-      }
-      LOG.info("Waiting for topic {} to exist", topic);
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            var infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream()
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+                        .toList();
+            }
+            if (System.nanoTime() > deadline || !running.get()) {
+                throw new IllegalStateException("topic " + topic + " does not exist on " + settings.bootstrap()
+                        + " (is the graph job running?)");
+            }
+            LOG.info("Waiting for topic {} to exist", topic);
+        }
     }
-  }
 
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", settings.bootstrap());
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("isolation.level", "read_committed");
-    p.put("enable.auto.commit", "false");
-    p.put("max.poll.records", "5000");
-    p.putAll(settings.kafkaProperties());
-    return new KafkaConsumer<>(p);
-  }
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.bootstrap());
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.put("max.poll.records", "5000");
+        p.putAll(settings.kafkaProperties());
+        return new KafkaConsumer<>(p);
+    }
 
-  private KafkaProducer<byte[], byte[]> transactionalProducer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", settings.bootstrap());
-    p.put("key.serializer", ByteArraySerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    p.put("transactional.id", settings.transactionalId());
-    p.put("acks", "all");
-    p.put("linger.ms", "5");
-    p.put("batch.size", String.valueOf(256 * 1024));
-    p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
-    p.put("transaction.timeout.ms", "600000");
-    p.putAll(settings.kafkaProperties());
-    return new KafkaProducer<>(p);
-  }
+    private KafkaProducer<byte[], byte[]> transactionalProducer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.bootstrap());
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        p.put("transactional.id", settings.transactionalId());
+        p.put("acks", "all");
+        p.put("linger.ms", "5");
+        p.put("batch.size", String.valueOf(256 * 1024));
+        p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
+        p.put("transaction.timeout.ms", "600000");
+        p.putAll(settings.kafkaProperties());
+        return new KafkaProducer<>(p);
+    }
 
-  @Override
-  public void close() {
-    stop();
-  }
+    @Override
+    public void close() {
+        stop();
+    }
 }

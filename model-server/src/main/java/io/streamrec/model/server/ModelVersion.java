@@ -10,28 +10,35 @@ import java.util.Map;
  * @param userVectors users × dim, row k belongs to {@code userIds.get(k)}
  * @param itemVectors items × dim, row k belongs to {@code itemIds.get(k)}
  */
-public record ModelVersion(long version, long throughSeq, int dim, List<String> userIds, float[] userVectors, List<String> itemIds,
-    float[] itemVectors, Map<String, Object> metrics) {
+public record ModelVersion(
+        long version,
+        long throughSeq,
+        int dim,
+        List<String> userIds,
+        float[] userVectors,
+        List<String> itemIds,
+        float[] itemVectors,
+        Map<String, Object> metrics) {
 
-  /** Row {@code k} of a users-or-items table. */
-  public float[] row(float[] table, int k) {
-    float[] r = new float[dim];
-    System.arraycopy(table, k * dim, r, 0, dim);
-    return r;
-  }
+    /** Row {@code k} of a users-or-items table. */
+    public float[] row(float[] table, int k) {
+        float[] r = new float[dim];
+        System.arraycopy(table, k * dim, r, 0, dim);
+        return r;
+    }
 
-  /** The mean of the user vectors: where serving places a user with no known items (published on the COMMIT). */
-  public float[] meanUserVector() {
-    float[] m = new float[dim];
-    int n = userIds.size();
-    for (int k = 0; k < n; k++) {
-      for (int c = 0; c < dim; c++) {
-        m[c] += userVectors[k * dim + c];
-      }
+    /** The mean of the user vectors: where serving places a user with no known items (published on the COMMIT). */
+    public float[] meanUserVector() {
+        float[] m = new float[dim];
+        int n = userIds.size();
+        for (int k = 0; k < n; k++) {
+            for (int c = 0; c < dim; c++) {
+                m[c] += userVectors[k * dim + c];
+            }
+        }
+        for (int c = 0; c < dim && n > 0; c++) {
+            m[c] /= n;
+        }
+        return m;
     }
-    for (int c = 0; c < dim && n > 0; c++) {
-      m[c] /= n;
-    }
-    return m;
-  }
 }

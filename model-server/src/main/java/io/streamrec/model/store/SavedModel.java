@@ -33,19 +33,51 @@ import java.util.Map;
  * param-NAME.f32} in the same layout; {@code embeddings.f32} is absent for a model without an id
  * table. Version 1 files read as {@code lightgcn} (or {@code lf} when their config names a fusion).
  */
-public record SavedModel(int numUsers, int numItems, int dim, int layers, int epochs,
-        Map<String, Object> config, Map<String, Object> metrics, float[] table, float[] finalEmbeddings,
-        String model, int finalDim, Map<String, float[]> parameters, Map<String, int[]> shapes) {
+public record SavedModel(
+        int numUsers,
+        int numItems,
+        int dim,
+        int layers,
+        int epochs,
+        Map<String, Object> config,
+        Map<String, Object> metrics,
+        float[] table,
+        float[] finalEmbeddings,
+        String model,
+        int finalDim,
+        Map<String, float[]> parameters,
+        Map<String, int[]> shapes) {
 
     public static final String FORMAT = "streamrec-lightgcn";
     public static final int FORMAT_VERSION = 2;
 
     /** A LightGCN or late-fusion model: the id table and the final embeddings, both N×d. */
-    public SavedModel(int numUsers, int numItems, int dim, int layers, int epochs,
-            Map<String, Object> config, Map<String, Object> metrics, float[] table, float[] finalEmbeddings) {
-        this(numUsers, numItems, dim, layers, epochs, config, metrics, table, finalEmbeddings,
-                config.containsKey("fusion") ? "lf" : "lightgcn", dim, Map.of(), Map.of());
+    public SavedModel(
+            int numUsers,
+            int numItems,
+            int dim,
+            int layers,
+            int epochs,
+            Map<String, Object> config,
+            Map<String, Object> metrics,
+            float[] table,
+            float[] finalEmbeddings) {
+        this(
+                numUsers,
+                numItems,
+                dim,
+                layers,
+                epochs,
+                config,
+                metrics,
+                table,
+                finalEmbeddings,
+                config.containsKey("fusion") ? "lf" : "lightgcn",
+                dim,
+                Map.of(),
+                Map.of());
     }
+
     public static final String META = "model.json";
     public static final String TABLE = "embeddings.f32";
     public static final String FINAL = "final.f32";
@@ -63,7 +95,8 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
             for (Map.Entry<String, float[]> p : parameters.entrySet()) {
                 int[] sh = shapes.get(p.getKey());
                 if (sh == null || (long) sh[0] * sh[1] != p.getValue().length) {
-                    throw new IllegalArgumentException("parameter " + p.getKey() + ": shape does not match its " + p.getValue().length + " values");
+                    throw new IllegalArgumentException("parameter " + p.getKey() + ": shape does not match its "
+                            + p.getValue().length + " values");
                 }
                 writeFloats(dir.resolve(paramFile(p.getKey())), p.getValue());
                 shapeMeta.put(p.getKey(), java.util.List.of(sh[0], sh[1]));
@@ -103,11 +136,13 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
             throw new IllegalArgumentException(metaFile + ": unreadable: " + e.getMessage(), e);
         }
         if (!FORMAT.equals(meta.get("format"))) {
-            throw new IllegalArgumentException(metaFile + ": format is '" + meta.get("format") + "', expected '" + FORMAT + "'");
+            throw new IllegalArgumentException(
+                    metaFile + ": format is '" + meta.get("format") + "', expected '" + FORMAT + "'");
         }
         int version = intOf(meta, "format_version", metaFile);
         if (version > FORMAT_VERSION) {
-            throw new IllegalArgumentException(metaFile + ": format version " + version + " is newer than this reader (" + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(
+                    metaFile + ": format version " + version + " is newer than this reader (" + FORMAT_VERSION + ")");
         }
         int users = intOf(meta, "num_users", metaFile);
         int items = intOf(meta, "num_items", metaFile);
@@ -120,7 +155,15 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
         Map<String, Object> metrics = (Map<String, Object>) meta.getOrDefault("metrics", Map.of());
         long expected = (long) (users + items) * dim;
         if (version == 1) {
-            return new SavedModel(users, items, dim, layers, epochs, config, metrics, readFloats(dir.resolve(TABLE), expected),
+            return new SavedModel(
+                    users,
+                    items,
+                    dim,
+                    layers,
+                    epochs,
+                    config,
+                    metrics,
+                    readFloats(dir.resolve(TABLE), expected),
                     readFloats(dir.resolve(FINAL), expected));
         }
         String model = String.valueOf(meta.get("model"));
@@ -135,14 +178,17 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
         }
         for (Map.Entry<?, ?> e : pm.entrySet()) {
             String name = String.valueOf(e.getKey());
-            if (!(e.getValue() instanceof java.util.List<?> l) || l.size() != 2 || !(l.get(0) instanceof Number r)
+            if (!(e.getValue() instanceof java.util.List<?> l)
+                    || l.size() != 2
+                    || !(l.get(0) instanceof Number r)
                     || !(l.get(1) instanceof Number c)) {
                 throw new IllegalArgumentException(metaFile + ": parameter '" + name + "' needs a shape [rows, cols]");
             }
             shapes.put(name, new int[] {r.intValue(), c.intValue()});
             params.put(name, readFloats(dir.resolve(paramFile(name)), (long) r.intValue() * c.intValue()));
         }
-        return new SavedModel(users, items, dim, layers, epochs, config, metrics, table, fin, model, finalDim, params, shapes);
+        return new SavedModel(
+                users, items, dim, layers, epochs, config, metrics, table, fin, model, finalDim, params, shapes);
     }
 
     /** The file of a named parameter (names are [A-Za-z0-9._-]). */
@@ -165,7 +211,8 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
@@ -178,8 +225,9 @@ public record SavedModel(int numUsers, int numItems, int dim, int layers, int ep
         try {
             long size = Files.size(file);
             if (size != expectedCount * Float.BYTES) {
-                throw new IllegalArgumentException(file + ": " + size + " bytes, expected " + expectedCount * Float.BYTES
-                        + " (" + expectedCount + " float32 values as model.json describes)");
+                throw new IllegalArgumentException(
+                        file + ": " + size + " bytes, expected " + expectedCount * Float.BYTES + " (" + expectedCount
+                                + " float32 values as model.json describes)");
             }
             ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
             float[] out = new float[(int) expectedCount];

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelCliTest {
     @TempDir
     static Path dir;
+
     static Path data;
 
     @BeforeAll
@@ -40,13 +41,33 @@ class ModelCliTest {
     void trainWritesReferenceLayoutLogModelAndResults() throws Exception {
         Path out = dir.resolve("model");
         Path results = dir.resolve("results.json");
-        int rc = Streamrec.run("train", "--data", data.toString(), "--out", out.toString(), "--layers", "2", "--dim", "32",
-                "--epochs", "15", "--lr", "0.01", "--batch-size", "512", "--eval-every", "5", "--results-json", results.toString());
+        int rc = Streamrec.run(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--layers",
+                "2",
+                "--dim",
+                "32",
+                "--epochs",
+                "15",
+                "--lr",
+                "0.01",
+                "--batch-size",
+                "512",
+                "--eval-every",
+                "5",
+                "--results-json",
+                results.toString());
         assertEquals(0, rc);
         List<String> log = Files.readAllLines(out.resolve("train.log"));
         assertTrue(log.get(0).startsWith("{") && log.get(0).contains("\"layers\":2"), log.get(0));
-        assertEquals("Epoch\tT-Loss\tV-Loss\tPrecision@5\tRecall@5\tNDCG@5\tPrecision@10\tRecall@10\tNDCG@10"
-                + "\tPrecision@20\tRecall@20\tNDCG@20\tPrecision@50\tRecall@50\tNDCG@50", log.get(1));
+        assertEquals(
+                "Epoch\tT-Loss\tV-Loss\tPrecision@5\tRecall@5\tNDCG@5\tPrecision@10\tRecall@10\tNDCG@10"
+                        + "\tPrecision@20\tRecall@20\tNDCG@20\tPrecision@50\tRecall@50\tNDCG@50",
+                log.get(1));
         assertEquals(5, log.size(), "rows for epochs 5, 10, 15");
         assertTrue(log.get(4).startsWith("15\t"));
 
@@ -76,16 +97,22 @@ class ModelCliTest {
 
     @Test
     void sameSeedSameModelAndWarmStartResumes() throws Exception {
-        String[] common = {"train", "--data", data.toString(), "--layers", "1", "--batch-size", "256", "--eval-every", "0"};
+        String[] common = {
+            "train", "--data", data.toString(), "--layers", "1", "--batch-size", "256", "--eval-every", "0"
+        };
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         assertEquals(0, Streamrec.run(concat(common, "--out", a.toString(), "--epochs", "3", "--dim", "16")));
         assertEquals(0, Streamrec.run(concat(common, "--out", b.toString(), "--epochs", "3", "--dim", "16")));
-        assertArrayEquals(SavedModel.load(a).table(), SavedModel.load(b).table(), "deterministic for a seed on the CPU");
+        assertArrayEquals(
+                SavedModel.load(a).table(), SavedModel.load(b).table(), "deterministic for a seed on the CPU");
 
         // Warm start: one more epoch from a moves each value by at most steps·lr (Adam's step bound).
         Path c = dir.resolve("c");
-        assertEquals(0, Streamrec.run(concat(common, "--out", c.toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "16")));
+        assertEquals(
+                0,
+                Streamrec.run(concat(
+                        common, "--out", c.toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "16")));
         float[] ta = SavedModel.load(a).table();
         float[] tc = SavedModel.load(c).table();
         InteractionData d = io.streamrec.model.data.DatasetLoader.load(data);
@@ -94,9 +121,21 @@ class ModelCliTest {
         for (int k = 0; k < ta.length; k++) {
             maxDiff = Math.max(maxDiff, Math.abs(ta[k] - tc[k]));
         }
-        assertTrue(maxDiff > 0 && maxDiff <= steps * 0.001f * 1.05f, "warm start continues from a: max change " + maxDiff);
+        assertTrue(
+                maxDiff > 0 && maxDiff <= steps * 0.001f * 1.05f, "warm start continues from a: max change " + maxDiff);
         // A model of another shape is refused with a message.
-        assertEquals(2, Streamrec.run(concat(common, "--out", dir.resolve("e").toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "8")));
+        assertEquals(
+                2,
+                Streamrec.run(concat(
+                        common,
+                        "--out",
+                        dir.resolve("e").toString(),
+                        "--init-from",
+                        a.toString(),
+                        "--epochs",
+                        "1",
+                        "--dim",
+                        "8")));
     }
 
     @Test

@@ -45,7 +45,9 @@ class DatasetLoaderTest {
     void rejectsNegativeIdsAndRepeatedUsers() throws IOException {
         Files.writeString(dir.resolve("train.txt"), "0 1\n1 -2\n");
         Files.writeString(dir.resolve("test.txt"), "0 3\n");
-        assertTrue(assertThrows(DatasetFormatException.class, () -> DatasetLoader.load(dir)).getMessage().contains("train.txt:2"));
+        assertTrue(assertThrows(DatasetFormatException.class, () -> DatasetLoader.load(dir))
+                .getMessage()
+                .contains("train.txt:2"));
         Files.writeString(dir.resolve("train.txt"), "0 1\n1 2\n0 3\n");
         DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> DatasetLoader.load(dir));
         assertEquals(3, e.line());

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  */
 class SharedDataTest {
     private static Path shared(String name) {
-        Path dir = Path.of(System.getProperty("streamrec.shared.data", "../../shared/data")).resolve(name);
+        Path dir = Path.of(System.getProperty("streamrec.shared.data", "../../shared/data"))
+                .resolve(name);
         assumeTrue(Files.isDirectory(dir), "research data not present at " + dir + " (not redistributed); skipping");
         return dir;
     }
@@ -25,7 +26,11 @@ class SharedDataTest {
         // 5,450 users are those with training interactions.
         assertEquals(5660, d.numUsers());
         assertEquals(4878, d.numItems());
-        assertEquals(5450, java.util.Arrays.stream(d.train()).filter(items -> items.length > 0).count());
+        assertEquals(
+                5450,
+                java.util.Arrays.stream(d.train())
+                        .filter(items -> items.length > 0)
+                        .count());
         assertEquals(26533, d.trainInteractions());
         assertEquals(6634, d.validationInteractions());
         assertEquals(33013, d.testInteractions());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import io.streamrec.model.data.InteractionData;
-import org.junit.jupiter.api.Test;
 import io.streamrec.serving.TopKHeap;
+import org.junit.jupiter.api.Test;
 
 /** Hand-computed cases for docs/METHODS.md §5. */
 class RankingMetricsTest {

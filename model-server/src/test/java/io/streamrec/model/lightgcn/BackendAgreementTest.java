@@ -65,13 +65,19 @@ class BackendAgreementTest {
     @ValueSource(ints = {16, 64})
     void trainingStepsAgreeBetweenBackends(int dim) {
         for (int layers : new int[] {0, 2}) {
-            LightGcnConfig.Builder b = LightGcnConfig.builder().setLayers(layers).setDim(dim).optBatchSize(64).optSeed(5).optThreads(2);
+            LightGcnConfig.Builder b = LightGcnConfig.builder()
+                    .setLayers(layers)
+                    .setDim(dim)
+                    .optBatchSize(64)
+                    .optSeed(5)
+                    .optThreads(2);
             float[][] tables = new float[2][];
             float[][] losses = new float[2][];
             LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR};
             for (int k = 0; k < 2; k++) {
                 LightGcnConfig cfg = b.optBackend(backends[k]).build();
-                try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+                try (LightGcnTrainer t =
+                        new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
                     BprSampler s = new BprSampler(DATA.numItems(), DATA.train(), cfg.negatives(), 11);
                     s.startEpoch();
                     int[] u = new int[64];
@@ -99,13 +105,21 @@ class BackendAgreementTest {
     /** The carried Adam state (plain arrays, what the incremental model keeps across versions) steps as DJL's Adam does. */
     @Test
     void carriedAdamStateStepsAsDjlsAdam() {
-        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(16).optBatchSize(64).optSeed(5).optThreads(2)
-                .optBackend(LightGcnConfig.Backend.CSR).build();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(2)
+                .setDim(16)
+                .optBatchSize(64)
+                .optSeed(5)
+                .optThreads(2)
+                .optBackend(LightGcnConfig.Backend.CSR)
+                .build();
         int nodes = DATA.numUsers() + DATA.numItems();
         float[][] tables = new float[2][];
-        LightGcnTrainer.AdamState state = new LightGcnTrainer.AdamState(new float[nodes * 16], new float[nodes * 16], 0);
+        LightGcnTrainer.AdamState state =
+                new LightGcnTrainer.AdamState(new float[nodes * 16], new float[nodes * 16], 0);
         for (int k = 0; k < 2; k++) {
-            try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+            try (LightGcnTrainer t =
+                    new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
                 if (k == 1) {
                     t.useAdamState(state);
                 }
@@ -140,7 +154,9 @@ class BackendAgreementTest {
             far += d > 5e-3f ? 1 : 0;
             meanDiff += d / djl.length;
         }
-        assertTrue(far <= djl.length / 1000, what + ": " + far + " of " + djl.length + " coordinates more than 5e-3 apart");
+        assertTrue(
+                far <= djl.length / 1000,
+                what + ": " + far + " of " + djl.length + " coordinates more than 5e-3 apart");
         assertTrue(meanDiff < 1e-5, what + ": mean |diff| " + meanDiff);
     }
 
@@ -149,8 +165,10 @@ class BackendAgreementTest {
     /** Every fusion variant: the CSR backend's hand-propagated gradient against PyTorch autograd through propagation (DJL). */
     @Test
     void lateFusionStepsAgreeBetweenBackends() {
-        io.streamrec.model.multimodal.ModalityVectors text = new io.streamrec.model.multimodal.ModalityVectors("text", 5, DATA.numItems());
-        io.streamrec.model.multimodal.ModalityVectors audio = new io.streamrec.model.multimodal.ModalityVectors("audio", 3, DATA.numItems());
+        io.streamrec.model.multimodal.ModalityVectors text =
+                new io.streamrec.model.multimodal.ModalityVectors("text", 5, DATA.numItems());
+        io.streamrec.model.multimodal.ModalityVectors audio =
+                new io.streamrec.model.multimodal.ModalityVectors("audio", 3, DATA.numItems());
         java.util.Random rnd = new java.util.Random(2);
         for (int i = 0; i < DATA.numItems(); i++) {
             if (i % 3 != 0) { // a third of the items lack text
@@ -168,11 +186,19 @@ class BackendAgreementTest {
             float[] alphas = new float[2];
             LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR};
             for (int k = 0; k < 2; k++) {
-                LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(16).optBatchSize(64).optSeed(5).optThreads(2)
-                        .optBackend(backends[k]).build();
-                try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+                LightGcnConfig cfg = LightGcnConfig.builder()
+                        .setLayers(2)
+                        .setDim(16)
+                        .optBatchSize(64)
+                        .optSeed(5)
+                        .optThreads(2)
+                        .optBackend(backends[k])
+                        .build();
+                try (LightGcnTrainer t =
+                        new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
                     // a fresh fusion per trainer: it carries learned state (alpha)
-                    fusion = new io.streamrec.model.multimodal.LateFusion(variant, java.util.List.of(text, audio), 16, 9);
+                    fusion = new io.streamrec.model.multimodal.LateFusion(
+                            variant, java.util.List.of(text, audio), 16, 9);
                     t.useFusion(fusion);
                     BprSampler s = new BprSampler(DATA.numItems(), DATA.train(), cfg.negatives(), 11);
                     s.startEpoch();
@@ -193,7 +219,8 @@ class BackendAgreementTest {
             // chaotically through the shared alpha and every row it touches (CI once saw a mean difference of
             // 1.6e-3 after an epoch with ALPHA fusion; locally 2e-4..4e-4). A wrong gradient differs from the
             // first step on, and on many coordinates.
-            assertArrayEquals(losses[0], losses[1], 1e-4f, "losses over " + STEPS + " steps with " + variant + " fusion");
+            assertArrayEquals(
+                    losses[0], losses[1], 1e-4f, "losses over " + STEPS + " steps with " + variant + " fusion");
             assertAgree(tables[0], tables[1], "E0 after " + STEPS + " steps with " + variant + " fusion");
             assertAgree(finals[0], finals[1], "fused final embeddings, " + variant);
             if (fusion.learnsAlpha()) {
@@ -206,12 +233,22 @@ class BackendAgreementTest {
     @Test
     void edgeDropoutAgreesBetweenBackendsAndChangesTraining() {
         float[][] tables = new float[3][];
-        LightGcnConfig.Backend[] backends = {LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR, LightGcnConfig.Backend.CSR};
+        LightGcnConfig.Backend[] backends = {
+            LightGcnConfig.Backend.DJL, LightGcnConfig.Backend.CSR, LightGcnConfig.Backend.CSR
+        };
         double[] dropout = {0.3, 0.3, 0.0};
         for (int k = 0; k < 3; k++) {
-            LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(8).optBatchSize(128).optSeed(3).optThreads(2)
-                    .optBackend(backends[k]).optEdgeDropout(dropout[k]).build();
-            try (LightGcnTrainer t = new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
+            LightGcnConfig cfg = LightGcnConfig.builder()
+                    .setLayers(2)
+                    .setDim(8)
+                    .optBatchSize(128)
+                    .optSeed(3)
+                    .optThreads(2)
+                    .optBackend(backends[k])
+                    .optEdgeDropout(dropout[k])
+                    .build();
+            try (LightGcnTrainer t =
+                    new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
                 for (int e = 0; e < 3; e++) {
                     t.trainEpoch(null);
                 }

@@ -21,8 +21,12 @@ class GcSurvivalTest {
     @Test
     void sparseAutogradTrainingSurvivesForcedGc() {
         InteractionData d = SyntheticInteractions.generate(400, 300, 5, 15, 2);
-        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(3).setDim(32).optBatchSize(256)
-                .optBackend(LightGcnConfig.Backend.DJL).build();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(3)
+                .setDim(32)
+                .optBatchSize(256)
+                .optBackend(LightGcnConfig.Backend.DJL)
+                .build();
         try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), cfg, Device.cpu(), null)) {
             double first = Double.NaN;
             double last = Double.NaN;
@@ -52,7 +56,8 @@ class GcSurvivalTest {
                 java.nio.ByteBuffer.allocateDirect(1 << 20);
                 System.gc();
             }
-            float[] x = a.matMul(m.create(new float[] {1, 2, 3, 4}, new Shape(4, 1))).toFloatArray();
+            float[] x = a.matMul(m.create(new float[] {1, 2, 3, 4}, new Shape(4, 1)))
+                    .toFloatArray();
             // rows: u0 -> i0 (w 1/sqrt2·1), i1 (1/(sqrt2·sqrt2)); u1 -> i1 (1/sqrt2); i0 -> u0; i1 -> u0, u1
             float r = (float) (1 / Math.sqrt(2));
             float[] expected = {r * 3 + 0.5f * 4, r * 4, r * 1, 0.5f * 1 + r * 2};

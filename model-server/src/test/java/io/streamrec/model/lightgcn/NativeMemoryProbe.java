@@ -14,7 +14,13 @@ public final class NativeMemoryProbe {
         LightGcnConfig.Backend backend = LightGcnConfig.Backend.valueOf(args[0]);
         int steps = Integer.parseInt(args[1]);
         InteractionData d = SyntheticInteractions.generate(1000, 500, 10, 20, 5);
-        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(32).optBatchSize(256).optBackend(backend).optThreads(2).build();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(2)
+                .setDim(32)
+                .optBatchSize(256)
+                .optBackend(backend)
+                .optThreads(2)
+                .build();
         try (LightGcnTrainer t = new LightGcnTrainer(d.numUsers(), d.numItems(), d.train(), cfg, Device.cpu(), null)) {
             BprSampler s = new BprSampler(d.numItems(), d.train(), cfg.negatives(), 1);
             int[] u = new int[256];

@@ -17,13 +17,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class NativeMemoryTest {
     @ParameterizedTest
-    @EnumSource(value = LightGcnConfig.Backend.class, names = {"CSR", "DJL"})
+    @EnumSource(
+            value = LightGcnConfig.Backend.class,
+            names = {"CSR", "DJL"})
     void residentMemoryIsFlatOverOneThousandSteps(LightGcnConfig.Backend backend) throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "needs /proc (Linux) to read resident memory");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "--add-modules", "jdk.incubator.vector",
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                NativeMemoryProbe.class.getName(), backend.name(), "1000");
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xms256m",
+                "-Xmx256m",
+                "-XX:+AlwaysPreTouch",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NativeMemoryProbe.class.getName(),
+                backend.name(),
+                "1000");
         pb.redirectErrorStream(true);
         // Small tensors: libtorch's OpenMP workers would only spin against the other core.
         pb.environment().put("OMP_NUM_THREADS", "1");
@@ -37,10 +49,13 @@ class NativeMemoryTest {
         long at1000 = Long.parseLong(f[2]);
         assertTrue(at100 > 0, output);
         double growth = (double) at1000 / at100 - 1;
-        System.out.printf("%s backend: RSS %d MB after 100 steps, %d MB after 1000 (%+.1f%%)%n",
+        System.out.printf(
+                "%s backend: RSS %d MB after 100 steps, %d MB after 1000 (%+.1f%%)%n",
                 backend, at100 / 1024, at1000 / 1024, growth * 100);
-        assertTrue(growth <= 0.10, String.format("%s backend: RSS grew %.1f%% from step 100 (%d kB) to step 1000 (%d kB)",
-                backend, growth * 100, at100, at1000));
+        assertTrue(
+                growth <= 0.10,
+                String.format(
+                        "%s backend: RSS grew %.1f%% from step 100 (%d kB) to step 1000 (%d kB)",
+                        backend, growth * 100, at100, at1000));
     }
-
 }

@@ -24,7 +24,13 @@ public final class NativeStressProbe {
         LightGcnConfig.Backend backend = LightGcnConfig.Backend.valueOf(args[0]);
         int steps = Integer.parseInt(args[1]);
         InteractionData d = SyntheticInteractions.generate(600, 400, 8, 16, 9);
-        LightGcnConfig cfg = LightGcnConfig.builder().setLayers(2).setDim(64).optBatchSize(256).optBackend(backend).optThreads(1).build();
+        LightGcnConfig cfg = LightGcnConfig.builder()
+                .setLayers(2)
+                .setDim(64)
+                .optBatchSize(256)
+                .optBackend(backend)
+                .optThreads(1)
+                .build();
         float[] quiet = train(d, cfg, steps, null);
         float[] again = train(d, cfg, steps, null); // the control: is quiet training itself repeatable in one process?
         double control = 0;
@@ -33,20 +39,22 @@ public final class NativeStressProbe {
         }
         AtomicBoolean on = new AtomicBoolean(true);
         AtomicLong gcs = new AtomicLong();
-        Thread churn = new Thread(() -> {
-            List<ByteBuffer> keep = new ArrayList<>();
-            long k = 0;
-            while (on.get()) {
-                keep.add(ByteBuffer.allocateDirect(1 << 14));
-                if (keep.size() > 64) {
-                    keep.clear(); // garbage: freed only by a collection
-                }
-                if (++k % 16 == 0) {
-                    System.gc();
-                    gcs.incrementAndGet();
-                }
-            }
-        }, "stress");
+        Thread churn = new Thread(
+                () -> {
+                    List<ByteBuffer> keep = new ArrayList<>();
+                    long k = 0;
+                    while (on.get()) {
+                        keep.add(ByteBuffer.allocateDirect(1 << 14));
+                        if (keep.size() > 64) {
+                            keep.clear(); // garbage: freed only by a collection
+                        }
+                        if (++k % 16 == 0) {
+                            System.gc();
+                            gcs.incrementAndGet();
+                        }
+                    }
+                },
+                "stress");
         churn.setDaemon(true);
         churn.start();
         float[] stressed;
@@ -68,8 +76,9 @@ public final class NativeStressProbe {
             max = Math.max(max, diff);
             mean += diff / quiet.length;
         }
-        System.out.printf("STRESS steps=%d gcs=%d nonfinite=%d maxdiff=%.3g meandiff=%.3g control=%.3g%n", steps, gcs.get(), nonFinite, max,
-                mean, control);
+        System.out.printf(
+                "STRESS steps=%d gcs=%d nonfinite=%d maxdiff=%.3g meandiff=%.3g control=%.3g%n",
+                steps, gcs.get(), nonFinite, max, mean, control);
     }
 
     private static float[] train(InteractionData d, LightGcnConfig cfg, int steps, AtomicLong gcs) {
@@ -87,7 +96,8 @@ public final class NativeStressProbe {
                 }
                 float loss = t.step(u, p, q, n);
                 if (!Float.isFinite(loss)) {
-                    System.out.println("STRESS non-finite loss " + loss + " at step " + k + (gcs == null ? " (quiet run)" : " after " + gcs.get() + " GCs"));
+                    System.out.println("STRESS non-finite loss " + loss + " at step " + k
+                            + (gcs == null ? " (quiet run)" : " after " + gcs.get() + " GCs"));
                 }
                 if (gcs != null && k % 50 == 0) {
                     System.gc(); // and one from this thread, between steps

@@ -17,13 +17,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class NativeStressTest {
     @ParameterizedTest
-    @EnumSource(value = LightGcnConfig.Backend.class, names = {"CSR", "DJL"})
+    @EnumSource(
+            value = LightGcnConfig.Backend.class,
+            names = {"CSR", "DJL"})
     void trainingUnderGcPressureEndsWhereQuietTrainingEnds(LightGcnConfig.Backend backend) throws Exception {
         int steps = Integer.getInteger("streamrec.stress.steps", 300);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xcheck:jni", "-Xmx192m", "-XX:MaxDirectMemorySize=256m", "--add-modules",
-                "jdk.incubator.vector", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                NativeStressProbe.class.getName(), backend.name(), Integer.toString(steps));
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xcheck:jni",
+                "-Xmx192m",
+                "-XX:MaxDirectMemorySize=256m",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NativeStressProbe.class.getName(),
+                backend.name(),
+                Integer.toString(steps));
         pb.redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1"); // one libtorch thread: the steps are deterministic
         long t0 = System.nanoTime();
@@ -39,11 +51,19 @@ class NativeStressTest {
         double max = Double.parseDouble(line.replaceAll(".* maxdiff=(\\S+) .*", "$1"));
         long gcs = Long.parseLong(line.replaceAll(".* gcs=(\\d+) .*", "$1"));
         assertTrue(gcs >= 10, "the stress thread forced collections during the steps: " + line);
-        assertTrue(max < 1e-6, "training under GC pressure ended elsewhere than quiet training: " + line + "\n" + output);
+        assertTrue(
+                max < 1e-6, "training under GC pressure ended elsewhere than quiet training: " + line + "\n" + output);
         // -Xcheck:jni: a FATAL error (a bad reference, a wrong type) fails; the warnings it prints about
         // DJL's own JNI code (exceptions not checked after a call, 33 local refs for 32) are reported
-        assertTrue(output.lines().noneMatch(l -> l.contains("FATAL ERROR in native method")), "-Xcheck:jni found a JNI misuse:\n" + output);
-        System.out.printf("%s backend: %d -Xcheck:jni warnings (DJL's JNI code)%n", backend,
-                output.lines().filter(l -> l.startsWith("WARNING in native method") || l.startsWith("WARNING: JNI local refs")).count());
+        assertTrue(
+                output.lines().noneMatch(l -> l.contains("FATAL ERROR in native method")),
+                "-Xcheck:jni found a JNI misuse:\n" + output);
+        System.out.printf(
+                "%s backend: %d -Xcheck:jni warnings (DJL's JNI code)%n",
+                backend,
+                output.lines()
+                        .filter(l ->
+                                l.startsWith("WARNING in native method") || l.startsWith("WARNING: JNI local refs"))
+                        .count());
     }
 }

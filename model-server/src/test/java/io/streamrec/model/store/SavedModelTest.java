@@ -31,7 +31,8 @@ class SavedModelTest {
         assertArrayEquals(table, back.table());
         assertArrayEquals(fin, back.finalEmbeddings());
         // Raw little-endian float32, users first: the 3rd float is item 0's first coordinate.
-        ByteBuffer raw = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(SavedModel.TABLE))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(SavedModel.TABLE)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(3f, raw.getFloat(2 * Float.BYTES));
         assertTrue(Files.readString(dir.resolve(SavedModel.META)).contains("\"format\" : \"streamrec-lightgcn\""));
     }
