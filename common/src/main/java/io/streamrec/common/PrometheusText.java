@@ -1,6 +1,7 @@
 package io.streamrec.common;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Prometheus text exposition (format 0.0.4), the one writer of it: the model server's and the
@@ -51,7 +52,7 @@ public final class PrometheusText {
         if (!labels.isEmpty()) {
             b.append('{');
             String sep = "";
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(labels).entrySet()) {
+            for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
                 b.append(sep)
                         .append(e.getKey())
                         .append("=\"")

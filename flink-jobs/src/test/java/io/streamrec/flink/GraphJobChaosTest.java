@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +129,7 @@ class GraphJobChaosTest {
             int taskManager = 0; // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
             Map<Kill, List<Long>> recovery = new EnumMap<>(Kill.class);
             List<Kill> order = new ArrayList<>(List.of(Kill.values())); // every kind once per round, in a seeded order
-            java.util.Collections.shuffle(order, random);
+            Collections.shuffle(order, random);
             for (int k = 0; k < kills; k++) {
                 Thread.sleep(500 + random.nextInt(2_000));
                 Kill kind = order.get(k % order.size());

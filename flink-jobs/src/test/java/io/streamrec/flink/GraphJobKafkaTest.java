@@ -13,8 +13,11 @@ import io.streamrec.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -150,7 +153,7 @@ class GraphJobKafkaTest {
         Path meta = Path.of(all.get(0).toUri()).resolve("_metadata");
         byte[] original = Files.readAllBytes(meta);
         try {
-            Files.write(meta, java.util.Arrays.copyOf(original, original.length / 2));
+            Files.write(meta, Arrays.copyOf(original, original.length / 2));
             assertTrue(Checkpoints.damage(all.get(0)).orElseThrow().contains("does not parse"));
             assertEquals(all.size() > 1 ? all.get(1).toString() : null, Checkpoints.latest(dir));
         } finally {
@@ -160,15 +163,15 @@ class GraphJobKafkaTest {
         try (var files = Files.walk(checkpoints)) {
             shared = files.filter(
                             f -> f.getParent().getFileName().toString().equals("shared") && Files.isRegularFile(f))
-                    .max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                    .max(Comparator.comparingLong(f -> f.toFile().length()))
                     .orElseThrow(() -> new AssertionError("no RocksDB file in shared/"));
         }
         byte[] sst = Files.readAllBytes(shared);
         try {
-            Files.write(shared, java.util.Arrays.copyOf(sst, sst.length - 1));
+            Files.write(shared, Arrays.copyOf(sst, sst.length - 1));
             int needIt = 0;
             for (org.apache.flink.core.fs.Path c : all) {
-                java.util.Optional<String> d = Checkpoints.damage(c);
+                Optional<String> d = Checkpoints.damage(c);
                 assertTrue(
                         d.isEmpty()
                                 || d.get().contains(shared.getFileName().toString())

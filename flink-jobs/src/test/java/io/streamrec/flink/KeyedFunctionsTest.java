@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -31,8 +32,7 @@ class KeyedFunctionsTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Interaction, EdgeChange> adjacencyHarness(
             boolean rocksdb) throws Exception {
         var fresh = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                        new UserAdjacencyFunction(Duration.ZERO)),
+                new KeyedProcessOperator<>(new UserAdjacencyFunction(Duration.ZERO)),
                 (Interaction i) -> i.user,
                 Types.STRING);
         fresh.setStateBackend(rocksdb ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
@@ -72,8 +72,7 @@ class KeyedFunctionsTest {
             h.processElement(new Interaction("u1", "b", false, 1f, 11), 11); // after the checkpoint: replayed below
         }
         var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                        new UserAdjacencyFunction(Duration.ZERO)),
+                new KeyedProcessOperator<>(new UserAdjacencyFunction(Duration.ZERO)),
                 (Interaction i) -> i.user,
                 Types.STRING);
         restored.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -88,8 +87,7 @@ class KeyedFunctionsTest {
     @Test
     void inactiveUsersExpireWithTtl() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
-                        new UserAdjacencyFunction(Duration.ofSeconds(10))),
+                new KeyedProcessOperator<>(new UserAdjacencyFunction(Duration.ofSeconds(10))),
                 (Interaction i) -> i.user,
                 Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());

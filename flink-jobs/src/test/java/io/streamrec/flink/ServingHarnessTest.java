@@ -31,8 +31,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -485,7 +487,7 @@ class ServingHarnessTest {
             h.processElement(partial(1, 0, 4, 2, 1.5), 2);
             h.processElement(partial(1, 60_000, 1, 1, 1), 3); // a later window: the first one is emitted
             h.setProcessingTime(60_000); // idle: the rest is emitted
-            Map<String, Double> sums = new java.util.TreeMap<>();
+            Map<String, Double> sums = new TreeMap<>();
             for (MetricOut m : h.extractOutputValues()) {
                 if (m.scorer.equals(MetricOut.MODEL) && m.against == null) {
                     sums.merge(m.version + " " + m.name + " " + m.samples, m.value, Double::sum);
@@ -534,7 +536,7 @@ class ServingHarnessTest {
             }
             h.processElement(p, 1);
             h.setProcessingTime(60_000); // idle: the window and the version's paired comparisons are emitted
-            Map<String, MetricOut> out = new java.util.HashMap<>();
+            Map<String, MetricOut> out = new HashMap<>();
             for (MetricOut m : h.extractOutputValues()) {
                 out.put(m.name + " " + m.scorer + " " + m.window + (m.against == null ? "" : " vs " + m.against), m);
             }

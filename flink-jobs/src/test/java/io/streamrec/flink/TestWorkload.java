@@ -7,6 +7,7 @@ import io.streamrec.schemas.ReasonCode;
 import io.streamrec.schemas.avro.InteractionEvent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -175,7 +176,7 @@ final class TestWorkload {
                     case 0 -> ("garbage-" + id).getBytes(UTF_8);
                     case 1 -> {
                         byte[] full = avro(user, "i1", "view", null, time);
-                        yield java.util.Arrays.copyOf(full, full.length - 4); // truncated Avro
+                        yield Arrays.copyOf(full, full.length - 4); // truncated Avro
                     }
                     default -> ("{\"user_id\":\"" + user + "\",\"item_id\":").getBytes(UTF_8); // broken JSON
                 };

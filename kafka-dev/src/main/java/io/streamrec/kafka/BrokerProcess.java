@@ -2,6 +2,8 @@ package io.streamrec.kafka;
 
 import io.streamrec.common.ParentWatch;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ public final class BrokerProcess implements AutoCloseable {
     /** Starts a broker child on {@code dir} and a free port; returns once it accepts clients. */
     public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         BrokerProcess b = new BrokerProcess(dir, port, dir.resolveSibling(dir.getFileName() + ".log"));

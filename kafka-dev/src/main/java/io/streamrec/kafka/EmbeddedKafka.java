@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,10 +78,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path logDir, int port) {
         if (port > 0) { // say it plainly rather than through the broker's fatal-error stack traces
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
-                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            } catch (java.io.IOException e) {
+                probe.bind(new InetSocketAddress("127.0.0.1", port));
+            } catch (IOException e) {
                 throw new IllegalStateException(
                         "port " + port + " on 127.0.0.1 is already in use (another Kafka, or a pipeline "
                                 + "still running?): stop it, or choose another port (--kafka-port; 0 takes any free one)");
@@ -204,7 +206,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static boolean isBindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            if (t instanceof java.net.BindException || m.contains("Address already in use") || m.contains("bind")) {
+            if (t instanceof BindException || m.contains("Address already in use") || m.contains("bind")) {
                 return true;
             }
         }

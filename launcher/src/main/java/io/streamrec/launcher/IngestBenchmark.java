@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -488,8 +489,7 @@ public final class IngestBenchmark implements Callable<Integer> {
     static void deleteRecursively(Path p) throws Exception {
         if (Files.exists(p)) {
             try (var s = Files.walk(p)) {
-                s.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(x -> x.toFile().delete());
+                s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
             }
         }
     }

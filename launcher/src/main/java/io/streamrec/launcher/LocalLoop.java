@@ -9,6 +9,7 @@ import io.streamrec.flink.serving.ServingConfig;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.schemas.Topics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,7 +193,7 @@ final class LocalLoop implements AutoCloseable {
         kafka.close();
         try {
             lock.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("Releasing {}: {}", lock.file(), e.toString());
         }
     }

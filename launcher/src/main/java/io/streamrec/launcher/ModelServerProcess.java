@@ -3,6 +3,8 @@ package io.streamrec.launcher;
 import io.streamrec.common.cli.Streamrec;
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,7 +166,7 @@ final class ModelServerProcess implements AutoCloseable {
 
     /** The last line that reads as an error in what the child wrote to its log from {@code from} on (its last line if none does). */
     static String lastError(Path log, long from) {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long len = f.length();
             long start = Math.max(from, len - 64 * 1024); // the tail is enough, and bounded
             byte[] tail = new byte[(int) (len - start)];
@@ -172,7 +174,7 @@ final class ModelServerProcess implements AutoCloseable {
             f.readFully(tail);
             String last = "";
             String error = null;
-            for (String line : new String(tail, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+            for (String line : new String(tail, StandardCharsets.UTF_8).split("\\R")) {
                 String l = line.replaceFirst("^\\d\\d:\\d\\d:\\d\\d[.,]\\d+\\s+", "")
                         .strip(); // times differ between runs
                 if (l.isEmpty() || l.startsWith("at ") || l.startsWith("...")) {

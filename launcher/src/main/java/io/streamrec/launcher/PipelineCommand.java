@@ -6,6 +6,7 @@ import io.streamrec.flink.serving.ServingOptions;
 import io.streamrec.kafka.world.WorldProducer;
 import io.streamrec.launcher.dashboard.Dashboard;
 import io.streamrec.schemas.Topics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -200,8 +203,8 @@ public final class PipelineCommand implements Callable<Integer> {
                 || !(drift >= 0 && drift <= 1)
                 || partitions < 1
                 || parallelism < 1) {
-            throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(this),
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
                     "--generate-rate must be >= 0, --world-users >= 1, --world-items >= 8, --new-item-every >= 0, --drift in [0, 1], "
                             + "--partitions and --parallelism >= 1");
         }
@@ -268,7 +271,7 @@ public final class PipelineCommand implements Callable<Integer> {
                                     generateRate));
                 }
                 System.out.println("Dashboard: " + dashboard.url() + "  (Prometheus: " + dashboard.url() + "metrics)");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.warn(
                         "No dashboard: port {} on 127.0.0.1 cannot be opened ({}); --dashboard-port picks another",
                         dashboardPort,
@@ -282,7 +285,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 () -> {
                     stopping = true;
                     try {
-                        statusClosed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                        statusClosed.await(5, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

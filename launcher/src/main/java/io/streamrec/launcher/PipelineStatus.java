@@ -7,10 +7,12 @@ import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.TrainingTrigger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -59,13 +61,13 @@ public final class PipelineStatus implements AutoCloseable {
      * committed offsets on it (the status line's and the dashboard's one definition of lag).
      */
     public static long[] interactionOffsets(Admin admin, String topic, String groupId) throws Exception {
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (var info : admin.describeTopics(List.of(topic))
                 .allTopicNames()
                 .get()
                 .get(topic)
                 .partitions()) {
-            latest.put(new TopicPartition(topic, info.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
         }
         long produced = admin.listOffsets(latest).all().get().values().stream()
                 .mapToLong(o -> o.offset())
@@ -194,7 +196,7 @@ public final class PipelineStatus implements AutoCloseable {
             tail.seek(tp, Math.max(0, end - 8));
             targets.put(tp, end);
         });
-        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (int k = 0; k < 10; k++) {
             var batch = tail.poll(Duration.ofMillis(50));
             batch.forEach(out::add);

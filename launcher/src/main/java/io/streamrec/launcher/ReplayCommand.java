@@ -69,7 +69,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Stop after this many events (0: all). Default: ${DEFAULT-VALUE}.")
     long limit;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     KafkaTarget kafka = new KafkaTarget();
 
     /** One event of a replay. */

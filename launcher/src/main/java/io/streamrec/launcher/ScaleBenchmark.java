@@ -15,6 +15,7 @@ import io.streamrec.schemas.avro.MetricPoint;
 import io.streamrec.schemas.avro.Recommendation;
 import io.streamrec.serving.VectorMath;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -350,8 +352,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> c = KafkaClients.readCommittedConsumer(bootstrap)) {
             for (ConsumerRecord<byte[], byte[]> rec :
                     KafkaClients.readToEnd(c, topics.embeddings(), Duration.ofSeconds(120))) {
-                if (rec.value() != null
-                        && "commit".equals(new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                if (rec.value() != null && "commit".equals(new String(rec.key(), StandardCharsets.UTF_8))) {
                     commits.add(codec.decode(rec.value()));
                 }
             }
@@ -417,7 +418,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
                     }
                 }
             }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
+        } catch (InterruptException e) {
             // stopped
         }
     }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +44,7 @@ public final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "What to print: ${COMPLETION-CANDIDATES}.")
     What what;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     KafkaTarget kafka = new KafkaTarget();
 
     @Option(names = "--from-beginning", description = "Start at the topic's beginning instead of its end.")

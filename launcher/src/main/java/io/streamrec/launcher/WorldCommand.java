@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class WorldCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WorldCommand.class);
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     KafkaTarget kafka = new KafkaTarget();
 
     @Option(

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,7 +152,7 @@ class PipelineProcessTest {
     private static void checkGrafanaPanels(String scraped) throws IOException {
         String grafana = Files.readString(Path.of("..", "docker", "grafana", "dashboards", "streamrec.json"));
         Matcher m = Pattern.compile("\\b((?:streamrec|flink)_[A-Za-z0-9_]+)").matcher(grafana);
-        java.util.Set<String> missing = new java.util.TreeSet<>();
+        Set<String> missing = new TreeSet<>();
         int n = 0;
         while (m.find()) {
             n++;

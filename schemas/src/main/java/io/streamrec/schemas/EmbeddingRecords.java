@@ -4,6 +4,7 @@ import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -113,6 +114,6 @@ public final class EmbeddingRecords {
                 .setModelVersion(version)
                 .setVector(List.of())
                 .setPacked(pack(vector))
-                .setCreatedTime(java.time.Instant.now());
+                .setCreatedTime(Instant.now());
     }
 }

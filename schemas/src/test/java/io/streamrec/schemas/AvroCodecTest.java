@@ -15,13 +15,18 @@ import io.streamrec.schemas.avro.InteractionEvent;
 import io.streamrec.schemas.avro.MetricPoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +81,7 @@ class AvroCodecTest {
     void invalidUtf8InAnAvroStringIsRejectedNotReplaced() {
         AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
         byte[] bytes = codec.encode(event());
-        int at = indexOf(bytes, "u1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int at = indexOf(bytes, "u1".getBytes(StandardCharsets.US_ASCII));
         bytes[at + 1] = (byte) 0xFF; // "u\xFF": not UTF-8; Avro alone would read "u\uFFFD"
         MalformedRecordException e = assertThrows(MalformedRecordException.class, () -> codec.decode(bytes));
         assertEquals(ReasonCode.INVALID_UNICODE, e.code(), e.getMessage());
@@ -90,7 +95,7 @@ class AvroCodecTest {
 
     private static int indexOf(byte[] hay, byte[] needle) {
         for (int i = 0; i + needle.length <= hay.length; i++) {
-            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
                 return i;
             }
         }
@@ -137,8 +142,8 @@ class AvroCodecTest {
         Schema v1 = InteractionEvent.getClassSchema();
         byte[] older = AvroCodec.of(InteractionEvent.class).encode(event());
         // a v2 reader (generic: the v2 class does not exist yet) that keeps v1 in its history
-        GenericRecord read = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(v1, v2Schema())
-                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(older, 2, older.length - 2, null));
+        GenericRecord read = new GenericDatumReader<GenericRecord>(v1, v2Schema())
+                .read(null, DecoderFactory.get().binaryDecoder(older, 2, older.length - 2, null));
         assertEquals("u1", read.get("user_id").toString());
         assertNull(read.get("session_id"));
         // and the codec picks the history schema by the header's version
@@ -224,7 +229,7 @@ class AvroCodecTest {
         old.put("kind", new GenericData.EnumSymbol(v1.getField("kind").schema(), "ITEM"));
         old.put("entity_id", "i1");
         old.put("model_version", 3L);
-        old.put("vector", java.util.List.of(0.5f, -2f));
+        old.put("vector", List.of(0.5f, -2f));
         old.put("through_seq", 0L);
         old.put("trigger_id", 0L);
         old.put("users", 0);
@@ -248,14 +253,14 @@ class AvroCodecTest {
         assertTrue(e.getMessage().contains("EmbeddingRecord"), e.getMessage());
         byte[] commit = current.encode(EmbeddingRecords.packed(EmbeddingKind.COMMIT_PACKED, "", 4, new float[0])
                 .setBaseVersion(3)
-                .setRemovedItems(java.util.List.of("i9"))
+                .setRemovedItems(List.of("i9"))
                 .build());
         assertThrows(
                 MalformedRecordException.class, () -> v1Reader.decode(commit), "nor applies a delta as a full version");
         EmbeddingRecord c = current.decode(commit);
         assertEquals(3, c.getBaseVersion());
         assertEquals(
-                java.util.List.of("i9"),
+                List.of("i9"),
                 c.getRemovedItems().stream().map(Object::toString).toList());
         // a bad packed length names the record
         EmbeddingRecord bad = EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, "u7", 4, new float[] {1})

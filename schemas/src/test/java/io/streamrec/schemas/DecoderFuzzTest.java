@@ -11,6 +11,7 @@ import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.InteractionEvent;
 import io.streamrec.schemas.avro.ItemEvent;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of every decoder a record from outside goes through: interactions
@@ -35,7 +36,7 @@ class DecoderFuzzTest {
     private final GraphChangeWire wire = new GraphChangeWire();
 
     /** Runs {@code decode}; a rejection must say why. */
-    private static <T> T acceptedOrRejected(java.util.function.Supplier<T> decode) {
+    private static <T> T acceptedOrRejected(Supplier<T> decode) {
         try {
             return decode.get();
         } catch (MalformedRecordException e) {

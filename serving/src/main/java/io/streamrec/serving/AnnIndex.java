@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
@@ -389,7 +390,7 @@ public final class AnnIndex {
         if (n == 0 || probes <= 0) {
             return 1;
         }
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(settings.seed() ^ n);
+        SplittableRandom rnd = new SplittableRandom(settings.seed() ^ n);
         float[][] qs = new float[probes][];
         ServingCore.TopK[] truth = new ServingCore.TopK[probes];
         UserState nobody = new UserState();

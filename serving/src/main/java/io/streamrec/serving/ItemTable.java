@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The item vectors of one model version: ids, their 64-bit keys ({@link ItemKeys}) and one
@@ -230,7 +231,7 @@ public final class ItemTable {
          *
          * @throws IllegalArgumentException when the base's dimension differs from this version's
          */
-        public Builder putMissing(ItemTable base, java.util.Set<String> removed) {
+        public Builder putMissing(ItemTable base, Set<String> removed) {
             if (dim >= 0 && base.size() > 0 && base.dim() != dim) {
                 throw new IllegalArgumentException("version " + version + " has " + dim
                         + " dimensions, its base version " + base.version() + " " + base.dim());

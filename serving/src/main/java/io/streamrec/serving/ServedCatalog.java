@@ -2,6 +2,7 @@ package io.streamrec.serving;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -192,7 +193,7 @@ public final class ServedCatalog {
                 return Commit.MISSING;
             }
             try {
-                b.putMissing(newestTable, java.util.Set.of(removed));
+                b.putMissing(newestTable, Set.of(removed));
             } catch (IllegalArgumentException e) {
                 LOG.warn("Model version {} cannot apply to version {}: {}", version, baseVersion, e.getMessage());
                 return Commit.MISSING;

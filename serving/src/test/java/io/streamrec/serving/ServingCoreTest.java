@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -329,10 +331,10 @@ class ServingCoreTest {
         for (int k = 0; k < qs.length; k++) {
             qs[k] = randomVector(32, r);
             ServingCore.topK(t, qs[k], new UserState(), top);
-            expected[k] = java.util.Arrays.copyOf(top.rows, top.size);
+            expected[k] = Arrays.copyOf(top.rows, top.size);
         }
         List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (int th = 0; th < 4; th++) {
             Thread x = new Thread(() -> {
                 ServingCore.TopK mine = new ServingCore.TopK(10);
@@ -340,7 +342,7 @@ class ServingCoreTest {
                     for (int rep = 0; rep < 3; rep++) {
                         for (int k = 0; k < qs.length; k++) {
                             ServingCore.topK(t, qs[k], new UserState(), mine);
-                            assertArrayEquals(expected[k], java.util.Arrays.copyOf(mine.rows, mine.size));
+                            assertArrayEquals(expected[k], Arrays.copyOf(mine.rows, mine.size));
                         }
                     }
                 } catch (Throwable e) {

@@ -13,6 +13,7 @@ import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.Recommendation;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -296,7 +297,7 @@ class ContainerClusterTest {
                                 : c.getContainerId().substring(0, 8));
                 try {
                     Files.writeString(out.resolve(name + ".log"), c.getLogs());
-                } catch (RuntimeException | java.io.IOException e) {
+                } catch (RuntimeException | IOException e) {
                     // a container that never started has no logs
                 }
                 c.stop();
@@ -304,7 +305,7 @@ class ContainerClusterTest {
         }
     }
 
-    private GenericContainer<?> broker(int id, Path data) throws java.io.IOException {
+    private GenericContainer<?> broker(int id, Path data) throws IOException {
         int port = KAFKA_PORTS[id - 1];
         return new GenericContainer<>(DockerImageName.parse("streamrec/kafka:local"))
                 .withNetworkMode("host")
@@ -335,7 +336,7 @@ class ContainerClusterTest {
                         Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(3)));
     }
 
-    private static GenericContainer<?> flink(String role, Path tmp) throws java.io.IOException {
+    private static GenericContainer<?> flink(String role, Path tmp) throws IOException {
         String checkpoints = dir(tmp.resolve("checkpoints"));
         return new GenericContainer<>(DockerImageName.parse("streamrec/flink:local"))
                 .withNetworkMode("host")
@@ -344,7 +345,7 @@ class ContainerClusterTest {
                 .withFileSystemBind(checkpoints, checkpoints, BindMode.READ_WRITE); // the same path everywhere
     }
 
-    private static GenericContainer<?> taskManager(Path tmp) throws java.io.IOException {
+    private static GenericContainer<?> taskManager(Path tmp) throws IOException {
         return flink("taskmanager", tmp)
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(3)));
@@ -448,7 +449,7 @@ class ContainerClusterTest {
         }
     }
 
-    private static String dir(Path p) throws java.io.IOException {
+    private static String dir(Path p) throws IOException {
         Files.createDirectories(p);
         return p.toAbsolutePath().toString();
     }

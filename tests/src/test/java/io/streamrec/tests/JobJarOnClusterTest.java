@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
@@ -90,12 +91,10 @@ class JobJarOnClusterTest {
                     }
                     AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
                     Set<String> seen = new HashSet<>();
-                    java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> allEdges =
-                            records -> records.stream()
-                                            .filter(r ->
-                                                    changes.decode(r.value()).getKind() != GraphChangeKind.CUT)
-                                            .count()
-                                    >= 2_000;
+                    Predicate<List<ConsumerRecord<byte[], byte[]>>> allEdges = records -> records.stream()
+                                    .filter(r -> changes.decode(r.value()).getKind() != GraphChangeKind.CUT)
+                                    .count()
+                            >= 2_000;
                     for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readAll(
                             kafka.bootstrapServers(),
                             "jar.graph.edges",

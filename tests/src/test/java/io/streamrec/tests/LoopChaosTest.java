@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
@@ -564,8 +565,7 @@ class LoopChaosTest {
     }
 
     private static EmbeddingRecord awaitCommit(
-            String bootstrap, java.util.function.Predicate<EmbeddingRecord> which, Duration timeout, Path log)
-            throws Exception {
+            String bootstrap, Predicate<EmbeddingRecord> which, Duration timeout, Path log) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (EmbeddingRecord c : commits(bootstrap, PREFIX)) {

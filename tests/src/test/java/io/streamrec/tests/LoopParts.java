@@ -3,6 +3,7 @@ package io.streamrec.tests;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class LoopParts {
     }
 
     /** Starts {@code cmd} with stdout and stderr appended to {@code log}. */
-    static Process start(List<String> cmd, Path log) throws java.io.IOException {
+    static Process start(List<String> cmd, Path log) throws IOException {
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -1,12 +1,24 @@
 package io.streamrec.flink.changelog;
 
 import io.streamrec.flink.graph.EdgeChange;
+import io.streamrec.flink.types.CompactSerializer;
+import io.streamrec.flink.types.CompactTypeInfo;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * One record for the edge changelog topic: a sequenced edge change or a CUT marker, with the
  * partition it must go to (edges by user, markers to every partition).
  */
-@org.apache.flink.api.common.typeinfo.TypeInfo(ChangelogEntry.TypeFactory.class)
+@TypeInfo(ChangelogEntry.TypeFactory.class)
 public final class ChangelogEntry {
     public static final byte ADDED = 0;
     public static final byte REMOVED = 1;
@@ -50,17 +62,15 @@ public final class ChangelogEntry {
     }
 
     /** Flink type information: ChangelogEntry's own binary serializer. */
-    public static final class TypeFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<ChangelogEntry> {
+    public static final class TypeFactory extends TypeInfoFactory<ChangelogEntry> {
         @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<ChangelogEntry> createTypeInfo(
-                java.lang.reflect.Type t,
-                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
-            return new io.streamrec.flink.types.CompactTypeInfo<>(ChangelogEntry.class, Serializer::new);
+        public TypeInformation<ChangelogEntry> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new CompactTypeInfo<>(ChangelogEntry.class, Serializer::new);
         }
     }
 
     /** Field by field, in declaration order. */
-    public static final class Serializer extends io.streamrec.flink.types.CompactSerializer<ChangelogEntry> {
+    public static final class Serializer extends CompactSerializer<ChangelogEntry> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -84,8 +94,7 @@ public final class ChangelogEntry {
         }
 
         @Override
-        public void serialize(ChangelogEntry v, org.apache.flink.core.memory.DataOutputView out)
-                throws java.io.IOException {
+        public void serialize(ChangelogEntry v, DataOutputView out) throws IOException {
             out.writeByte(v.kind);
             out.writeLong(v.seq);
             writeString(v.user, out);
@@ -98,7 +107,7 @@ public final class ChangelogEntry {
         }
 
         @Override
-        public ChangelogEntry deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        public ChangelogEntry deserialize(DataInputView in) throws IOException {
             ChangelogEntry v = new ChangelogEntry();
             v.kind = in.readByte();
             v.seq = in.readLong();
@@ -113,13 +122,12 @@ public final class ChangelogEntry {
         }
 
         @Override
-        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<ChangelogEntry> snapshotConfiguration() {
+        public TypeSerializerSnapshot<ChangelogEntry> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Restores this serializer by name (no configuration). */
-        public static final class Snapshot
-                extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<ChangelogEntry> {
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<ChangelogEntry> {
             public Snapshot() {
                 super(Serializer::new);
             }

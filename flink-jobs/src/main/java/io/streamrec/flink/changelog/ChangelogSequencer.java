@@ -1,6 +1,8 @@
 package io.streamrec.flink.changelog;
 
 import io.streamrec.flink.graph.EdgeChange;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -57,7 +59,7 @@ public final class ChangelogSequencer extends AbstractStreamOperator<ChangelogEn
 
     /** The changelog partition of a user: Kafka's default partitioner on the UTF-8 user id. */
     public static int partitionOf(String user, int partitions) {
-        return Utils.toPositive(Utils.murmur2(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+        return Utils.toPositive(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     @Override
@@ -69,7 +71,7 @@ public final class ChangelogSequencer extends AbstractStreamOperator<ChangelogEn
         triggerId = 0;
         edgesSinceTrigger = 0;
         if (context.isRestored()) {
-            List<Long> v = new java.util.ArrayList<>();
+            List<Long> v = new ArrayList<>();
             counters.get().forEach(v::add);
             if (v.size() >= 3) {
                 seq = v.get(0);

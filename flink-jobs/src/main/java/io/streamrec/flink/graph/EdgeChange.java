@@ -1,7 +1,20 @@
 package io.streamrec.flink.graph;
 
+import io.streamrec.flink.types.CompactSerializer;
+import io.streamrec.flink.types.CompactTypeInfo;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
 /** A real change of the user-item graph, between the user-keyed and item-keyed stages. */
-@org.apache.flink.api.common.typeinfo.TypeInfo(EdgeChange.TypeFactory.class)
+@TypeInfo(EdgeChange.TypeFactory.class)
 public final class EdgeChange {
     public String user;
     public String item;
@@ -27,17 +40,15 @@ public final class EdgeChange {
     }
 
     /** Flink type information: EdgeChange's own binary serializer. */
-    public static final class TypeFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<EdgeChange> {
+    public static final class TypeFactory extends TypeInfoFactory<EdgeChange> {
         @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<EdgeChange> createTypeInfo(
-                java.lang.reflect.Type t,
-                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
-            return new io.streamrec.flink.types.CompactTypeInfo<>(EdgeChange.class, Serializer::new);
+        public TypeInformation<EdgeChange> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new CompactTypeInfo<>(EdgeChange.class, Serializer::new);
         }
     }
 
     /** Field by field, in declaration order. */
-    public static final class Serializer extends io.streamrec.flink.types.CompactSerializer<EdgeChange> {
+    public static final class Serializer extends CompactSerializer<EdgeChange> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -58,8 +69,7 @@ public final class EdgeChange {
         }
 
         @Override
-        public void serialize(EdgeChange v, org.apache.flink.core.memory.DataOutputView out)
-                throws java.io.IOException {
+        public void serialize(EdgeChange v, DataOutputView out) throws IOException {
             writeString(v.user, out);
             writeString(v.item, out);
             out.writeBoolean(v.added);
@@ -69,7 +79,7 @@ public final class EdgeChange {
         }
 
         @Override
-        public EdgeChange deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        public EdgeChange deserialize(DataInputView in) throws IOException {
             EdgeChange v = new EdgeChange();
             v.user = readString(in);
             v.item = readString(in);
@@ -81,13 +91,12 @@ public final class EdgeChange {
         }
 
         @Override
-        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<EdgeChange> snapshotConfiguration() {
+        public TypeSerializerSnapshot<EdgeChange> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Restores this serializer by name (no configuration). */
-        public static final class Snapshot
-                extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<EdgeChange> {
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<EdgeChange> {
             public Snapshot() {
                 super(Serializer::new);
             }

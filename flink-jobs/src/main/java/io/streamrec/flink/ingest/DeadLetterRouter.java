@@ -3,6 +3,7 @@ package io.streamrec.flink.ingest;
 import io.streamrec.schemas.ReasonCode;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -24,7 +25,7 @@ public final class DeadLetterRouter extends ProcessFunction<Parsed, Interaction>
     private transient Map<ReasonCode, Counter> byReason;
 
     @Override
-    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+    public void open(OpenContext ctx) {
         MetricGroup g = getRuntimeContext().getMetricGroup();
         accepted = g.counter("acceptedEvents");
         deadLetters = g.counter("deadLetters");

@@ -1,10 +1,23 @@
 package io.streamrec.flink.ingest;
 
+import io.streamrec.flink.types.CompactSerializer;
+import io.streamrec.flink.types.CompactTypeInfo;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
 /**
  * An accepted interaction inside the graph job (external ids; never dense ids). A Flink POJO:
  * public fields, no-arg constructor.
  */
-@org.apache.flink.api.common.typeinfo.TypeInfo(Interaction.TypeFactory.class)
+@TypeInfo(Interaction.TypeFactory.class)
 public final class Interaction {
     public String user;
     public String item;
@@ -30,17 +43,15 @@ public final class Interaction {
     }
 
     /** Flink type information: Interaction's own binary serializer. */
-    public static final class TypeFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<Interaction> {
+    public static final class TypeFactory extends TypeInfoFactory<Interaction> {
         @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<Interaction> createTypeInfo(
-                java.lang.reflect.Type t,
-                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
-            return new io.streamrec.flink.types.CompactTypeInfo<>(Interaction.class, Serializer::new);
+        public TypeInformation<Interaction> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new CompactTypeInfo<>(Interaction.class, Serializer::new);
         }
     }
 
     /** Field by field, in declaration order. */
-    public static final class Serializer extends io.streamrec.flink.types.CompactSerializer<Interaction> {
+    public static final class Serializer extends CompactSerializer<Interaction> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -60,8 +71,7 @@ public final class Interaction {
         }
 
         @Override
-        public void serialize(Interaction v, org.apache.flink.core.memory.DataOutputView out)
-                throws java.io.IOException {
+        public void serialize(Interaction v, DataOutputView out) throws IOException {
             writeString(v.user, out);
             writeString(v.item, out);
             out.writeBoolean(v.remove);
@@ -70,7 +80,7 @@ public final class Interaction {
         }
 
         @Override
-        public Interaction deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        public Interaction deserialize(DataInputView in) throws IOException {
             Interaction v = new Interaction();
             v.user = readString(in);
             v.item = readString(in);
@@ -81,13 +91,12 @@ public final class Interaction {
         }
 
         @Override
-        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<Interaction> snapshotConfiguration() {
+        public TypeSerializerSnapshot<Interaction> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Restores this serializer by name (no configuration). */
-        public static final class Snapshot
-                extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<Interaction> {
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<Interaction> {
             public Snapshot() {
                 super(Serializer::new);
             }

@@ -9,10 +9,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +50,10 @@ public final class TopicProvisioner {
      * meets that window can be left retrying it forever (seen on the embedded broker).
      */
     private static void awaitWritable(Admin admin, List<NewTopic> created) throws InterruptedException {
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request =
-                new HashMap<>();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (NewTopic t : created) {
             for (int p = 0; p < t.numPartitions(); p++) {
-                request.put(
-                        new org.apache.kafka.common.TopicPartition(t.name(), p),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+                request.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -61,7 +61,7 @@ public final class TopicProvisioner {
             try {
                 admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
                 return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
                             "new topics did not become writable within 60 s: " + e.getMessage(), e);
@@ -83,7 +83,7 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "cannot describe topic " + topic + " on " + bootstrapServers
                             + " (create the topics first, or drop --no-create-topics): "
@@ -156,7 +156,7 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "cannot create streamrec topics on " + bootstrapServers + ": "
                             + (e.getCause() == null ? e : e.getCause()).getMessage(),

@@ -1,13 +1,25 @@
 package io.streamrec.flink.serving;
 
 import io.streamrec.flink.ingest.Interaction;
+import io.streamrec.flink.types.CompactSerializer;
+import io.streamrec.flink.types.CompactTypeInfo;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * What the user-keyed operator receives: an interaction, or that user's vector of a model version
  * (exactly one is set). User vectors travel keyed, next to the user's events; item vectors are
  * broadcast. Its own binary serializer: this wraps every event of the job.
  */
-@org.apache.flink.api.common.typeinfo.TypeInfo(UserInput.TypeFactory.class)
+@TypeInfo(UserInput.TypeFactory.class)
 public class UserInput {
     public Interaction interaction;
     public ModelUpdate vector;
@@ -31,17 +43,15 @@ public class UserInput {
     }
 
     /** Flink type information: UserInput's own binary serializer. */
-    public static final class TypeFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<UserInput> {
+    public static final class TypeFactory extends TypeInfoFactory<UserInput> {
         @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<UserInput> createTypeInfo(
-                java.lang.reflect.Type t,
-                java.util.Map<String, org.apache.flink.api.common.typeinfo.TypeInformation<?>> params) {
-            return new io.streamrec.flink.types.CompactTypeInfo<>(UserInput.class, Serializer::new);
+        public TypeInformation<UserInput> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+            return new CompactTypeInfo<>(UserInput.class, Serializer::new);
         }
     }
 
     /** A tag byte, then the interaction (its serializer) or the vector's fields. */
-    public static final class Serializer extends io.streamrec.flink.types.CompactSerializer<UserInput> {
+    public static final class Serializer extends CompactSerializer<UserInput> {
         private static final long serialVersionUID = 1L;
         private static final Interaction.Serializer INTERACTION = new Interaction.Serializer();
 
@@ -69,7 +79,7 @@ public class UserInput {
         }
 
         @Override
-        public void serialize(UserInput v, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+        public void serialize(UserInput v, DataOutputView out) throws IOException {
             if (v.interaction != null) {
                 out.writeByte(0);
                 INTERACTION.serialize(v.interaction, out);
@@ -90,7 +100,7 @@ public class UserInput {
         }
 
         @Override
-        public UserInput deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        public UserInput deserialize(DataInputView in) throws IOException {
             UserInput v = new UserInput();
             if (in.readByte() == 0) {
                 v.interaction = INTERACTION.deserialize(in);
@@ -112,13 +122,12 @@ public class UserInput {
         }
 
         @Override
-        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<UserInput> snapshotConfiguration() {
+        public TypeSerializerSnapshot<UserInput> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Restores this serializer by name (no configuration). */
-        public static final class Snapshot
-                extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<UserInput> {
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserInput> {
             public Snapshot() {
                 super(Serializer::new);
             }

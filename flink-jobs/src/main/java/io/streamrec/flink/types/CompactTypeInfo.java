@@ -1,5 +1,6 @@
 package io.streamrec.flink.types;
 
+import java.io.Serializable;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,7 +21,7 @@ public final class CompactTypeInfo<T> extends TypeInformation<T> {
     }
 
     /** A supplier Flink can ship with the job graph. */
-    public interface SerializableSupplier<X> extends Supplier<X>, java.io.Serializable {}
+    public interface SerializableSupplier<X> extends Supplier<X>, Serializable {}
 
     @Override
     public boolean isBasicType() {

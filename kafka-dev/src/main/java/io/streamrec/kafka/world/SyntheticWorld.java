@@ -1,6 +1,7 @@
 package io.streamrec.kafka.world;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -334,7 +335,7 @@ public final class SyntheticWorld {
         List<Integer> pool = byTopic.get(topic);
         double[] c = cumulative.get(topic);
         if (pool.size() == c.length) {
-            c = java.util.Arrays.copyOf(c, c.length * 2);
+            c = Arrays.copyOf(c, c.length * 2);
             cumulative.set(topic, c);
         }
         c[pool.size()] = (pool.isEmpty() ? 0 : c[pool.size() - 1]) + popularity.get(index);

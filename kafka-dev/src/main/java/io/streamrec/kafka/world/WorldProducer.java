@@ -27,7 +27,7 @@ public final class WorldProducer implements Runnable {
 
     private final SyntheticWorld world;
     private final String bootstrap;
-    private java.util.Map<String, String> clientProperties = java.util.Map.of();
+    private Map<String, String> clientProperties = Map.of();
     private final String interactionsTopic;
     private final String itemsTopic;
     private final double rate;
@@ -62,8 +62,8 @@ public final class WorldProducer implements Runnable {
     }
 
     /** Extra Kafka client properties for its producer (security settings); returns this. */
-    public WorldProducer withClientProperties(java.util.Map<String, String> properties) {
-        this.clientProperties = java.util.Map.copyOf(properties);
+    public WorldProducer withClientProperties(Map<String, String> properties) {
+        this.clientProperties = Map.copyOf(properties);
         return this;
     }
 

@@ -31,7 +31,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,8 +78,7 @@ public final class Dashboard implements AutoCloseable {
     private final Thread reader;
     private final Thread pusher;
     private final List<OutputStream> streams = new ArrayList<>();
-    private final List<java.util.function.Consumer<PrometheusText>> extraMetrics =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<PrometheusText>> extraMetrics = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Dashboard(Settings settings) throws IOException {
@@ -97,7 +98,7 @@ public final class Dashboard implements AutoCloseable {
         http.createContext("/metrics", ex -> {
             PrometheusText p = new PrometheusText();
             state.prometheus(p);
-            for (java.util.function.Consumer<PrometheusText> more : extraMetrics) {
+            for (Consumer<PrometheusText> more : extraMetrics) {
                 more.accept(p);
             }
             send(ex, 200, PrometheusText.CONTENT_TYPE, p.toString().getBytes(StandardCharsets.UTF_8));
@@ -123,7 +124,7 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /** More figures for {@code /metrics} (the pipeline's synthetic world), written on each scrape. */
-    public void addMetrics(java.util.function.Consumer<PrometheusText> figures) {
+    public void addMetrics(Consumer<PrometheusText> figures) {
         extraMetrics.add(figures);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.common.PrometheusText;
 import io.streamrec.schemas.Topics;
 import io.streamrec.schemas.avro.MetricPoint;
 import java.net.URI;
@@ -66,7 +67,7 @@ class DashboardTest {
         assertNull(s.user("nobody"));
 
         // the same figures for Prometheus (the dashboard's /metrics): the newest window per scorer, the paired delta
-        io.streamrec.common.PrometheusText p = new io.streamrec.common.PrometheusText();
+        PrometheusText p = new PrometheusText();
         s.prometheus(p);
         String text = p.toString();
         for (String line : List.of(

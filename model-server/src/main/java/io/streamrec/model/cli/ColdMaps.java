@@ -3,6 +3,7 @@ package io.streamrec.model.cli;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.multimodal.ContentMap;
 import io.streamrec.model.multimodal.ModalityVectors;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class ColdMaps {
             cold[i] = !warm[i];
         }
         int n = map.applyTo(fin, d.numUsers(), cold);
-        Map<String, Object> m = new java.util.LinkedHashMap<>(map.describe());
+        Map<String, Object> m = new LinkedHashMap<>(map.describe());
         m.put("items_mapped", n);
         LOG.info(
                 "Cold map: ridge λ={} (cross-validated MSE {} vs {} for the mean item), {} items without interactions mapped from content",

@@ -20,13 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,7 +78,7 @@ public final class ColdStartCommand implements Callable<Integer> {
             description = "lf: fusion variant, one of train's (default: ${DEFAULT-VALUE}).")
     String fusion;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     GraphFusionOptions graph = new GraphFusionOptions();
 
     @Option(
@@ -136,7 +140,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         for (int i = 0; i < items; i++) {
             all.add(i);
         }
-        java.util.Collections.shuffle(all, new Random(splitSeed));
+        Collections.shuffle(all, new Random(splitSeed));
         int nCold = (int) Math.round(items * fraction);
         for (int k = 0; k < nCold; k++) {
             cold[all.get(k)] = true;
@@ -144,8 +148,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         int[][] train = drop(d.train(), cold, true);
         int[][] validation = drop(d.validation(), cold, true);
         int[][] coldTest = drop(d.test(), cold, false);
-        int[] warmItems =
-                java.util.stream.IntStream.range(0, items).filter(i -> !cold[i]).toArray();
+        int[] warmItems = IntStream.range(0, items).filter(i -> !cold[i]).toArray();
         int[][] allWarm = new int[d.numUsers()][];
         Arrays.fill(allWarm, warmItems);
         // training data: the cold items have no edge; evaluation: only cold items are candidates (all warm ones "seen")
@@ -173,7 +176,7 @@ public final class ColdStartCommand implements Callable<Integer> {
                 .optSeed(seed)
                 .optLearningRate(lr)
                 .build();
-        GraphFusionConfig gfc = switch (model.toLowerCase(java.util.Locale.ROOT)) {
+        GraphFusionConfig gfc = switch (model.toLowerCase(Locale.ROOT)) {
             case "lf" -> null;
             case "mmgef", "rednd" -> graph.config(GraphFusionConfig.Kind.parse(model));
             default -> throw new IllegalArgumentException("--model must be lf, mmgef or rednd, got '" + model + "'");

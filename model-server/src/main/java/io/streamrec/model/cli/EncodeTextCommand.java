@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -176,7 +177,7 @@ public final class EncodeTextCommand implements Callable<Integer> {
         if (results != null) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", "all-MiniLM-L6-v2 (ONNX, DJL OnnxRuntime engine)");
-            r.put("weights", w.name().toLowerCase(java.util.Locale.ROOT));
+            r.put("weights", w.name().toLowerCase(Locale.ROOT));
             r.put("onnx_threads", threads == 0 ? "default" : String.valueOf(threads));
             if (cos != null) {
                 r.put("compared_with", compareWith.toString());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamrec.common.Defaults;
 import io.streamrec.common.Percentiles;
 import io.streamrec.model.itemgraph.ContentKnn;
+import io.streamrec.model.itemgraph.Neighbours;
 import io.streamrec.model.lightgcn.ResidentMemory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,7 +170,7 @@ public final class ItemGraphBenchCommand implements Callable<Integer> {
             if (!knn.contains(i)) {
                 continue;
             }
-            io.streamrec.model.itemgraph.Neighbours truth = new io.streamrec.model.itemgraph.Neighbours(1, k);
+            Neighbours truth = new Neighbours(1, k);
             for (int j = 0; j < n; j++) {
                 if (j != i && knn.contains(j)) {
                     float sim = knn.similarity(i, j);

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamrec.common.Defaults;
+import io.streamrec.model.data.NpyMatrix;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.server.IncrementalModel;
 import io.streamrec.model.server.ModelVersion;
@@ -134,7 +136,7 @@ public final class PrequentialCommand implements Callable<Integer> {
             description =
                     "Item content known from the start: a .npy matrix whose row r is the item with id r + 1 (ML-100K's movie ids; "
                             + "bench/ml100k-graph-data.py writes such files). Repeatable. With lightgcn, items without edges are placed by the ridge map.")
-    Map<String, Path> modalities = new java.util.LinkedHashMap<>();
+    Map<String, Path> modalities = new LinkedHashMap<>();
 
     @Option(
             names = "--plot",
@@ -301,7 +303,7 @@ public final class PrequentialCommand implements Callable<Integer> {
         setup.put("data", data.toString());
         setup.put("model", served);
         if (!modalities.isEmpty()) {
-            Map<String, String> files = new java.util.LinkedHashMap<>();
+            Map<String, String> files = new LinkedHashMap<>();
             modalities.forEach((k, v) -> files.put(k, v.toString()));
             setup.put("modalities", files);
         }
@@ -365,10 +367,10 @@ public final class PrequentialCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--model " + served + " needs at least one --modality NAME=FILE.npy");
             }
-            m.useGraphFusion(graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(served)));
+            m.useGraphFusion(graph.config(GraphFusionConfig.Kind.parse(served)));
         }
         for (Map.Entry<String, Path> e : modalities.entrySet()) {
-            io.streamrec.model.data.NpyMatrix x = io.streamrec.model.data.NpyMatrix.read(e.getValue());
+            NpyMatrix x = NpyMatrix.read(e.getValue());
             for (int r = 0; r < x.rows(); r++) {
                 float[] v = x.row(r);
                 boolean zero = true;

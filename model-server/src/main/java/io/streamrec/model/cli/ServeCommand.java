@@ -1,16 +1,22 @@
 package io.streamrec.model.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import io.streamrec.common.Defaults;
 import io.streamrec.common.ParentWatch;
 import io.streamrec.common.StateLock;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.server.IncrementalModel;
 import io.streamrec.model.server.ModelServer;
 import io.streamrec.model.text.TextEncoder;
 import io.streamrec.schemas.Topics;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -127,7 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "Extra Kafka client property for the model server's consumers, producer and admin (repeatable), e.g. security.protocol=SSL.")
-    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(
             names = "--text",
@@ -228,14 +234,14 @@ public final class ServeCommand implements Callable<Integer> {
                 model,
                 text);
         if (!served.equalsIgnoreCase("lightgcn")) {
-            server.useGraphFusion(graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(served)));
+            server.useGraphFusion(graph.config(GraphFusionConfig.Kind.parse(served)));
             LOG.info(
                     "Serving {} (content kNN graph: k = {}, exact up to {} items)",
                     served,
                     graph.knnK,
                     graph.knnExactBelow);
         }
-        com.sun.net.httpserver.HttpServer httpServer = null;
+        HttpServer httpServer = null;
         if (!http.equalsIgnoreCase("off")) {
             int c = http.lastIndexOf(':');
             if (c < 0) {
@@ -250,11 +256,11 @@ public final class ServeCommand implements Callable<Integer> {
         // SIGTERM/Ctrl-C: finish the step in hand, close the clients, then let the JVM exit. The hook
         // waits for the clean-up, not for the main thread (main then calls System.exit, which blocks
         // while hooks run: joining it would stall every stop by the hook's timeout).
-        java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.stop();
             try {
-                cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                cleanedUp.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

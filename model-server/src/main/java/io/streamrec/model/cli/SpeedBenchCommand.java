@@ -7,19 +7,25 @@ import io.streamrec.common.Defaults;
 import io.streamrec.common.Percentiles;
 import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
+import io.streamrec.model.graphfusion.GraphFusionTrainer;
 import io.streamrec.model.lightgcn.BprSampler;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
 import io.streamrec.model.lightgcn.ResidentMemory;
+import io.streamrec.model.multimodal.ModalityVectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,7 +111,7 @@ public final class SpeedBenchCommand implements Callable<Integer> {
             description = "mmgef/rednd: a modality's item vectors (.npy, row r = item r), repeatable.")
     Map<String, Path> modalities = new LinkedHashMap<>();
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     GraphFusionOptions graph = new GraphFusionOptions();
 
     @Override
@@ -127,21 +133,20 @@ public final class SpeedBenchCommand implements Callable<Integer> {
             if (modalities.isEmpty()) {
                 throw new IllegalArgumentException("--model " + model + " needs at least one --modality NAME=FILE.npy");
             }
-            java.util.List<io.streamrec.model.multimodal.ModalityVectors> mods = new java.util.ArrayList<>();
+            List<ModalityVectors> mods = new ArrayList<>();
             for (Map.Entry<String, Path> m : modalities.entrySet()) {
-                mods.add(io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), d.numItems()));
+                mods.add(ModalityVectors.fromNpy(m.getKey(), m.getValue(), d.numItems()));
             }
             long tb = System.nanoTime();
-            try (io.streamrec.model.graphfusion.GraphFusionTrainer g =
-                    new io.streamrec.model.graphfusion.GraphFusionTrainer(
-                            d.numUsers(),
-                            d.numItems(),
-                            d.train(),
-                            mods,
-                            cfg,
-                            graph.config(io.streamrec.model.graphfusion.GraphFusionConfig.Kind.parse(model)),
-                            dev,
-                            null)) {
+            try (GraphFusionTrainer g = new GraphFusionTrainer(
+                    d.numUsers(),
+                    d.numItems(),
+                    d.train(),
+                    mods,
+                    cfg,
+                    graph.config(GraphFusionConfig.Kind.parse(model)),
+                    dev,
+                    null)) {
                 r.put("model_build_seconds", TrainCommand.round((System.nanoTime() - tb) / 1e9));
                 double[] gs = timeSteps(g::step, d, 3, steps);
                 long t0 = System.nanoTime();

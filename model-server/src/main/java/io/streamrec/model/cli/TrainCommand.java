@@ -14,16 +14,20 @@ import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
 import io.streamrec.model.multimodal.LateFusion;
+import io.streamrec.model.multimodal.ModalityVectors;
 import io.streamrec.model.store.SavedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -231,7 +235,7 @@ public final class TrainCommand implements Callable<Integer> {
                             + "reduction); the graph-fusion models need --modality files (default: lightgcn, or lf when --fusion is given).")
     String model;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     GraphFusionOptions graph = new GraphFusionOptions();
 
     /** The model trained: --model, or lf when only --fusion is given. */
@@ -284,14 +288,13 @@ public final class TrainCommand implements Callable<Integer> {
         return graph.config(GraphFusionConfig.Kind.parse(m));
     }
 
-    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded;
+    private List<ModalityVectors> loaded;
 
-    private java.util.List<io.streamrec.model.multimodal.ModalityVectors> loadModalities(int numItems)
-            throws IOException {
+    private List<ModalityVectors> loadModalities(int numItems) throws IOException {
         if (loaded == null) {
-            loaded = new java.util.ArrayList<>();
+            loaded = new ArrayList<>();
             for (Map.Entry<String, Path> m : modalities.entrySet()) {
-                var v = io.streamrec.model.multimodal.ModalityVectors.fromNpy(m.getKey(), m.getValue(), numItems);
+                var v = ModalityVectors.fromNpy(m.getKey(), m.getValue(), numItems);
                 LOG.info("Loaded {}", v);
                 loaded.add(v);
             }
@@ -397,7 +400,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--fusion " + fusionVariant + " needs at least one --modality NAME=FILE.npy");
             }
-            java.util.List<io.streamrec.model.multimodal.ModalityVectors> loaded = loadModalities(dataset.numItems());
+            List<ModalityVectors> loaded = loadModalities(dataset.numItems());
             fusion = new LateFusion(LateFusion.parse(fusionVariant), loaded, dim, seed);
             fusion.setAlphaInit(alphaInit);
             Map<String, Object> f = new LinkedHashMap<>(fusion.describe());
@@ -690,7 +693,7 @@ public final class TrainCommand implements Callable<Integer> {
             Object[] s = (Object[]) state;
             table = (float[]) s[0];
             if (s[1] != null) {
-                fusion.restore((java.util.List<float[]>) s[1]);
+                fusion.restore((List<float[]>) s[1]);
             }
         }
 

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,7 +122,7 @@ public final class NpyMatrix {
         b.flip();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         if (file.toAbsolutePath().getParent() != null) {
-            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createDirectories(file.toAbsolutePath().getParent());
         }
         try (FileChannel ch = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -128,11 +130,7 @@ public final class NpyMatrix {
                 ch.write(b);
             }
         }
-        java.nio.file.Files.move(
-                tmp,
-                file,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public int rows() {

@@ -6,6 +6,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.SplittableRandom;
 
 /**
@@ -44,7 +46,7 @@ public final class SyntheticInteractions {
             int second = rng.nextInt(topics);
             int n = Math.max(3, perUser / 2 + rng.nextInt(perUser + 1));
             n = Math.min(n, numItems / 2);
-            java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+            LinkedHashSet<Integer> picked = new LinkedHashSet<>();
             while (picked.size() < n) {
                 double r = rng.nextDouble();
                 int[] pool = r < 0.7 ? itemsOfTopic[main] : r < 0.9 ? itemsOfTopic[second] : null;
@@ -54,9 +56,9 @@ public final class SyntheticInteractions {
             int[] all = picked.stream().mapToInt(Integer::intValue).toArray();
             int nTrain = Math.max(1, (int) Math.round(all.length * 0.7));
             int nVal = (int) Math.round(all.length * 0.1);
-            train[u] = java.util.Arrays.copyOfRange(all, 0, nTrain);
-            validation[u] = java.util.Arrays.copyOfRange(all, nTrain, Math.min(all.length, nTrain + nVal));
-            test[u] = java.util.Arrays.copyOfRange(all, Math.min(all.length, nTrain + nVal), all.length);
+            train[u] = Arrays.copyOfRange(all, 0, nTrain);
+            validation[u] = Arrays.copyOfRange(all, nTrain, Math.min(all.length, nTrain + nVal));
+            test[u] = Arrays.copyOfRange(all, Math.min(all.length, nTrain + nVal), all.length);
         }
         return new InteractionData("synthetic", numUsers, numItems, train, validation, test);
     }

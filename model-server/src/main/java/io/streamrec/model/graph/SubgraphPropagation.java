@@ -1,6 +1,7 @@
 package io.streamrec.model.graph;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * LightGCN propagation restricted to what one batch needs: the K-hop neighbourhood of its nodes.
@@ -39,7 +40,7 @@ public final class SubgraphPropagation {
     /** Neighbours kept per node and hop (0: all of them: exact). */
     private final int fanout;
 
-    private final java.util.SplittableRandom random;
+    private final SplittableRandom random;
     /** The neighbourhood's edges in local ids: node v's (kept) neighbours are edgeTarget[edgeStart[v]..edgeStart[v+1]). */
     private int[] edgeStart = new int[1025];
 
@@ -71,7 +72,7 @@ public final class SubgraphPropagation {
             throw new IllegalArgumentException("fanout must be >= 0 (0: all neighbours), got " + fanout);
         }
         this.fanout = fanout;
-        this.random = new java.util.SplittableRandom(seed);
+        this.random = new SplittableRandom(seed);
         this.rowPtr = adj.rowPtr();
         this.cols = adj.cols();
         this.vals = adj.values();

@@ -20,6 +20,7 @@ import io.streamrec.model.itemgraph.CoInteraction;
 import io.streamrec.model.itemgraph.ContentFeatures;
 import io.streamrec.model.itemgraph.ContentKnn;
 import io.streamrec.model.itemgraph.ItemGraph;
+import io.streamrec.model.itemgraph.LiveItemGraphs;
 import io.streamrec.model.lightgcn.BprLoss;
 import io.streamrec.model.lightgcn.BprSampler;
 import io.streamrec.model.lightgcn.LightGcnConfig;
@@ -27,6 +28,7 @@ import io.streamrec.model.lightgcn.LightGcnTrainer;
 import io.streamrec.model.multimodal.ModalityVectors;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,8 +195,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
                 }
             }
             fusedX = keep(manager.create(x, new Shape(numItems, fused.dim())));
-            ItemGraph given =
-                    contentGraphs == null ? null : contentGraphs.get(io.streamrec.model.itemgraph.LiveItemGraphs.FUSED);
+            ItemGraph given = contentGraphs == null ? null : contentGraphs.get(LiveItemGraphs.FUSED);
             ContentKnn content = given != null ? null : fused.knn(knn);
             ItemGraph cg = given != null ? given : content.normalizedGraph();
             ItemGraph co = ItemGraph.symmetrised(
@@ -275,7 +276,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
 
     private float[] parseWeights(String spec) {
         float[] w = new float[modalities.size()];
-        java.util.Arrays.fill(w, Float.NaN);
+        Arrays.fill(w, Float.NaN);
         for (String part : spec.split(",")) {
             String[] kv = part.split("=", 2);
             int idx = -1;
@@ -358,9 +359,8 @@ public final class GraphFusionTrainer implements AutoCloseable {
             int[] nodes = distinctNodes(users, pos, neg, b);
             NDArray nodeIdx = sub.create(toLong(nodes));
             // the batch is in shuffled order, so its first distinct nodes are a random sample of them
-            NDArray sslIdx = nodes.length <= gf.sslNodes()
-                    ? nodeIdx
-                    : sub.create(toLong(java.util.Arrays.copyOf(nodes, gf.sslNodes())));
+            NDArray sslIdx =
+                    nodes.length <= gf.sslNodes() ? nodeIdx : sub.create(toLong(Arrays.copyOf(nodes, gf.sslNodes())));
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 Forward f = forward();
                 NDArray loss = BprLoss.ranking(
@@ -632,7 +632,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
     /** The batch's distinct nodes (users, then U + item). */
     private int[] distinctNodes(int[] users, int[] pos, int[] neg, int b) {
         if (++stamp == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(nodeStamp, 0);
+            Arrays.fill(nodeStamp, 0);
             stamp = 1;
         }
         int[] out = new int[3 * b];
@@ -642,7 +642,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
             n = mark(numUsers + pos[k], out, n);
             n = mark(numUsers + neg[k], out, n);
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     private int mark(int node, int[] out, int n) {

@@ -1,6 +1,7 @@
 package io.streamrec.model.itemgraph;
 
 import io.streamrec.model.multimodal.ModalityVectors;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ public final class ContentFeatures {
         boolean[] present = new boolean[n];
         int[] count = new int[n];
         int[] dims = modalities.stream().mapToInt(ModalityVectors::dim).toArray();
-        List<float[]> vs = new java.util.ArrayList<>();
+        List<float[]> vs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             vs.clear();
             for (ModalityVectors m : modalities) {

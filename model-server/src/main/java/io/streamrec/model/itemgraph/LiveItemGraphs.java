@@ -2,6 +2,7 @@ package io.streamrec.model.itemgraph;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,7 @@ public final class LiveItemGraphs {
                 float[] v = m.getValue().get(item);
                 if (v != null && (modality == null || modality.equals(m.getKey()))) {
                     knn.computeIfAbsent(m.getKey(), k -> new ContentKnn(dims.get(k), settings))
-                            .add(item, ContentFeatures.fusedRow(java.util.Collections.singletonList(v), new int[] {
-                                v.length
-                            }));
+                            .add(item, ContentFeatures.fusedRow(Collections.singletonList(v), new int[] {v.length}));
                 }
             }
         }
@@ -92,8 +91,7 @@ public final class LiveItemGraphs {
             for (Map.Entry<Integer, float[]> v : m.getValue().entrySet()) {
                 if (!withdrawn.get(v.getKey())) {
                     present[v.getKey()] = true;
-                    float[] unit =
-                            ContentFeatures.fusedRow(java.util.Collections.singletonList(v.getValue()), new int[] {d});
+                    float[] unit = ContentFeatures.fusedRow(Collections.singletonList(v.getValue()), new int[] {d});
                     System.arraycopy(unit, 0, rows, v.getKey() * d, d);
                 }
             }

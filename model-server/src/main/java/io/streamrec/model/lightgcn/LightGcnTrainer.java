@@ -21,6 +21,7 @@ import io.streamrec.model.multimodal.LateFusion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -225,7 +226,7 @@ public final class LightGcnTrainer implements AutoCloseable {
                     k[n++] = i;
                 }
             }
-            kept[u] = java.util.Arrays.copyOf(k, n);
+            kept[u] = Arrays.copyOf(k, n);
         }
         NormalizedAdjacency dropped = NormalizedAdjacency.fromUserItems(numUsers, numItems, kept);
         if (csr) {
@@ -386,7 +387,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         }
         this.fusion = f;
         boolean[] noEdges = new boolean[numItems];
-        java.util.Arrays.fill(noEdges, true);
+        Arrays.fill(noEdges, true);
         for (int[] items : itemsByUser) {
             for (int i : items) {
                 noEdges[i] = false;
@@ -541,7 +542,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         trainPropagation.propagate(grad, gradE0);
         // grad is non-zero only on the batch's rows: clear those, not the whole N×d table.
         for (int k = 0; k < distinct; k++) {
-            java.util.Arrays.fill(grad, batchNodes[k] * dim, (batchNodes[k] + 1) * dim, 0f);
+            Arrays.fill(grad, batchNodes[k] * dim, (batchNodes[k] + 1) * dim, 0f);
         }
         // λ‖E⁽⁰⁾[nodes]‖²/B: value and gradient 2λ/B·E⁽⁰⁾ in closed form, in double like the rest of the sum.
         double reg = 0;
@@ -600,7 +601,7 @@ public final class LightGcnTrainer implements AutoCloseable {
                 }
             }
         }
-        java.util.Arrays.fill(seedGrad, 0, distinct * dim, 0f);
+        Arrays.fill(seedGrad, 0, distinct * dim, 0f);
         scatterAdd(seedGrad, lu, 0, b, grads[0]);
         scatterAdd(seedGrad, lp, 0, b, grads[1]);
         scatterAdd(seedGrad, ln, 0, b, grads[2]);
@@ -662,7 +663,7 @@ public final class LightGcnTrainer implements AutoCloseable {
     /** Collects the distinct node ids (users, then U + item) of the batch into {@link #batchNodes}; returns how many. */
     private int distinctNodes(int[] users, int[] pos, int[] neg, int b) {
         if (++stamp == Integer.MAX_VALUE) {
-            java.util.Arrays.fill(nodeStamp, 0);
+            Arrays.fill(nodeStamp, 0);
             stamp = 1;
         }
         int n = 0;

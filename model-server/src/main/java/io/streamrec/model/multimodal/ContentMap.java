@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * A linear map from what an item is (its modality vectors) to where the trained model put it
@@ -66,7 +67,7 @@ public final class ContentMap {
             List<ModalityVectors> modalities, float[] table, int numUsers, int dim, boolean[] fitOn, long seed) {
         int numItems = modalities.get(0).numItems();
         int f = featureCount(modalities);
-        int[] items = java.util.stream.IntStream.range(0, numItems)
+        int[] items = IntStream.range(0, numItems)
                 .filter(i -> fitOn[i] && hasContent(modalities, i))
                 .toArray();
         if (items.length < 2 * FOLDS) {

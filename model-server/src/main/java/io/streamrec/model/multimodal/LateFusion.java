@@ -5,13 +5,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import io.streamrec.model.graph.ScalarTensors;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -239,8 +244,8 @@ public final class LateFusion {
     }
 
     /** Every array once (a learned W_j is both a projection and a parameter; attaching one twice would free it with the step). */
-    private java.util.Collection<NDArray> all() {
-        java.util.Set<NDArray> a = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private Collection<NDArray> all() {
+        Set<NDArray> a = Collections.newSetFromMap(new IdentityHashMap<>());
         a.addAll(features);
         a.addAll(masks);
         a.addAll(projected);
@@ -299,7 +304,7 @@ public final class LateFusion {
     }
 
     private NDArray alphaArray() {
-        return ai.djl.nn.Activation.sigmoid(params.get("fusion.alpha"));
+        return Activation.sigmoid(params.get("fusion.alpha"));
     }
 
     /** Fuses every item row of a users-first N×d table in place. */

@@ -15,6 +15,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,12 +23,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -815,11 +820,11 @@ public final class IncrementalModel {
     }
 
     /** {@link #save(Path)} with extra properties files written into the same snapshot (e.g. the changelog positions). */
-    public void save(Path dir, Map<String, java.util.Properties> extra) throws IOException {
+    public void save(Path dir, Map<String, Properties> extra) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
-        for (Map.Entry<String, java.util.Properties> e : extra.entrySet()) {
+        for (Map.Entry<String, Properties> e : extra.entrySet()) {
             try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
                 e.getValue().store(out, "streamrec model server snapshot");
             }
@@ -913,7 +918,7 @@ public final class IncrementalModel {
     }
 
     private static void writeChecksums(Path snapshot) throws IOException {
-        java.util.Properties sums = new java.util.Properties();
+        Properties sums = new Properties();
         try (var files = Files.list(snapshot)) {
             for (Path f : (Iterable<Path>) files.sorted()::iterator) {
                 sums.setProperty(f.getFileName().toString(), checksum(f));
@@ -925,7 +930,7 @@ public final class IncrementalModel {
     }
 
     private static String checksum(Path f) throws IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         byte[] buf = new byte[1 << 16];
         long size = 0;
         try (InputStream in = Files.newInputStream(f)) {
@@ -948,14 +953,14 @@ public final class IncrementalModel {
         if (!Files.exists(f)) {
             return false;
         }
-        java.util.Properties sums = new java.util.Properties();
+        Properties sums = new Properties();
         try (InputStream in = Files.newInputStream(f)) {
             sums.load(in);
         }
         if (!sums.containsKey("state.bin")) {
             throw new IOException(f + ": lists no state.bin (damaged)");
         }
-        for (String name : new java.util.TreeSet<>(sums.stringPropertyNames())) {
+        for (String name : new TreeSet<>(sums.stringPropertyNames())) {
             Path file = dir.resolve(name);
             if (!Files.exists(file)) {
                 throw new IOException(file + ": missing from the snapshot");
@@ -1069,7 +1074,7 @@ public final class IncrementalModel {
                 }
             }
             return m;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException(file + ": snapshot is truncated", e);
         } catch (RuntimeException e) { // a damaged snapshot without checksums: e.g. a length read as garbage
             throw new IOException(file + ": snapshot is damaged (" + e + ")", e);
@@ -1085,7 +1090,7 @@ public final class IncrementalModel {
             return;
         }
         try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(q);
             }
         }

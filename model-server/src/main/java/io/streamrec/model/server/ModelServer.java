@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.IdRules;
@@ -21,13 +22,17 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -113,7 +119,7 @@ public final class ModelServer implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private IncrementalModel model;
     /** Items whose latest catalog record says deleted: left out of every published version. */
-    private final java.util.Set<String> withdrawn = new java.util.HashSet<>();
+    private final Set<String> withdrawn = new HashSet<>();
 
     private long publishedVersion;
     private PublishedVectors published;
@@ -133,10 +139,10 @@ public final class ModelServer implements AutoCloseable {
         return metrics;
     }
 
-    private io.streamrec.model.graphfusion.GraphFusionConfig graphFusion;
+    private GraphFusionConfig graphFusion;
 
     /** Serves MM-GEF or RedND instead of LightGCN (null: LightGCN); call before {@code run}. */
-    public void useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig gf) {
+    public void useGraphFusion(GraphFusionConfig gf) {
         this.graphFusion = gf;
     }
 
@@ -679,8 +685,8 @@ public final class ModelServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(
                         "cannot create the embeddings topic: " + e.getCause().getMessage(), e.getCause());
             }
@@ -694,7 +700,7 @@ public final class ModelServer implements AutoCloseable {
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream()
                         .map(i -> new TopicPartition(topic, i.partition()))
-                        .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+                        .sorted(Comparator.comparingInt(TopicPartition::partition))
                         .toList();
             }
             if (System.nanoTime() > deadline || !running.get()) {

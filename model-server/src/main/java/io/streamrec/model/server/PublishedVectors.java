@@ -2,6 +2,7 @@ package io.streamrec.model.server;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -133,7 +134,7 @@ public final class PublishedVectors {
             System.arraycopy(v.itemVectors(), k * dim, items, k * dim, dim);
             itemLive[k] = true;
         }
-        java.util.Set<String> gone = new java.util.HashSet<>(p.removed());
+        Set<String> gone = new HashSet<>(p.removed());
         for (int k = 0; k < ni && !gone.isEmpty(); k++) {
             if (gone.contains(v.itemIds().get(k))) {
                 itemLive[k] = false;

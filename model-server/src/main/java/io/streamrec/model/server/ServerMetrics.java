@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamrec.common.PrometheusText;
 import java.io.IOException;
@@ -119,8 +120,7 @@ public final class ServerMetrics {
     }
 
     /** True when the request is for exactly {@code path} with {@code method}; answers 404 or 405 otherwise. */
-    private static boolean route(com.sun.net.httpserver.HttpExchange ex, String path, String method, String paths)
-            throws IOException {
+    private static boolean route(HttpExchange ex, String path, String method, String paths) throws IOException {
         if (!ex.getRequestURI().getPath().equals(path)) {
             respond(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + " (paths: " + paths + ")\n");
             return false;
@@ -137,12 +137,11 @@ public final class ServerMetrics {
         return true;
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange ex, String type, String body) throws IOException {
+    private static void respond(HttpExchange ex, String type, String body) throws IOException {
         respond(ex, 200, type, body);
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String type, String body)
-            throws IOException {
+    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, bytes.length);

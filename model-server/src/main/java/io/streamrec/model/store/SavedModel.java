@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,7 +100,7 @@ public record SavedModel(
                             + p.getValue().length + " values");
                 }
                 writeFloats(dir.resolve(paramFile(p.getKey())), p.getValue());
-                shapeMeta.put(p.getKey(), java.util.List.of(sh[0], sh[1]));
+                shapeMeta.put(p.getKey(), List.of(sh[0], sh[1]));
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("format", FORMAT);
@@ -178,7 +179,7 @@ public record SavedModel(
         }
         for (Map.Entry<?, ?> e : pm.entrySet()) {
             String name = String.valueOf(e.getKey());
-            if (!(e.getValue() instanceof java.util.List<?> l)
+            if (!(e.getValue() instanceof List<?> l)
                     || l.size() != 2
                     || !(l.get(0) instanceof Number r)
                     || !(l.get(1) instanceof Number c)) {

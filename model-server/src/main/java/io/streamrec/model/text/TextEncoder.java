@@ -7,6 +7,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -19,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +127,7 @@ public final class TextEncoder implements AutoCloseable {
             LOG.info(
                     "MiniLM text encoder ready in {} ms ({} weights, {} dims, up to {} tokens, batches of {}, {} ONNX Runtime threads)",
                     (System.nanoTime() - t0) / 1_000_000,
-                    weights.name().toLowerCase(java.util.Locale.ROOT),
+                    weights.name().toLowerCase(Locale.ROOT),
                     DIM,
                     MAX_TOKENS,
                     batchSize,
@@ -178,7 +181,7 @@ public final class TextEncoder implements AutoCloseable {
                 order.add(k);
             }
         }
-        order.sort(java.util.Comparator.comparingInt(k -> texts.get(k).length()));
+        order.sort(Comparator.comparingInt(k -> texts.get(k).length()));
         for (int from = 0; from < order.size(); from += batchSize) {
             List<Integer> index = order.subList(from, Math.min(order.size(), from + batchSize));
             encodeBatch(index.stream().map(texts::get).toList(), index, out);
@@ -202,7 +205,7 @@ public final class TextEncoder implements AutoCloseable {
             System.arraycopy(enc[b].getTypeIds(), 0, types, b * len, len);
         }
         try (NDManager m = model.getNDManager().newSubManager()) {
-            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(n, len);
+            Shape shape = new Shape(n, len);
             NDArray a = m.create(ids, shape);
             a.setName("input_ids");
             NDArray b = m.create(mask, shape);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.common.cli.ConfigFile;
 import io.streamrec.common.cli.Settings;
 import io.streamrec.common.cli.Streamrec;
+import io.streamrec.model.data.DatasetLoader;
 import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.data.SyntheticInteractions;
 import io.streamrec.model.store.SavedModel;
@@ -22,6 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The train / evaluate commands end to end on generated data. */
 class ModelCliTest {
@@ -115,7 +117,7 @@ class ModelCliTest {
                         common, "--out", c.toString(), "--init-from", a.toString(), "--epochs", "1", "--dim", "16")));
         float[] ta = SavedModel.load(a).table();
         float[] tc = SavedModel.load(c).table();
-        InteractionData d = io.streamrec.model.data.DatasetLoader.load(data);
+        InteractionData d = DatasetLoader.load(data);
         int steps = (int) ((d.trainInteractions() + 255) / 256);
         float maxDiff = 0;
         for (int k = 0; k < ta.length; k++) {
@@ -158,9 +160,9 @@ class ModelCliTest {
 
     @Test
     void environmentVariablesOverrideDefaults() {
-        picocli.CommandLine cli = Streamrec.commandLine();
+        CommandLine cli = Streamrec.commandLine();
         cli.setDefaultValueProvider(new Settings(Map.of("STREAMREC_BATCH_SIZE", "99"), ConfigFile.none()));
-        picocli.CommandLine.ParseResult pr = cli.parseArgs("train", "--data", "x");
+        CommandLine.ParseResult pr = cli.parseArgs("train", "--data", "x");
         TrainCommand t = (TrainCommand) pr.subcommand().commandSpec().userObject();
         assertEquals(99, t.batchSize);
         assertEquals("STREAMREC_EVAL_EVERY", Settings.variableFor("--eval-every"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +28,7 @@ class SharedDataTest {
         assertEquals(5660, d.numUsers());
         assertEquals(4878, d.numItems());
         assertEquals(
-                5450,
-                java.util.Arrays.stream(d.train())
-                        .filter(items -> items.length > 0)
-                        .count());
+                5450, Arrays.stream(d.train()).filter(items -> items.length > 0).count());
         assertEquals(26533, d.trainInteractions());
         assertEquals(6634, d.validationInteractions());
         assertEquals(33013, d.testInteractions());

@@ -15,7 +15,11 @@ import io.streamrec.model.data.SyntheticInteractions;
 import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.multimodal.ModalityVectors;
 import io.streamrec.model.store.SavedModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +72,7 @@ class GraphFusionModelsTest {
     }
 
     private static String[] train(String model, Path out, String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of(
+        List<String> a = new ArrayList<>(List.of(
                 "train",
                 "--data",
                 data.toString(),
@@ -143,9 +147,9 @@ class GraphFusionModelsTest {
         // evaluate reads it back with its own width
         assertEquals(0, Streamrec.run("evaluate", "--model", out.toString(), "--data", data.toString()));
         // and a saved model of one kind does not start another
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.err;
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int rc;
         try {
             rc = Streamrec.run(train(
@@ -154,8 +158,7 @@ class GraphFusionModelsTest {
             System.setErr(old);
         }
         assertEquals(2, rc);
-        assertTrue(
-                err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("model cannot start a"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("model cannot start a"), err.toString());
     }
 
     @Test

@@ -13,6 +13,10 @@ import io.streamrec.model.data.SyntheticInteractions;
 import io.streamrec.model.graph.CooAdjacency;
 import io.streamrec.model.graph.CsrPropagation;
 import io.streamrec.model.graph.NormalizedAdjacency;
+import io.streamrec.model.multimodal.LateFusion;
+import io.streamrec.model.multimodal.ModalityVectors;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -165,11 +169,9 @@ class BackendAgreementTest {
     /** Every fusion variant: the CSR backend's hand-propagated gradient against PyTorch autograd through propagation (DJL). */
     @Test
     void lateFusionStepsAgreeBetweenBackends() {
-        io.streamrec.model.multimodal.ModalityVectors text =
-                new io.streamrec.model.multimodal.ModalityVectors("text", 5, DATA.numItems());
-        io.streamrec.model.multimodal.ModalityVectors audio =
-                new io.streamrec.model.multimodal.ModalityVectors("audio", 3, DATA.numItems());
-        java.util.Random rnd = new java.util.Random(2);
+        ModalityVectors text = new ModalityVectors("text", 5, DATA.numItems());
+        ModalityVectors audio = new ModalityVectors("audio", 3, DATA.numItems());
+        Random rnd = new Random(2);
         for (int i = 0; i < DATA.numItems(); i++) {
             if (i % 3 != 0) { // a third of the items lack text
                 text.set(i, new float[] {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat(), 0.1f});
@@ -178,8 +180,8 @@ class BackendAgreementTest {
                 audio.set(i, new float[] {rnd.nextFloat(), 0.2f, rnd.nextFloat()});
             }
         }
-        for (var variant : io.streamrec.model.multimodal.LateFusion.Variant.values()) {
-            io.streamrec.model.multimodal.LateFusion fusion = null;
+        for (var variant : LateFusion.Variant.values()) {
+            LateFusion fusion = null;
             float[][] tables = new float[2][];
             float[][] finals = new float[2][];
             float[][] losses = new float[2][];
@@ -197,8 +199,7 @@ class BackendAgreementTest {
                 try (LightGcnTrainer t =
                         new LightGcnTrainer(DATA.numUsers(), DATA.numItems(), DATA.train(), cfg, Device.cpu(), null)) {
                     // a fresh fusion per trainer: it carries learned state (alpha)
-                    fusion = new io.streamrec.model.multimodal.LateFusion(
-                            variant, java.util.List.of(text, audio), 16, 9);
+                    fusion = new LateFusion(variant, List.of(text, audio), 16, 9);
                     t.useFusion(fusion);
                     BprSampler s = new BprSampler(DATA.numItems(), DATA.train(), cfg.negatives(), 11);
                     s.startEpoch();

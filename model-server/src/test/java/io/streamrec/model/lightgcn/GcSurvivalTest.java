@@ -10,6 +10,7 @@ import io.streamrec.model.data.InteractionData;
 import io.streamrec.model.data.SyntheticInteractions;
 import io.streamrec.model.graph.CooAdjacency;
 import io.streamrec.model.graph.NormalizedAdjacency;
+import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,7 @@ class GcSurvivalTest {
                 last = t.trainEpoch((s, total, mean) -> {
                     // Garbage, then a collection: frees any direct buffer nobody holds.
                     for (int k = 0; k < 50; k++) {
-                        java.nio.ByteBuffer.allocateDirect(1 << 16);
+                        ByteBuffer.allocateDirect(1 << 16);
                     }
                     System.gc();
                 });
@@ -53,7 +54,7 @@ class GcSurvivalTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray a = CooAdjacency.create(m, adj);
             for (int k = 0; k < 20; k++) {
-                java.nio.ByteBuffer.allocateDirect(1 << 20);
+                ByteBuffer.allocateDirect(1 << 20);
                 System.gc();
             }
             float[] x = a.matMul(m.create(new float[] {1, 2, 3, 4}, new Shape(4, 1)))

@@ -10,9 +10,11 @@ import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.model.itemgraph.ContentFeatures;
 import io.streamrec.model.itemgraph.ContentKnn;
 import io.streamrec.model.itemgraph.LiveItemGraphs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -183,12 +185,11 @@ class IncrementalModelTest {
         byte[] b = Files.readAllBytes(copy.resolve("state.bin"));
         b[b.length - 5] ^= 1; // one bit of the last embedding row: parses fine, caught by the checksum
         Files.write(copy.resolve("state.bin"), b);
-        java.io.IOException flipped =
-                assertThrows(java.io.IOException.class, () -> IncrementalModel.load(copy, settings()));
+        IOException flipped = assertThrows(IOException.class, () -> IncrementalModel.load(copy, settings()));
         assertTrue(flipped.getMessage().contains("state.bin: damaged"), flipped.getMessage());
-        Files.write(copy.resolve("state.bin"), java.util.Arrays.copyOf(b, 100));
+        Files.write(copy.resolve("state.bin"), Arrays.copyOf(b, 100));
         assertTrue(
-                assertThrows(java.io.IOException.class, () -> IncrementalModel.load(copy, settings()))
+                assertThrows(IOException.class, () -> IncrementalModel.load(copy, settings()))
                         .getMessage()
                         .contains(" 100, written as"),
                 "truncated to 100 bytes");
@@ -267,8 +268,8 @@ class IncrementalModelTest {
         assertTrue(e.getMessage().contains("item c"), e.getMessage());
         Files.createDirectories(dir.resolve("broken"));
         Files.write(dir.resolve("broken/state.bin"), new byte[] {0, 0, 0, 1, 0});
-        java.io.IOException io =
-                assertThrows(java.io.IOException.class, () -> IncrementalModel.load(dir.resolve("broken"), settings()));
+        IOException io =
+                assertThrows(IOException.class, () -> IncrementalModel.load(dir.resolve("broken"), settings()));
         assertTrue(io.getMessage().contains("truncated") && io.getMessage().contains("state.bin"), io.getMessage());
     }
 
@@ -476,7 +477,7 @@ class IncrementalModelTest {
 
             Path snap = dir.resolve(kind.wireName());
             model.save(snap);
-            assertTrue(java.nio.file.Files.exists(snap.resolve(IncrementalModel.GRAPH_PARAMS)));
+            assertTrue(Files.exists(snap.resolve(IncrementalModel.GRAPH_PARAMS)));
             IncrementalModel back = IncrementalModel.load(snap, settings());
             back.useGraphFusion(gf);
             assertEquals(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.KafkaClients;
+import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.Topics;
@@ -15,6 +16,7 @@ import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.ItemEvent;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +27,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -273,7 +277,7 @@ class ModelServerKafkaTest {
                             .setText(Map.of())
                             .setVectors(null)
                             .setDeleted(true)
-                            .setEventTime(java.time.Instant.now())
+                            .setEventTime(Instant.now())
                             .build())));
             p.send(new ProducerRecord<>(
                     TOPICS.items(), "i6".getBytes(StandardCharsets.UTF_8), null)); // a tombstone deletes too
@@ -351,7 +355,7 @@ class ModelServerKafkaTest {
             // one version per cut in it (6 to 10), the last with every edge once
             flipAByte(state.resolve("snapshot/state.bin"));
             Path prev = state.resolve("snapshot.prev/state.bin");
-            Files.write(prev, java.util.Arrays.copyOf(Files.readAllBytes(prev), (int) Files.size(prev) / 2));
+            Files.write(prev, Arrays.copyOf(Files.readAllBytes(prev), (int) Files.size(prev) / 2));
             List<String[]> fifth = world(r, 140, 150);
             ModelServer rebuilt = new ModelServer(settings, model, null);
             c = serveUntil(rebuilt, p, fifth, bootstrap, 10);
@@ -409,8 +413,7 @@ class ModelServerKafkaTest {
                     .device(Device.cpu())
                     .build();
             ModelServer server = new ModelServer(settings, model, null);
-            server.useGraphFusion(io.streamrec.model.graphfusion.GraphFusionConfig.defaults(
-                    io.streamrec.model.graphfusion.GraphFusionConfig.Kind.MMGEF));
+            server.useGraphFusion(GraphFusionConfig.defaults(GraphFusionConfig.Kind.MMGEF));
             Thread t = start(server);
             List<EmbeddingRecord> c = commits(bootstrap, 1);
             assertEquals(
@@ -424,7 +427,7 @@ class ModelServerKafkaTest {
                             .setText(Map.of())
                             .setVectors(null)
                             .setDeleted(true)
-                            .setEventTime(java.time.Instant.now())
+                            .setEventTime(Instant.now())
                             .build())));
             p.send(new ProducerRecord<>(
                     TOPICS.items(), "late".getBytes(StandardCharsets.UTF_8), items.encode(item("late", 1, r))));
@@ -468,7 +471,7 @@ class ModelServerKafkaTest {
         return c;
     }
 
-    private static void flipAByte(Path f) throws java.io.IOException {
+    private static void flipAByte(Path f) throws IOException {
         byte[] b = Files.readAllBytes(f);
         b[b.length / 3] ^= 0x10;
         Files.write(f, b);
@@ -509,7 +512,7 @@ class ModelServerKafkaTest {
                             .build())));
             edges(p, world(r, 0, 60));
             cut(p);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             ModelServer.TextVectors blocked = texts -> {
                 try {
                     release.await();

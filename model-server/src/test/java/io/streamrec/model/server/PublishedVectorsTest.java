@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ class PublishedVectorsTest {
     }
 
     private static float[] grow(float[] v, int rows, Random r) {
-        float[] g = java.util.Arrays.copyOf(v, rows * D);
+        float[] g = Arrays.copyOf(v, rows * D);
         for (int k = v.length; k < g.length; k++) {
             g[k] = (float) r.nextGaussian();
         }

@@ -9,6 +9,7 @@ import io.streamrec.model.data.NpyMatrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,7 @@ class TextEncoderTest {
     @Test
     void unitVectorsEmptyTextsAndTruncation() {
         String longText = "rock ".repeat(600);
-        float[][] v =
-                encoder.encode(java.util.Arrays.asList("gothic metal", "", "   ", null, longText, "jazz, smooth jazz"));
+        float[][] v = encoder.encode(Arrays.asList("gothic metal", "", "   ", null, longText, "jazz, smooth jazz"));
         assertEquals(TextEncoder.DIM, v[0].length);
         assertNull(v[1], "empty text: no text embedding");
         assertNull(v[2], "blank text: no text embedding");
