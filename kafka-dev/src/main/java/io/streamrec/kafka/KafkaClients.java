@@ -1,18 +1,16 @@
 package io.streamrec.kafka;
 
+import io.streamrec.common.KafkaProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The byte-level Kafka clients the tools and tests use against a broker: an acks=all producer,
@@ -22,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaClients {
     private KafkaClients() {}
 
-    /** acks=all, idempotent, linger 5 ms, 256 KiB batches, records up to 2 MiB. */
+    /** {@link KafkaProperties#producer}: acks=all, idempotent, linger 5 ms, 256 KiB batches. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return producer(bootstrap, Map.of());
     }
@@ -32,17 +30,7 @@ public final class KafkaClients {
      * settings every component takes the same way: security.protocol, sasl.*, ssl.*).
      */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> extra) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", ByteArraySerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
-        p.put("batch.size", String.valueOf(256 * 1024));
-        p.put("max.request.size", String.valueOf(2 * 1024 * 1024));
-        p.putAll(extra);
-        return new KafkaProducer<>(p);
+        return new KafkaProducer<>(KafkaProperties.producer(bootstrap, extra));
     }
 
     /** isolation.level=read_committed, no group, no auto-commit: assign partitions yourself. */
@@ -52,16 +40,7 @@ public final class KafkaClients {
 
     /** {@link #readCommittedConsumer(String)} with extra client properties on top. */
     public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrap, Map<String, String> extra) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "5000");
-        p.put("max.partition.fetch.bytes", String.valueOf(8 * 1024 * 1024));
-        p.putAll(extra);
-        return new KafkaConsumer<>(p);
+        return new KafkaConsumer<>(KafkaProperties.readCommittedConsumer(bootstrap, extra));
     }
 
     public static Admin admin(String bootstrap) {
@@ -70,10 +49,7 @@ public final class KafkaClients {
 
     /** An admin client with extra client properties on top. */
     public static Admin admin(String bootstrap, Map<String, String> extra) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.putAll(extra);
-        return Admin.create(p);
+        return Admin.create(KafkaProperties.admin(bootstrap, extra));
     }
 
     public static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {

@@ -39,15 +39,7 @@ public final class ItemTable {
         this.index = b.index;
         this.triggerTime = b.triggerTime;
         this.delta = b.delta;
-        this.centroid = new float[dim];
-        for (int r = 0; r < size; r++) {
-            for (int c = 0; c < dim; c++) {
-                centroid[c] += b.data[r * dim + c];
-            }
-        }
-        for (int c = 0; c < dim && size > 0; c++) {
-            centroid[c] /= size;
-        }
+        this.centroid = VectorMath.meanOfRows(b.data, dim, 0, size);
         this.coldUser = b.coldUser != null && b.coldUser.length == dim ? b.coldUser.clone() : centroid;
     }
 

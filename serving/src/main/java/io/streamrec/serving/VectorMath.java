@@ -48,6 +48,42 @@ public final class VectorMath {
         return KERNEL instanceof ScalarKernel ? "scalar" : "simd";
     }
 
+    /**
+     * The mean of rows {@code rowBase + r} for each r in {@code rows} of a row-major table with
+     * {@code dim} columns, summed in double: the one "mean of these vectors" (a user placed at its
+     * items, the mean item, the mean user, a table's centroid). Zeros when {@code rows} is empty.
+     */
+    public static float[] meanOfRows(float[] table, int dim, int rowBase, int[] rows) {
+        double[] sum = new double[dim];
+        for (int r : rows) {
+            int o = (rowBase + r) * dim;
+            for (int c = 0; c < dim; c++) {
+                sum[c] += table[o + c];
+            }
+        }
+        return divided(sum, rows.length);
+    }
+
+    /** The mean of rows [{@code from}, {@code to}) of a row-major table with {@code dim} columns; zeros when empty. */
+    public static float[] meanOfRows(float[] table, int dim, int from, int to) {
+        double[] sum = new double[dim];
+        for (int r = from; r < to; r++) {
+            int o = r * dim;
+            for (int c = 0; c < dim; c++) {
+                sum[c] += table[o + c];
+            }
+        }
+        return divided(sum, to - from);
+    }
+
+    private static float[] divided(double[] sum, int n) {
+        float[] mean = new float[sum.length];
+        for (int c = 0; c < sum.length && n > 0; c++) {
+            mean[c] = (float) (sum[c] / n);
+        }
+        return mean;
+    }
+
     /** Index of component {@code c} of row {@code row} in panel layout. */
     static int at(int row, int c, int d) {
         return ((row >>> 3) * d + c) * LANES + (row & 7);

@@ -1,5 +1,6 @@
 package io.streamrec.flink.io;
 
+import io.streamrec.common.KafkaProperties;
 import io.streamrec.flink.serving.CatalogFeed;
 import io.streamrec.flink.serving.EmbeddingDeserializer;
 import io.streamrec.flink.serving.ModelUpdate;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,15 +68,18 @@ public final class EmbeddingsFeed implements CatalogFeed {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("isolation.level", "read_committed");
-        p.setProperty("enable.auto.commit", "false");
-        p.setProperty("max.poll.records", "10000");
-        p.setProperty("fetch.max.bytes", String.valueOf(64 << 20));
-        p.setProperty("fetch.max.wait.ms", "100");
+        // a whole version's item vectors at once: larger polls and fetches than the common consumer's
+        Properties p = KafkaProperties.readCommittedConsumer(
+                bootstrap,
+                Map.of(
+                        "max.poll.records",
+                        "10000",
+                        "fetch.max.bytes",
+                        String.valueOf(64 << 20),
+                        "fetch.max.wait.ms",
+                        "100"));
         p.putAll(properties);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(p);
     }
 
     /** The newest committed version's table, read from the beginning to the end offsets as of now; null if none. */

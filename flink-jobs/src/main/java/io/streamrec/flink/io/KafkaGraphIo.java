@@ -1,11 +1,13 @@
 package io.streamrec.flink.io;
 
+import io.streamrec.common.KafkaProperties;
 import io.streamrec.flink.ingest.InteractionDeserializer;
 import io.streamrec.flink.ingest.Parsed;
 import io.streamrec.flink.job.GraphJob;
 import io.streamrec.flink.job.GraphJobConfig;
 import io.streamrec.flink.serving.EmbeddingDeserializer;
 import io.streamrec.flink.serving.ModelUpdate;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -87,14 +89,12 @@ public final class KafkaGraphIo {
             KafkaRecordSerializationSchema<T> serializer,
             String name,
             DeliveryGuarantee guarantee) {
-        Properties p = new Properties();
-        p.setProperty(
-                "transaction.timeout.ms",
-                String.valueOf(cfg.transactionTimeout().toMillis()));
-        p.setProperty("linger.ms", "5");
-        p.setProperty("batch.size", String.valueOf(256 * 1024));
-        p.setProperty("max.request.size", String.valueOf(4 * 1024 * 1024));
-        cfg.kafkaProperties().forEach(p::setProperty);
+        Properties p = KafkaProperties.producer(
+                cfg.bootstrapServers(),
+                Map.of(
+                        "transaction.timeout.ms",
+                        String.valueOf(cfg.transactionTimeout().toMillis())));
+        p.putAll(cfg.kafkaProperties());
         return KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())
                 .setRecordSerializer(serializer)

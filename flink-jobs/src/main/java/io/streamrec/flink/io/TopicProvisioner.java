@@ -1,5 +1,6 @@
 package io.streamrec.flink.io;
 
+import io.streamrec.common.KafkaProperties;
 import io.streamrec.schemas.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,10 +38,9 @@ public final class TopicProvisioner {
     private TopicProvisioner() {}
 
     private static Admin admin(String bootstrapServers, Map<String, String> kafkaProperties) {
-        Properties p = new Properties();
+        Properties p = KafkaProperties.admin(
+                bootstrapServers, Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"));
         p.putAll(kafkaProperties);
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         return Admin.create(p);
     }
 

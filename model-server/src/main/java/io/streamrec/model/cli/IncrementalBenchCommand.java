@@ -10,6 +10,7 @@ import io.streamrec.model.eval.RankingEvaluator;
 import io.streamrec.model.eval.RankingMetrics;
 import io.streamrec.model.lightgcn.DeviceSelection;
 import io.streamrec.model.server.IncrementalModel;
+import io.streamrec.model.server.ModelSnapshot;
 import io.streamrec.model.server.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -191,7 +192,7 @@ public final class IncrementalBenchCommand implements Callable<Integer> {
         }
 
         // One incremental version: the new share added to the base state.
-        IncrementalModel model = IncrementalModel.load(baseDir, settings);
+        IncrementalModel model = ModelSnapshot.load(baseDir, settings);
         add(model, edges, base, edges.length);
         long t0 = System.nanoTime();
         ModelVersion v = model.fineTune(2);

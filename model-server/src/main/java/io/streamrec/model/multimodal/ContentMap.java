@@ -1,5 +1,6 @@
 package io.streamrec.model.multimodal;
 
+import io.streamrec.serving.VectorMath;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,12 +125,7 @@ public final class ContentMap {
         }
         double[] w = solve(sumExcept(gram, -1, f * f), sumExcept(cross, -1, f * dim), f, dim, bestLambda);
         // the figure to beat: predicting every item as the mean item
-        double[] mean = new double[dim];
-        for (int i : items) {
-            for (int c = 0; c < dim; c++) {
-                mean[c] += table[(numUsers + i) * dim + c] / (double) items.length;
-            }
-        }
+        float[] mean = VectorMath.meanOfRows(table, dim, numUsers, items);
         double base = 0;
         for (int i : items) {
             for (int c = 0; c < dim; c++) {

@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import io.streamrec.common.KafkaProperties;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.MalformedRecordException;
 import io.streamrec.schemas.ReasonCode;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ final class DeadLetterSink implements AutoCloseable {
     private static final int LOGGED_ONE_BY_ONE = 20;
 
     private final Properties producerProperties;
-    private final Properties adminProperties = new Properties();
+    private final Properties adminProperties;
     private final String topic;
     private final Map<TopicPartition, Long> sentBefore = new HashMap<>();
     private final AvroCodec<DeadLetter> codec = AvroCodec.of(DeadLetter.class);
@@ -49,16 +49,9 @@ final class DeadLetterSink implements AutoCloseable {
     private long lastSummaryMs;
 
     DeadLetterSink(String bootstrap, Map<String, String> kafkaProperties, String topic) {
-        adminProperties.put("bootstrap.servers", bootstrap);
-        adminProperties.putAll(kafkaProperties);
-        producerProperties = new Properties();
-        producerProperties.put("bootstrap.servers", bootstrap);
-        producerProperties.put("key.serializer", ByteArraySerializer.class.getName());
-        producerProperties.put("value.serializer", ByteArraySerializer.class.getName());
-        producerProperties.put("acks", "all");
-        producerProperties.put("enable.idempotence", "true");
-        producerProperties.put("max.request.size", String.valueOf(4 * 1024 * 1024));
-        producerProperties.put("max.block.ms", "10000"); // never holds the model server's loop long
+        adminProperties = KafkaProperties.admin(bootstrap, kafkaProperties);
+        // max.block.ms: a broker that is away never holds the model server's loop long
+        producerProperties = KafkaProperties.producer(bootstrap, Map.of("max.block.ms", "10000"));
         producerProperties.putAll(kafkaProperties);
         this.topic = topic;
     }

@@ -11,28 +11,18 @@ import io.streamrec.model.lightgcn.LightGcnConfig;
 import io.streamrec.model.lightgcn.LightGcnTrainer;
 import io.streamrec.model.multimodal.ContentMap;
 import io.streamrec.model.multimodal.ModalityVectors;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import io.streamrec.serving.VectorMath;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,23 +217,22 @@ public final class IncrementalModel {
         }
     }
 
-    private final Settings settings;
-    private final IdMap users;
-    private final IdMap items;
-    private final List<int[]>
-            adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
-    private final List<Integer> degrees; // per user: how many of adjacency's slots are in use
-    private final Map<String, Map<Integer, float[]>> content; // modality → item → vector
-    private final Map<String, Integer> contentDims;
-    private long[] recent = new long[1024]; // (user << 32 | item) added since the last version
-    private int recentCount;
-    private long edges;
-    private float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
-    private LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
-    private int lastUsers;
-    private int lastItems;
-    private long version;
-    private long throughSeq;
+    final Settings settings;
+    final IdMap users;
+    final IdMap items;
+    final List<int[]> adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
+    final List<Integer> degrees; // per user: how many of adjacency's slots are in use
+    final Map<String, Map<Integer, float[]>> content; // modality → item → vector
+    final Map<String, Integer> contentDims;
+    long[] recent = new long[1024]; // (user << 32 | item) added since the last version
+    int recentCount;
+    long edges;
+    float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
+    LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
+    int lastUsers;
+    int lastItems;
+    long version;
+    long throughSeq;
     private final SplittableRandom random;
 
     public IncrementalModel(Settings settings) {
@@ -257,7 +246,7 @@ public final class IncrementalModel {
                 new TreeMap<>());
     }
 
-    private IncrementalModel(
+    IncrementalModel(
             Settings settings,
             IdMap users,
             IdMap items,
@@ -641,8 +630,8 @@ public final class IncrementalModel {
 
     private GraphFusionConfig graphFusion;
     private LiveItemGraphs live;
-    private Map<String, float[]> graphParams;
-    private int graphParamUsers;
+    Map<String, float[]> graphParams;
+    int graphParamUsers;
 
     /**
      * The first version's {@code initialEpochs} epochs, with a progress line at most every 10 s (at 50k
@@ -797,302 +786,25 @@ public final class IncrementalModel {
             if (l.length == 0) {
                 continue;
             }
-            Arrays.fill(init, u * dim, (u + 1) * dim, 0f);
-            for (int i : l) {
-                for (int c = 0; c < dim; c++) {
-                    init[u * dim + c] += init[(nu + i) * dim + c] / l.length;
-                }
-            }
+            System.arraycopy(VectorMath.meanOfRows(init, dim, nu, l), 0, init, u * dim, dim);
         }
         return init;
     }
 
-    /** 2: Adam's moments follow the table (1: none; read as moments starting afresh). */
-    private static final int SNAPSHOT_FORMAT = 2;
-
     /**
-     * Writes the state to {@code dir} atomically: a temporary directory, with a CRC-32C and size of
-     * every file in {@value #CHECKSUMS}, renamed into place once complete. The snapshot it replaces
-     * is kept as {@code <dir>.prev} ({@link #previous}), the fallback when this one is found damaged.
+     * Writes the state to {@code dir} atomically ({@link ModelSnapshot#save}); the snapshot it
+     * replaces is kept as {@link ModelSnapshot#previous}.
      */
     public void save(Path dir) throws IOException {
-        save(dir, Map.of());
+        ModelSnapshot.save(this, dir, Map.of());
     }
 
     /** {@link #save(Path)} with extra properties files written into the same snapshot (e.g. the changelog positions). */
     public void save(Path dir, Map<String, Properties> extra) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
-        for (Map.Entry<String, Properties> e : extra.entrySet()) {
-            try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
-                e.getValue().store(out, "streamrec model server snapshot");
-            }
-        }
-        try (DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve("state.bin"))))) {
-            out.writeInt(SNAPSHOT_FORMAT);
-            out.writeLong(version);
-            out.writeLong(throughSeq);
-            out.writeInt(settings.dim());
-            users.write(out);
-            items.write(out);
-            for (int u = 0; u < users.size(); u++) {
-                int n = u < degrees.size() ? degrees.get(u) : 0;
-                out.writeInt(n);
-                for (int k = 0; k < n; k++) {
-                    out.writeInt(adjacency.get(u)[k]);
-                }
-            }
-            out.writeInt(recentCount);
-            for (int k = 0; k < recentCount; k++) {
-                out.writeLong(recent[k]);
-            }
-            out.writeInt(contentDims.size());
-            for (Map.Entry<String, Integer> m : contentDims.entrySet()) {
-                out.writeUTF(m.getKey());
-                out.writeInt(m.getValue());
-                Map<Integer, float[]> vectors = content.get(m.getKey());
-                out.writeInt(vectors.size());
-                for (Map.Entry<Integer, float[]> v : vectors.entrySet()) {
-                    out.writeInt(v.getKey());
-                    for (float x : v.getValue()) {
-                        out.writeFloat(x);
-                    }
-                }
-            }
-            out.writeInt(lastUsers);
-            out.writeInt(lastItems);
-            int rows = table == null ? 0 : table.length;
-            out.writeInt(rows);
-            for (int k = 0; k < rows; k++) {
-                out.writeFloat(table[k]);
-            }
-            boolean withAdam = adam != null && table != null && adam.m.length == rows;
-            out.writeBoolean(withAdam);
-            if (withAdam) {
-                out.writeLong(adam.t);
-                for (int k = 0; k < rows; k++) {
-                    out.writeFloat(adam.m[k]);
-                }
-                for (int k = 0; k < rows; k++) {
-                    out.writeFloat(adam.v[k]);
-                }
-            }
-        }
-        if (graphParams != null) { // the served graph-fusion model's other parameters
-            try (DataOutputStream out =
-                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(GRAPH_PARAMS))))) {
-                out.writeInt(graphParamUsers);
-                out.writeInt(graphParams.size());
-                for (Map.Entry<String, float[]> e : graphParams.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeInt(e.getValue().length);
-                    for (float x : e.getValue()) {
-                        out.writeFloat(x);
-                    }
-                }
-            }
-        }
-        writeChecksums(tmp);
-        Path prev = previous(dir);
-        if (Files.exists(
-                dir)) { // a crash from here on leaves dir or prev complete (load reads prev when dir is missing)
-            deleteTree(prev);
-            Files.move(dir, prev, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(
-                parent.resolve(dir.getFileName() + ".old")); // what builds before 2026-12-07 left between their renames
-    }
-
-    /** The file in a snapshot with a served graph-fusion model's parameters besides E⁽⁰⁾. */
-    static final String GRAPH_PARAMS = "graph-params.bin";
-
-    /** The file in a snapshot that holds the CRC-32C and size of each of its other files. */
-    static final String CHECKSUMS = "checksums.properties";
-
-    /** Where {@link #save} keeps the snapshot it replaced. */
-    public static Path previous(Path dir) {
-        return dir.resolveSibling(dir.getFileName() + ".prev");
-    }
-
-    private static void writeChecksums(Path snapshot) throws IOException {
-        Properties sums = new Properties();
-        try (var files = Files.list(snapshot)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                sums.setProperty(f.getFileName().toString(), checksum(f));
-            }
-        }
-        try (var out = Files.newOutputStream(snapshot.resolve(CHECKSUMS))) {
-            sums.store(out, "CRC-32C and size in bytes of each file of this snapshot");
-        }
-    }
-
-    private static String checksum(Path f) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buf = new byte[1 << 16];
-        long size = 0;
-        try (InputStream in = Files.newInputStream(f)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-                size += n;
-            }
-        }
-        return String.format("%08x %d", crc.getValue(), size);
-    }
-
-    /**
-     * Checks every file of a snapshot against its {@value #CHECKSUMS}.
-     *
-     * @return false when the snapshot has no checksums (written by a build before they existed)
-     * @throws IOException naming the first file that is missing, truncated or changed
-     */
-    public static boolean verify(Path dir) throws IOException {
-        Path f = dir.resolve(CHECKSUMS);
-        if (!Files.exists(f)) {
-            return false;
-        }
-        Properties sums = new Properties();
-        try (InputStream in = Files.newInputStream(f)) {
-            sums.load(in);
-        }
-        if (!sums.containsKey("state.bin")) {
-            throw new IOException(f + ": lists no state.bin (damaged)");
-        }
-        for (String name : new TreeSet<>(sums.stringPropertyNames())) {
-            Path file = dir.resolve(name);
-            if (!Files.exists(file)) {
-                throw new IOException(file + ": missing from the snapshot");
-            }
-            String want = sums.getProperty(name);
-            String got = checksum(file);
-            if (!got.equals(want)) {
-                throw new IOException(file + ": damaged (CRC-32C and size " + got + ", written as " + want + ")");
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Reads a {@link #save}d state from exactly {@code dir} (the caller chooses between it and
-     * {@link #previous}), after {@link #verify}ing its checksums; a missing or damaged snapshot is an
-     * error naming the file.
-     */
-    public static IncrementalModel load(Path dir, Settings settings) throws IOException {
-        Path file = dir.resolve("state.bin");
-        verify(dir);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            int format = in.readInt();
-            if (format != SNAPSHOT_FORMAT && format != 1) {
-                throw new IOException(
-                        file + ": snapshot format " + format + ", this build reads 1 to " + SNAPSHOT_FORMAT);
-            }
-            long version = in.readLong();
-            long through = in.readLong();
-            int dim = in.readInt();
-            if (dim != settings.dim()) {
-                throw new IOException(
-                        file + ": snapshot has dimension " + dim + ", the server is configured for " + settings.dim());
-            }
-            IdMap users = IdMap.read(in);
-            IdMap items = IdMap.read(in);
-            List<int[]> adjacency = new ArrayList<>();
-            List<Integer> degrees = new ArrayList<>();
-            long edges = 0;
-            for (int u = 0; u < users.size(); u++) {
-                int n = in.readInt();
-                int[] l = new int[Math.max(4, n)];
-                for (int k = 0; k < n; k++) {
-                    l[k] = in.readInt();
-                }
-                adjacency.add(l);
-                degrees.add(n);
-                edges += n;
-            }
-            Map<String, Map<Integer, float[]>> content = new TreeMap<>();
-            Map<String, Integer> contentDims = new TreeMap<>();
-            IncrementalModel m = new IncrementalModel(settings, users, items, adjacency, degrees, content, contentDims);
-            m.recentCount = in.readInt();
-            m.recent = new long[Math.max(1024, m.recentCount)];
-            for (int k = 0; k < m.recentCount; k++) {
-                m.recent[k] = in.readLong();
-            }
-            int modalities = in.readInt();
-            for (int j = 0; j < modalities; j++) {
-                String name = in.readUTF();
-                int d = in.readInt();
-                contentDims.put(name, d);
-                Map<Integer, float[]> vectors = new LinkedHashMap<>();
-                int n = in.readInt();
-                for (int k = 0; k < n; k++) {
-                    int item = in.readInt();
-                    float[] v = new float[d];
-                    for (int c = 0; c < d; c++) {
-                        v[c] = in.readFloat();
-                    }
-                    vectors.put(item, v);
-                }
-                content.put(name, vectors);
-            }
-            m.lastUsers = in.readInt();
-            m.lastItems = in.readInt();
-            int rows = in.readInt();
-            m.table = rows == 0 ? null : new float[rows];
-            for (int k = 0; k < rows; k++) {
-                m.table[k] = in.readFloat();
-            }
-            if (format >= 2 && in.readBoolean()) {
-                long t = in.readLong();
-                float[] am = new float[rows];
-                float[] av = new float[rows];
-                for (int k = 0; k < rows; k++) {
-                    am[k] = in.readFloat();
-                }
-                for (int k = 0; k < rows; k++) {
-                    av[k] = in.readFloat();
-                }
-                m.adam = new LightGcnTrainer.AdamState(am, av, t);
-            }
-            m.edges = edges;
-            m.version = version;
-            m.throughSeq = through;
-            Path gp = dir.resolve(GRAPH_PARAMS);
-            if (Files.exists(gp)) {
-                try (DataInputStream g = new DataInputStream(new BufferedInputStream(Files.newInputStream(gp)))) {
-                    m.graphParamUsers = g.readInt();
-                    int n = g.readInt();
-                    m.graphParams = new LinkedHashMap<>();
-                    for (int k = 0; k < n; k++) {
-                        String name = g.readUTF();
-                        float[] v = new float[g.readInt()];
-                        for (int c = 0; c < v.length; c++) {
-                            v[c] = g.readFloat();
-                        }
-                        m.graphParams.put(name, v);
-                    }
-                }
-            }
-            return m;
-        } catch (EOFException e) {
-            throw new IOException(file + ": snapshot is truncated", e);
-        } catch (RuntimeException e) { // a damaged snapshot without checksums: e.g. a length read as garbage
-            throw new IOException(file + ": snapshot is damaged (" + e + ")", e);
-        }
+        ModelSnapshot.save(this, dir, extra);
     }
 
     public long throughSeq() {
         return throughSeq;
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import io.streamrec.common.KafkaProperties;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.schemas.AvroCodec;
 import io.streamrec.schemas.EmbeddingRecords;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,8 +42,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@code CUT} marker with the same trigger id read on every partition) fine-tunes and publishes a
  * version to {@code embeddings}, then snapshots its state to disk.
  *
- * <p>Cuts: a partition is paused at its CUT marker until every partition has reached the same
+ * <p>Cuts ({@link CutAlignment}): a partition is paused at its CUT marker until every partition has reached the same
  * trigger's marker, so a version has seen exactly the edges with seq ≤ the cut. When the
  * changelog backlog past the cut is larger than {@code maxBacklog} records (catching up after a
  * restart or a slow version), the cut is passed without training and the next one is used:
@@ -215,31 +213,30 @@ public final class ModelServer implements AutoCloseable {
                 }
             }
             LOG.info("Read {} item records from {}", catalog, topics.items());
-            Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
-            Map<TopicPartition, GraphChange> atCut = new HashMap<>();
+            CutAlignment<TopicPartition, GraphChange> align =
+                    new CutAlignment<>(parts, c -> c.getKind() == GraphChangeKind.CUT);
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : items.poll(Duration.ZERO)) {
                     applyItem(r);
                 }
                 drainText();
                 for (ConsumerRecord<byte[], byte[]> r : edges.poll(Duration.ofMillis(200))) {
+                    GraphChange c = decodeChange(r);
+                    if (c == null) {
+                        continue;
+                    }
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (atCut.containsKey(tp)) {
-                        held.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(r);
-                    } else {
-                        applyEdge(r, tp, edges, atCut);
+                    switch (align.offer(tp, r.offset(), c)) {
+                        case APPLY -> applyEdge(r, c);
+                        case PAUSE -> edges.pause(List.of(tp));
+                        case HOLD -> {}
                     }
                 }
-                if (atCut.size() == parts.size() && !parts.isEmpty()) {
-                    GraphChange cut = atCut.values().iterator().next();
+                if (align.complete()) {
+                    GraphChange cut = align.cut();
                     Map<TopicPartition, Long> positions = new HashMap<>();
-                    for (TopicPartition tp : parts) {
-                        ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.get(tp);
-                        positions.put(
-                                tp,
-                                h == null || h.isEmpty()
-                                        ? edges.position(tp)
-                                        : h.peek().offset());
+                    for (TopicPartition tp : parts) { // where a restart resumes: the first record past the cut
+                        positions.put(tp, align.firstHeld(tp).orElseGet(() -> edges.position(tp)));
                     }
                     long backlog = backlog(edges, parts, positions);
                     for (TopicPartition tp :
@@ -259,17 +256,9 @@ public final class ModelServer implements AutoCloseable {
                             || contentChanged) {
                         publish(producer, cut, positions);
                     }
-                    atCut.clear();
                     edges.resume(parts);
-                    for (TopicPartition tp : parts) { // what arrived past the cut, in order
-                        ArrayDeque<ConsumerRecord<byte[], byte[]>> h = held.remove(tp);
-                        while (h != null && !h.isEmpty() && !atCut.containsKey(tp)) {
-                            applyEdge(h.poll(), tp, edges, atCut);
-                        }
-                        if (h != null && !h.isEmpty()) {
-                            held.put(tp, h);
-                        }
-                    }
+                    // what arrived past the cut, in order, up to each partition's next marker
+                    align.release(c -> applyEdge(null, c), tp -> edges.pause(List.of(tp)));
                 }
             }
         } finally {
@@ -281,15 +270,11 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private void applyEdge(
-            ConsumerRecord<byte[], byte[]> r,
-            TopicPartition tp,
-            KafkaConsumer<byte[], byte[]> edges,
-            Map<TopicPartition, GraphChange> atCut) {
-        GraphChange c;
+    /** A changelog record decoded, or null (counted and logged) when it cannot be: only the graph job writes there. */
+    private GraphChange decodeChange(ConsumerRecord<byte[], byte[]> r) {
         try {
-            c = changes.decode(r.value());
-        } catch (MalformedRecordException e) { // only the graph job writes here; count and go on
+            return changes.decode(r.value());
+        } catch (MalformedRecordException e) {
             metrics.badRecords.incrementAndGet();
             LOG.warn(
                     "Skipping undecodable changelog record {}-{}@{}: {}",
@@ -297,13 +282,12 @@ public final class ModelServer implements AutoCloseable {
                     r.partition(),
                     r.offset(),
                     e.getMessage());
-            return;
+            return null;
         }
-        if (c.getKind() == GraphChangeKind.CUT) {
-            atCut.put(tp, c);
-            edges.pause(List.of(tp));
-            return;
-        }
+    }
+
+    /** An edge change into the model; {@code r}, where known, names the record in a warning. */
+    private void applyEdge(ConsumerRecord<byte[], byte[]> r, GraphChange c) {
         String user = c.getUserId();
         String item = c.getItemId();
         try { // the graph job checked them against its own limit; this guards against another writer
@@ -312,10 +296,8 @@ public final class ModelServer implements AutoCloseable {
         } catch (MalformedRecordException e) {
             metrics.badRecords.incrementAndGet();
             LOG.warn(
-                    "Skipping changelog record {}-{}@{} (seq {}): {} {}",
-                    r.topic(),
-                    r.partition(),
-                    r.offset(),
+                    "Skipping changelog record {} (seq {}): {} {}",
+                    r == null ? "held past a cut" : r.topic() + "-" + r.partition() + "@" + r.offset(),
                     c.getSeq(),
                     e.code(),
                     e.getMessage());
@@ -592,14 +574,14 @@ public final class ModelServer implements AutoCloseable {
     private boolean restore(Map<TopicPartition, Long> start) throws IOException {
         Path dir = snapshotDir();
         List<Path> candidates =
-                List.of(dir, IncrementalModel.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
+                List.of(dir, ModelSnapshot.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
         List<String> damage = new ArrayList<>();
         for (Path c : candidates) {
             if (!Files.isDirectory(c)) {
                 continue;
             }
             try {
-                IncrementalModel m = IncrementalModel.load(c, modelSettings);
+                IncrementalModel m = ModelSnapshot.load(c, modelSettings);
                 m.useGraphFusion(graphFusion);
                 Map<TopicPartition, Long> positions = new HashMap<>();
                 readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
@@ -629,7 +611,7 @@ public final class ModelServer implements AutoCloseable {
                 damage.add(e.getMessage());
                 metrics.damagedSnapshots.incrementAndGet();
                 Path aside = c.resolveSibling(c.getFileName() + ".damaged");
-                IncrementalModel.deleteTree(aside);
+                ModelSnapshot.deleteTree(aside);
                 Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
                 LOG.error("DAMAGED SNAPSHOT {}: {}; set aside as {}", c, e.getMessage(), aside.getFileName());
             }
@@ -664,10 +646,7 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private void ensureEmbeddingsTopic() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", settings.bootstrap());
-        p.putAll(settings.kafkaProperties());
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaProperties.admin(settings.bootstrap(), settings.kafkaProperties()))) {
             String name = settings.topics().embeddings();
             if (!admin.listTopics().names().get().contains(name)) {
                 // the broker's default.replication.factor: 1 on a dev broker, 3 on a cluster (a fixed 1 would be below
@@ -712,30 +691,13 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", settings.bootstrap());
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "5000");
-        p.putAll(settings.kafkaProperties());
-        return new KafkaConsumer<>(p);
+        return new KafkaConsumer<>(
+                KafkaProperties.readCommittedConsumer(settings.bootstrap(), settings.kafkaProperties()));
     }
 
     private KafkaProducer<byte[], byte[]> transactionalProducer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", settings.bootstrap());
-        p.put("key.serializer", ByteArraySerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        p.put("transactional.id", settings.transactionalId());
-        p.put("acks", "all");
-        p.put("linger.ms", "5");
-        p.put("batch.size", String.valueOf(256 * 1024));
-        p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
-        p.put("transaction.timeout.ms", "600000");
-        p.putAll(settings.kafkaProperties());
-        return new KafkaProducer<>(p);
+        return new KafkaProducer<>(KafkaProperties.transactionalProducer(
+                settings.bootstrap(), settings.transactionalId(), settings.kafkaProperties()));
     }
 
     @Override

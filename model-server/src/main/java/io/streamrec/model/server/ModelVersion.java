@@ -1,5 +1,6 @@
 package io.streamrec.model.server;
 
+import io.streamrec.serving.VectorMath;
 import java.util.List;
 import java.util.Map;
 
@@ -29,16 +30,6 @@ public record ModelVersion(
 
     /** The mean of the user vectors: where serving places a user with no known items (published on the COMMIT). */
     public float[] meanUserVector() {
-        float[] m = new float[dim];
-        int n = userIds.size();
-        for (int k = 0; k < n; k++) {
-            for (int c = 0; c < dim; c++) {
-                m[c] += userVectors[k * dim + c];
-            }
-        }
-        for (int c = 0; c < dim && n > 0; c++) {
-            m[c] /= n;
-        }
-        return m;
+        return VectorMath.meanOfRows(userVectors, dim, 0, userIds.size());
     }
 }

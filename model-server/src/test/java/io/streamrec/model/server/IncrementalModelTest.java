@@ -178,22 +178,22 @@ class IncrementalModelTest {
         // snapshot round trip: same graph, ids and version; training continues from it
         model.save(dir.resolve("snapshot"));
         model.save(dir.resolve("snapshot")); // replacing a snapshot: the one replaced is kept
-        assertTrue(IncrementalModel.verify(dir.resolve("snapshot"))
-                && IncrementalModel.verify(IncrementalModel.previous(dir.resolve("snapshot"))));
+        assertTrue(ModelSnapshot.verify(dir.resolve("snapshot"))
+                && ModelSnapshot.verify(ModelSnapshot.previous(dir.resolve("snapshot"))));
         Path copy = dir.resolve("flipped");
         model.save(copy);
         byte[] b = Files.readAllBytes(copy.resolve("state.bin"));
         b[b.length - 5] ^= 1; // one bit of the last embedding row: parses fine, caught by the checksum
         Files.write(copy.resolve("state.bin"), b);
-        IOException flipped = assertThrows(IOException.class, () -> IncrementalModel.load(copy, settings()));
+        IOException flipped = assertThrows(IOException.class, () -> ModelSnapshot.load(copy, settings()));
         assertTrue(flipped.getMessage().contains("state.bin: damaged"), flipped.getMessage());
         Files.write(copy.resolve("state.bin"), Arrays.copyOf(b, 100));
         assertTrue(
-                assertThrows(IOException.class, () -> IncrementalModel.load(copy, settings()))
+                assertThrows(IOException.class, () -> ModelSnapshot.load(copy, settings()))
                         .getMessage()
                         .contains(" 100, written as"),
                 "truncated to 100 bytes");
-        IncrementalModel restored = IncrementalModel.load(dir.resolve("snapshot"), settings());
+        IncrementalModel restored = ModelSnapshot.load(dir.resolve("snapshot"), settings());
         assertEquals(model.edges(), restored.edges());
         assertEquals(model.version(), restored.version());
         assertEquals(train.size(), restored.throughSeq());
@@ -268,8 +268,7 @@ class IncrementalModelTest {
         assertTrue(e.getMessage().contains("item c"), e.getMessage());
         Files.createDirectories(dir.resolve("broken"));
         Files.write(dir.resolve("broken/state.bin"), new byte[] {0, 0, 0, 1, 0});
-        IOException io =
-                assertThrows(IOException.class, () -> IncrementalModel.load(dir.resolve("broken"), settings()));
+        IOException io = assertThrows(IOException.class, () -> ModelSnapshot.load(dir.resolve("broken"), settings()));
         assertTrue(io.getMessage().contains("truncated") && io.getMessage().contains("state.bin"), io.getMessage());
     }
 
@@ -477,8 +476,8 @@ class IncrementalModelTest {
 
             Path snap = dir.resolve(kind.wireName());
             model.save(snap);
-            assertTrue(Files.exists(snap.resolve(IncrementalModel.GRAPH_PARAMS)));
-            IncrementalModel back = IncrementalModel.load(snap, settings());
+            assertTrue(Files.exists(snap.resolve(ModelSnapshot.GRAPH_PARAMS)));
+            IncrementalModel back = ModelSnapshot.load(snap, settings());
             back.useGraphFusion(gf);
             assertEquals(
                     ITEMS, back.liveGraphs().knn(key).size(), "the live graph is rebuilt from the snapshot's content");
