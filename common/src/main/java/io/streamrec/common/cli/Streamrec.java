@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The one command line of streamrec: {@code ./streamrec <command>}. Its commands come from the
  * {@link CommandSet}s on the classpath, each listed once by its module. A bad flag, value or
- * file ends with one line that says what is wrong (status 2); an I/O failure with status 1.
+ * file ends with one line that says what is wrong (status 2); a state that does not allow the
+ * run or an I/O failure, with one line and status 1.
  */
 @Command(
         name = "streamrec",
@@ -140,15 +141,23 @@ public final class Streamrec {
         return b.toString();
     }
 
-    /** A bad flag, value or file: one line and status 2; an I/O failure: status 1; anything else keeps its stack trace. */
+    /**
+     * A bad flag, value or file: one line and status 2 (a supervisor does not start it again). A
+     * state that does not allow the run (a state directory in use, a missing build): one line and
+     * status 1, as an I/O failure. Anything else keeps its stack trace.
+     */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof NoSuchFileException) {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: no such file: " + e.getMessage()));
             return 2;
         }
-        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        if (e instanceof IllegalArgumentException) {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
             return 2;
+        }
+        if (e instanceof IllegalStateException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+            return 1;
         }
         if (e instanceof IOException) {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: cannot read or write: " + e));

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,15 +217,8 @@ public final class IncrementalModel {
     }
 
     final Settings settings;
-    final IdMap users;
-    final IdMap items;
-    final List<int[]> adjacency; // per user: item indices, unsorted, no repeats (the first degrees.get(u) slots)
-    final List<Integer> degrees; // per user: how many of adjacency's slots are in use
-    final Map<String, Map<Integer, float[]>> content; // modality → item → vector
-    final Map<String, Integer> contentDims;
-    long[] recent = new long[1024]; // (user << 32 | item) added since the last version
-    int recentCount;
-    long edges;
+    final UserItemGraph graph;
+    final ItemContent content;
     float[] table; // E0 of the last version, users-first, for lastUsers + lastItems rows
     LightGcnTrainer.AdamState adam; // Adam's moments of table (same rows), carried into the next version
     int lastUsers;
@@ -236,81 +228,24 @@ public final class IncrementalModel {
     private final SplittableRandom random;
 
     public IncrementalModel(Settings settings) {
-        this(
-                settings,
-                new IdMap(),
-                new IdMap(),
-                new ArrayList<>(),
-                new ArrayList<>(),
-                new TreeMap<>(),
-                new TreeMap<>());
+        this(settings, new UserItemGraph(), new ItemContent());
     }
 
-    IncrementalModel(
-            Settings settings,
-            IdMap users,
-            IdMap items,
-            List<int[]> adjacency,
-            List<Integer> degrees,
-            Map<String, Map<Integer, float[]>> content,
-            Map<String, Integer> contentDims) {
+    IncrementalModel(Settings settings, UserItemGraph graph, ItemContent content) {
         this.settings = settings;
-        this.users = users;
-        this.items = items;
-        this.adjacency = adjacency;
-        this.degrees = degrees;
+        this.graph = graph;
         this.content = content;
-        this.contentDims = contentDims;
         this.random = new SplittableRandom(settings.seed());
     }
 
     /** Adds the user–item edge (a repeat is a no-op); returns whether it was new. */
     public boolean addEdge(String user, String item) {
-        int u = users.intern(user);
-        int i = items.intern(item);
-        while (adjacency.size() <= u) {
-            adjacency.add(new int[4]);
-            degrees.add(0);
-        }
-        int[] list = adjacency.get(u);
-        int n = degrees.get(u);
-        for (int k = 0; k < n; k++) {
-            if (list[k] == i) {
-                return false;
-            }
-        }
-        if (n == list.length) {
-            list = Arrays.copyOf(list, n * 2);
-            adjacency.set(u, list);
-        }
-        list[n] = i;
-        degrees.set(u, n + 1);
-        edges++;
-        if (recentCount == recent.length) {
-            recent = Arrays.copyOf(recent, recentCount * 2);
-        }
-        recent[recentCount++] = ((long) u << 32) | i;
-        return true;
+        return graph.addEdge(user, item);
     }
 
     /** Removes the edge if present; returns whether it was. */
     public boolean removeEdge(String user, String item) {
-        int u = users.get(user);
-        int i = items.get(item);
-        if (u < 0 || i < 0 || u >= adjacency.size()) {
-            return false;
-        }
-        int[] list = adjacency.get(u);
-        int n = degrees.get(u);
-        for (int k = 0; k < n; k++) {
-            if (list[k] == i) {
-                list[k] = list[n - 1];
-                degrees.set(u, n - 1);
-                edges--;
-                return true;
-            }
-        }
-        return false;
+        return graph.removeEdge(user, item);
     }
 
     /**
@@ -318,34 +253,23 @@ public final class IncrementalModel {
      * dimension (against the modality's first vector), NaN or infinity is rejected naming both.
      */
     public void setContent(String item, String modality, float[] vector) {
-        Integer d = contentDims.putIfAbsent(modality, vector.length);
-        if (d != null && d != vector.length) {
-            throw new IllegalArgumentException(
-                    "item " + item + ": " + modality + " vector has dimension " + vector.length + ", expected " + d);
-        }
-        for (int k = 0; k < vector.length; k++) {
-            if (!Float.isFinite(vector[k])) {
-                throw new IllegalArgumentException(
-                        "item " + item + ": " + modality + " vector has a non-finite value at position " + k);
-            }
-        }
-        int idx = items.intern(item);
-        content.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(idx, vector.clone());
+        int idx = graph.items.intern(item);
+        content.set(idx, item, modality, vector);
         if (live != null) { // an arriving item gets its content neighbours at once
-            live.update(idx, modality, content, contentDims);
+            live.update(idx, modality, content.vectors, content.dims);
         }
     }
 
     public long edges() {
-        return edges;
+        return graph.edges();
     }
 
     public int numUsers() {
-        return users.size();
+        return graph.numUsers();
     }
 
     public int numItems() {
-        return items.size();
+        return graph.numItems();
     }
 
     public long version() {
@@ -354,20 +278,15 @@ public final class IncrementalModel {
 
     /** Edges added since the last version. */
     public int pendingEdges() {
-        return recentCount;
+        return graph.pendingEdges();
     }
 
     /** Makes the next version, trained through changelog position {@code throughSeq}. */
     public ModelVersion fineTune(long throughSeq) {
         long t0 = System.nanoTime();
-        int nu = users.size();
-        int ni = items.size();
-        int[][] itemsByUser = new int[nu][];
-        for (int u = 0; u < nu; u++) {
-            int[] l = u < adjacency.size() ? Arrays.copyOf(adjacency.get(u), degrees.get(u)) : new int[0];
-            Arrays.sort(l);
-            itemsByUser[u] = l;
-        }
+        int nu = graph.numUsers();
+        int ni = graph.numItems();
+        int[][] itemsByUser = graph.itemsByUser();
         int dim = settings.dim();
         LightGcnConfig cfg = LightGcnConfig.builder()
                 .setLayers(settings.layers())
@@ -377,7 +296,7 @@ public final class IncrementalModel {
                 .optLambda(settings.lambda())
                 .optSeed(settings.seed() + version)
                 .build();
-        List<ModalityVectors> modalities = modalityVectors(ni);
+        List<ModalityVectors> modalities = content.modalityVectors(ni);
         if (graphFusion != null && !modalities.isEmpty()) {
             return fineTuneGraph(throughSeq, t0, nu, ni, itemsByUser, cfg, modalities);
         }
@@ -398,8 +317,8 @@ public final class IncrementalModel {
                 loss = initialEpochs(() -> trainer.trainEpoch(null));
                 steps = trainer.steps();
             } else {
-                all = allEdges(itemsByUser);
-                int fresh = keepPresent(itemsByUser);
+                all = graph.allEdges(itemsByUser);
+                int fresh = graph.keepPresent(itemsByUser);
                 double sum;
                 Budget budget = settings.budget();
                 if (carried != null && budget.subgraphCrossover() > 0) {
@@ -425,7 +344,12 @@ public final class IncrementalModel {
                 metrics.put(
                         "loss_new",
                         LightGcnTrainer.heldOutLoss(
-                                fin, nu, ni, dim, samplePairs(recent, recentCount), settings.seed() + version));
+                                fin,
+                                nu,
+                                ni,
+                                dim,
+                                samplePairs(graph.recent(), graph.pendingEdges()),
+                                settings.seed() + version));
                 metrics.put(
                         "loss_replay",
                         LightGcnTrainer.heldOutLoss(
@@ -455,10 +379,10 @@ public final class IncrementalModel {
         adam = carried; // with the table: the same rows
         lastUsers = nu;
         lastItems = ni;
-        recentCount = 0;
+        graph.clearPending();
         version++;
         this.throughSeq = throughSeq;
-        metrics.put("edges", edges);
+        metrics.put("edges", graph.edges());
         metrics.put("users", nu);
         metrics.put("items", ni);
         metrics.put("cold_items_from_content", mapped);
@@ -467,28 +391,11 @@ public final class IncrementalModel {
                 version,
                 throughSeq,
                 dim,
-                idList(users),
+                idList(graph.users),
                 Arrays.copyOfRange(fin, 0, nu * dim),
-                idList(items),
+                idList(graph.items),
                 Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim),
                 metrics);
-    }
-
-    /**
-     * Drops from {@code recent} the pairs no longer in the graph (removed since they were added),
-     * keeping the others in order; returns how many remain. Once per version, O(new edges · log degree).
-     */
-    private int keepPresent(int[][] itemsByUser) {
-        int kept = 0;
-        for (int k = 0; k < recentCount; k++) {
-            long e = recent[k];
-            int u = (int) (e >>> 32);
-            if (u < itemsByUser.length && Arrays.binarySearch(itemsByUser[u], (int) e) >= 0) {
-                recent[kept++] = e;
-            }
-        }
-        recentCount = kept;
-        return kept;
     }
 
     /** Up to 4,096 of the first {@code n} (user << 32 | item) pairs of {@code edges}, evenly spaced. */
@@ -535,8 +442,8 @@ public final class IncrementalModel {
                 steps = trainer.steps();
             } else {
                 trainer.carryOver(graphParams == null ? Map.of() : graphParams, graphParamUsers, initial);
-                long[] all = allEdges(itemsByUser);
-                int fresh = keepPresent(itemsByUser);
+                long[] all = graph.allEdges(itemsByUser);
+                int fresh = graph.keepPresent(itemsByUser);
                 long t1 = System.nanoTime();
                 metrics.put("prepare_seconds", (t1 - t0) / 1e9);
                 double[] done = budgetSteps(trainer::step, fresh, all, ni, metrics);
@@ -554,7 +461,12 @@ public final class IncrementalModel {
                 metrics.put(
                         "loss_new",
                         LightGcnTrainer.heldOutLoss(
-                                fin, nu, ni, width, samplePairs(recent, recentCount), settings.seed() + version));
+                                fin,
+                                nu,
+                                ni,
+                                width,
+                                samplePairs(graph.recent(), graph.pendingEdges()),
+                                settings.seed() + version));
             }
             trainer.describe().forEach((k, v) -> {
                 if (v instanceof Number || v instanceof String) {
@@ -571,11 +483,11 @@ public final class IncrementalModel {
         adam = null; // LightGCN's carried moments do not describe these steps
         lastUsers = nu;
         lastItems = ni;
-        recentCount = 0;
+        graph.clearPending();
         version++;
         this.throughSeq = throughSeq;
         metrics.putAll(live.stats());
-        metrics.put("edges", edges);
+        metrics.put("edges", graph.edges());
         metrics.put("users", nu);
         metrics.put("items", ni);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -583,9 +495,9 @@ public final class IncrementalModel {
                 version,
                 throughSeq,
                 width,
-                idList(users),
+                idList(graph.users),
                 Arrays.copyOfRange(fin, 0, nu * width),
-                idList(items),
+                idList(graph.items),
                 Arrays.copyOfRange(fin, nu * width, (nu + ni) * width),
                 metrics);
     }
@@ -598,7 +510,7 @@ public final class IncrementalModel {
                 : new LiveItemGraphs(
                         ContentKnn.Settings.of(gf.knnK(), gf.exactBelow()), gf.kind() == GraphFusionConfig.Kind.MMGEF);
         if (live != null) { // content already known (a snapshot): into the graphs
-            live.rebuild(content, contentDims);
+            live.rebuild(content.vectors, content.dims);
         }
     }
 
@@ -609,7 +521,7 @@ public final class IncrementalModel {
 
     /** A withdrawn item leaves the content kNN graph (its edges still train). */
     public void withdrawItem(String item) {
-        int i = items.get(item);
+        int i = graph.items.get(item);
         if (live != null && i >= 0) {
             live.withdraw(i);
         }
@@ -617,9 +529,9 @@ public final class IncrementalModel {
 
     /** An item listed again re-enters the content kNN graph with the content it has. */
     public void relistItem(String item) {
-        int i = items.get(item);
+        int i = graph.items.get(item);
         if (live != null && i >= 0) {
-            live.relist(i, content, contentDims);
+            live.relist(i, content.vectors, content.dims);
         }
     }
 
@@ -687,7 +599,7 @@ public final class IncrementalModel {
             }
             for (int k = 0; k < b; k++) {
                 long edge = fresh > 0 && random.nextDouble() >= settings.replayFraction()
-                        ? recent[random.nextInt(fresh)]
+                        ? graph.recent()[random.nextInt(fresh)]
                         : all[random.nextInt(all.length)];
                 bu[k] = (int) (edge >>> 32);
                 bp[k] = (int) edge;
@@ -740,27 +652,6 @@ public final class IncrementalModel {
             l.add(map.id(k));
         }
         return l;
-    }
-
-    private long[] allEdges(int[][] itemsByUser) {
-        long[] all = new long[(int) edges];
-        int n = 0;
-        for (int u = 0; u < itemsByUser.length; u++) {
-            for (int i : itemsByUser[u]) {
-                all[n++] = ((long) u << 32) | i;
-            }
-        }
-        return Arrays.copyOf(all, n);
-    }
-
-    private List<ModalityVectors> modalityVectors(int ni) {
-        List<ModalityVectors> list = new ArrayList<>();
-        for (Map.Entry<String, Map<Integer, float[]>> m : content.entrySet()) {
-            ModalityVectors v = new ModalityVectors(m.getKey(), contentDims.get(m.getKey()), ni);
-            m.getValue().forEach(v::set);
-            list.add(v);
-        }
-        return list;
     }
 
     /** E⁽⁰⁾ for the current graph from the previous version's (rules in the class comment). */

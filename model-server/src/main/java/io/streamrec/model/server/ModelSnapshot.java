@@ -11,13 +11,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
@@ -54,32 +51,8 @@ public final class ModelSnapshot {
             out.writeLong(m.version);
             out.writeLong(m.throughSeq);
             out.writeInt(m.settings.dim());
-            m.users.write(out);
-            m.items.write(out);
-            for (int u = 0; u < m.users.size(); u++) {
-                int n = u < m.degrees.size() ? m.degrees.get(u) : 0;
-                out.writeInt(n);
-                for (int k = 0; k < n; k++) {
-                    out.writeInt(m.adjacency.get(u)[k]);
-                }
-            }
-            out.writeInt(m.recentCount);
-            for (int k = 0; k < m.recentCount; k++) {
-                out.writeLong(m.recent[k]);
-            }
-            out.writeInt(m.contentDims.size());
-            for (Map.Entry<String, Integer> modality : m.contentDims.entrySet()) {
-                out.writeUTF(modality.getKey());
-                out.writeInt(modality.getValue());
-                Map<Integer, float[]> vectors = m.content.get(modality.getKey());
-                out.writeInt(vectors.size());
-                for (Map.Entry<Integer, float[]> v : vectors.entrySet()) {
-                    out.writeInt(v.getKey());
-                    for (float x : v.getValue()) {
-                        out.writeFloat(x);
-                    }
-                }
-            }
+            m.graph.write(out);
+            m.content.write(out);
             out.writeInt(m.lastUsers);
             out.writeInt(m.lastItems);
             int rows = m.table == null ? 0 : m.table.length;
@@ -214,46 +187,10 @@ public final class ModelSnapshot {
                 throw new IOException(
                         file + ": snapshot has dimension " + dim + ", the server is configured for " + settings.dim());
             }
-            IdMap users = IdMap.read(in);
-            IdMap items = IdMap.read(in);
-            List<int[]> adjacency = new ArrayList<>();
-            List<Integer> degrees = new ArrayList<>();
-            long edges = 0;
-            for (int u = 0; u < users.size(); u++) {
-                int n = in.readInt();
-                int[] l = new int[Math.max(4, n)];
-                for (int k = 0; k < n; k++) {
-                    l[k] = in.readInt();
-                }
-                adjacency.add(l);
-                degrees.add(n);
-                edges += n;
-            }
-            Map<String, Map<Integer, float[]>> content = new TreeMap<>();
-            Map<String, Integer> contentDims = new TreeMap<>();
-            IncrementalModel m = new IncrementalModel(settings, users, items, adjacency, degrees, content, contentDims);
-            m.recentCount = in.readInt();
-            m.recent = new long[Math.max(1024, m.recentCount)];
-            for (int k = 0; k < m.recentCount; k++) {
-                m.recent[k] = in.readLong();
-            }
-            int modalities = in.readInt();
-            for (int j = 0; j < modalities; j++) {
-                String name = in.readUTF();
-                int d = in.readInt();
-                contentDims.put(name, d);
-                Map<Integer, float[]> vectors = new LinkedHashMap<>();
-                int n = in.readInt();
-                for (int k = 0; k < n; k++) {
-                    int item = in.readInt();
-                    float[] v = new float[d];
-                    for (int c = 0; c < d; c++) {
-                        v[c] = in.readFloat();
-                    }
-                    vectors.put(item, v);
-                }
-                content.put(name, vectors);
-            }
+            UserItemGraph graph = UserItemGraph.read(in);
+            ItemContent content = new ItemContent();
+            content.read(in);
+            IncrementalModel m = new IncrementalModel(settings, graph, content);
             m.lastUsers = in.readInt();
             m.lastItems = in.readInt();
             int rows = in.readInt();
@@ -273,7 +210,6 @@ public final class ModelSnapshot {
                 }
                 m.adam = new LightGcnTrainer.AdamState(am, av, t);
             }
-            m.edges = edges;
             m.version = version;
             m.throughSeq = through;
             Path gp = dir.resolve(GRAPH_PARAMS);
