@@ -50,4 +50,11 @@ final class ResultsFile {
     static double round(double v) {
         return Math.round(v * 1e6) / 1e6;
     }
+
+    /** {@code m} with every Double value {@link #round}ed, in the same order. */
+    static Map<String, Object> rounded(Map<String, Object> m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        m.forEach((k, v) -> r.put(k, v instanceof Double d ? round(d) : v));
+        return r;
+    }
 }

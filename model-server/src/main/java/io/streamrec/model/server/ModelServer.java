@@ -3,33 +3,25 @@ package io.streamrec.model.server;
 import io.streamrec.common.KafkaProperties;
 import io.streamrec.model.graphfusion.GraphFusionConfig;
 import io.streamrec.schemas.AvroCodec;
-import io.streamrec.schemas.EmbeddingRecords;
 import io.streamrec.schemas.IdRules;
 import io.streamrec.schemas.ItemEventValidator;
 import io.streamrec.schemas.MalformedRecordException;
 import io.streamrec.schemas.ReasonCode;
 import io.streamrec.schemas.Topics;
-import io.streamrec.schemas.avro.EmbeddingKind;
 import io.streamrec.schemas.avro.EmbeddingRecord;
 import io.streamrec.schemas.avro.GraphChange;
 import io.streamrec.schemas.avro.GraphChangeKind;
 import io.streamrec.schemas.avro.ItemEvent;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +31,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -104,7 +95,6 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final IncrementalModel.Settings modelSettings;
     private final TextVectors text;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AvroCodec<GraphChange> changes = AvroCodec.of(GraphChange.class);
@@ -115,6 +105,7 @@ public final class ModelServer implements AutoCloseable {
     private DeadLetterSink deadLetters;
 
     private final ServerMetrics metrics = new ServerMetrics();
+    private final SnapshotStore snapshots;
     private IncrementalModel model;
     /** Items whose latest catalog record says deleted: left out of every published version. */
     private final Set<String> withdrawn = new HashSet<>();
@@ -129,8 +120,8 @@ public final class ModelServer implements AutoCloseable {
 
     public ModelServer(Settings settings, IncrementalModel.Settings modelSettings, TextVectors text) {
         this.settings = settings;
-        this.modelSettings = modelSettings;
         this.text = text;
+        this.snapshots = new SnapshotStore(settings.stateDir(), modelSettings, metrics);
     }
 
     public ServerMetrics metrics() {
@@ -155,16 +146,14 @@ public final class ModelServer implements AutoCloseable {
         running.set(false);
     }
 
-    private Path snapshotDir() {
-        return settings.stateDir().resolve("snapshot");
-    }
-
     /** Runs until {@link #stop}. */
     public void run() throws IOException {
         Topics topics = settings.topics();
         ensureEmbeddingsTopic();
-        Map<TopicPartition, Long> start = new HashMap<>();
-        boolean damaged = restore(start);
+        SnapshotStore.Restored restored = snapshots.restore(graphFusion);
+        model = restored.model();
+        Map<TopicPartition, Long> start = restored.positions();
+        boolean damaged = restored.damaged();
         publishedVersion = lastPublishedVersion();
         if (model.version() == 0 && publishedVersion > 0 && !damaged) {
             LOG.warn(
@@ -430,66 +419,11 @@ public final class ModelServer implements AutoCloseable {
         }
         PublishedVectors.Plan plan = published.plan(
                 v, number, withdrawn, fullRequested.getAndSet(false), settings.fullEvery(), settings.deltaTolerance());
-        long bytes = 0;
-        producer.beginTransaction();
-        try {
-            for (int k : plan.userRows()) {
-                String id = v.userIds().get(k);
-                bytes += send(
-                        producer,
-                        topic,
-                        "u:" + id,
-                        EmbeddingRecords.packed(EmbeddingKind.USER_PACKED, id, number, v.row(v.userVectors(), k))
-                                .build());
-            }
-            for (int k : plan.itemRows()) {
-                String id = v.itemIds().get(k);
-                bytes += send(
-                        producer,
-                        topic,
-                        "i:" + id,
-                        EmbeddingRecords.packed(EmbeddingKind.ITEM_PACKED, id, number, v.row(v.itemVectors(), k))
-                                .build());
-            }
-            // tombstones, so compaction drops a withdrawn item's last vector: all of them in a full version, the new
-            // ones in a delta
-            for (String id : plan.full() ? withdrawn : plan.removed()) {
-                producer.send(new ProducerRecord<>(topic, 0, ("i:" + id).getBytes(StandardCharsets.UTF_8), null));
-            }
-            EmbeddingRecord commit = EmbeddingRecords.packed(
-                            EmbeddingKind.COMMIT_PACKED, "", number, v.meanUserVector())
-                    .build();
-            commit.setThroughSeq(v.throughSeq());
-            commit.setTriggerId(cut.getTriggerId());
-            commit.setUsers(plan.userRows().length);
-            commit.setItems(plan.itemRows().length);
-            commit.setTriggerTime(cut.getEventTime());
-            commit.setBaseVersion(plan.baseVersion());
-            commit.setRemovedItems(new ArrayList<>(plan.removed()));
-            Map<String, Double> m = new LinkedHashMap<>();
-            v.metrics().forEach((k, val) -> {
-                if (val instanceof Number n) {
-                    m.put(k, n.doubleValue());
-                }
-            });
-            m.put("published_users", (double) plan.userRows().length);
-            m.put("published_items", (double) plan.itemRows().length);
-            m.put("version_users", (double) plan.users());
-            m.put("version_items", (double) plan.items());
-            m.put("published_bytes", (double) bytes);
-            commit.setMetrics(m);
-            send(producer, topic, "commit", commit);
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
-        }
+        long bytes = new VersionWriter(producer, topic).write(v, number, plan, withdrawn, cut);
         long committed = System.currentTimeMillis();
         published.applied(plan, v);
         publishedVersion = number;
-        Properties p = new Properties();
-        positions.forEach((tp, off) -> p.setProperty(tp.topic() + ":" + tp.partition(), Long.toString(off)));
-        model.save(snapshotDir(), Map.of("positions.properties", p));
+        snapshots.save(model, positions);
         metrics.version.set(number);
         metrics.versions.incrementAndGet();
         metrics.lastTrainingSeconds.set(((Number) v.metrics().get("seconds")).doubleValue());
@@ -527,14 +461,6 @@ public final class ModelServer implements AutoCloseable {
         return x instanceof Number n ? String.format("%.4f", n.doubleValue()) : "-";
     }
 
-    /** Sends one record; returns its size in bytes (key and value). */
-    private int send(KafkaProducer<byte[], byte[]> producer, String topic, String key, EmbeddingRecord r) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        byte[] value = embeddingCodec.encode(r);
-        producer.send(new ProducerRecord<>(topic, 0, k, value));
-        return k.length + value.length;
-    }
-
     /** The highest COMMIT version on the embeddings topic (0 if none). */
     private long lastPublishedVersion() {
         long last = 0;
@@ -562,87 +488,6 @@ public final class ModelServer implements AutoCloseable {
             b += Math.max(0, end.get(tp) - positions.get(tp));
         }
         return b;
-    }
-
-    /**
-     * Restores the newest intact snapshot: {@code snapshot}, else the one before it ({@code
-     * snapshot.prev}, whose changelog and catalog positions are then read again), else none, and the
-     * model is rebuilt from the changelog's beginning. A damaged snapshot is logged as an error and
-     * set aside as {@code <name>.damaged} (kept for inspection; the next save does not rotate it into
-     * {@code .prev}). Fills {@code start} with the restored positions; returns whether any was damaged.
-     */
-    private boolean restore(Map<TopicPartition, Long> start) throws IOException {
-        Path dir = snapshotDir();
-        List<Path> candidates =
-                List.of(dir, ModelSnapshot.previous(dir), dir.resolveSibling(dir.getFileName() + ".old"));
-        List<String> damage = new ArrayList<>();
-        for (Path c : candidates) {
-            if (!Files.isDirectory(c)) {
-                continue;
-            }
-            try {
-                IncrementalModel m = ModelSnapshot.load(c, modelSettings);
-                m.useGraphFusion(graphFusion);
-                Map<TopicPartition, Long> positions = new HashMap<>();
-                readPositions(c).forEach((k, v) -> positions.put(parse((String) k), Long.parseLong((String) v)));
-                model = m;
-                start.putAll(positions);
-                if (damage.isEmpty()) {
-                    LOG.info(
-                            "Restored snapshot version {} (through seq {}, {} users, {} items, {} edges)",
-                            m.version(),
-                            m.throughSeq(),
-                            m.numUsers(),
-                            m.numItems(),
-                            m.edges());
-                } else {
-                    LOG.error(
-                            "RESTORED AN OLDER SNAPSHOT: {} is version {} (through seq {}, {} users, {} items, {} edges); the changelog "
-                                    + "after it is read and trained again, and catalog dead letters after it may be sent again",
-                            c,
-                            m.version(),
-                            m.throughSeq(),
-                            m.numUsers(),
-                            m.numItems(),
-                            m.edges());
-                }
-                return !damage.isEmpty();
-            } catch (IOException | RuntimeException e) {
-                damage.add(e.getMessage());
-                metrics.damagedSnapshots.incrementAndGet();
-                Path aside = c.resolveSibling(c.getFileName() + ".damaged");
-                ModelSnapshot.deleteTree(aside);
-                Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
-                LOG.error("DAMAGED SNAPSHOT {}: {}; set aside as {}", c, e.getMessage(), aside.getFileName());
-            }
-        }
-        model = new IncrementalModel(modelSettings);
-        model.useGraphFusion(graphFusion);
-        if (damage.isEmpty()) {
-            LOG.info("No snapshot in {}: starting empty", settings.stateDir());
-        } else {
-            LOG.error(
-                    "NO INTACT SNAPSHOT in {} ({} damaged): rebuilding the model from the changelog's beginning",
-                    settings.stateDir(),
-                    damage.size());
-        }
-        return !damage.isEmpty();
-    }
-
-    private static Properties readPositions(Path snapshot) throws IOException {
-        Properties p = new Properties();
-        Path f = snapshot.resolve("positions.properties");
-        if (Files.exists(f)) {
-            try (InputStream in = Files.newInputStream(f)) {
-                p.load(in);
-            }
-        }
-        return p;
-    }
-
-    private static TopicPartition parse(String key) {
-        int c = key.lastIndexOf(':');
-        return new TopicPartition(key.substring(0, c), Integer.parseInt(key.substring(c + 1)));
     }
 
     private void ensureEmbeddingsTopic() {
