@@ -94,6 +94,8 @@ public final class KafkaGraphIo {
                 Map.of(
                         "transaction.timeout.ms",
                         String.valueOf(cfg.transactionTimeout().toMillis())));
+        p.remove("key.serializer"); // the sink writes bytes itself (and warns when these are set)
+        p.remove("value.serializer");
         p.putAll(cfg.kafkaProperties());
         return KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())

@@ -332,19 +332,7 @@ public final class GraphFusionTrainer implements AutoCloseable {
 
     /** One pass over the training edges; returns the mean loss. */
     public double trainEpoch(LightGcnTrainer.StepListener listener) {
-        sampler.startEpoch();
-        int total = stepsPerEpoch();
-        double sum = 0;
-        int s = 0;
-        int n;
-        while ((n = sampler.next(batchUsers, batchPos, batchNeg)) > 0) {
-            sum += step(batchUsers, batchPos, batchNeg, n);
-            s++;
-            if (listener != null) {
-                listener.onStep(s, total, sum / s);
-            }
-        }
-        return sum / Math.max(1, s);
+        return sampler.epoch(batchUsers, batchPos, batchNeg, config.batchSize(), this::step, listener);
     }
 
     /** One Adam step on the first b triples; returns the batch loss. */

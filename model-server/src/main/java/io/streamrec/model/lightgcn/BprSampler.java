@@ -68,6 +68,34 @@ public final class BprSampler {
         cursor = 0;
     }
 
+    /** One BPR step on the first {@code n} triples of the batch arrays; returns the batch's loss. */
+    @FunctionalInterface
+    public interface Step {
+        float step(int[] users, int[] pos, int[] neg, int n);
+    }
+
+    /**
+     * One epoch: {@link #startEpoch}, then every batch through {@code step} (the arrays are the
+     * batch buffers, reused), {@code listener} (null: none) told after each; returns the mean batch
+     * loss.
+     */
+    public double epoch(
+            int[] users, int[] pos, int[] neg, int batchSize, Step step, LightGcnTrainer.StepListener listener) {
+        startEpoch();
+        int total = batchesPerEpoch(batchSize);
+        double sum = 0;
+        int s = 0;
+        int n;
+        while ((n = next(users, pos, neg)) > 0) {
+            sum += step.step(users, pos, neg, n);
+            s++;
+            if (listener != null) {
+                listener.onStep(s, total, sum / s);
+            }
+        }
+        return sum / Math.max(1, s);
+    }
+
     /**
      * Fills the arrays with the next triples of this epoch.
      *

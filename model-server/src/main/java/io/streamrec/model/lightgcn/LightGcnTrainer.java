@@ -194,19 +194,7 @@ public final class LightGcnTrainer implements AutoCloseable {
         if (config.edgeDropout() > 0 && config.layers() > 0) {
             dropEdges();
         }
-        sampler.startEpoch();
-        int total = stepsPerEpoch();
-        double sum = 0;
-        int n;
-        int s = 0;
-        while ((n = sampler.next(batchUsers, batchPos, batchNeg)) > 0) {
-            sum += step(batchUsers, batchPos, batchNeg, n);
-            s++;
-            if (listener != null) {
-                listener.onStep(s, total, sum / s);
-            }
-        }
-        return sum / Math.max(1, s);
+        return sampler.epoch(batchUsers, batchPos, batchNeg, config.batchSize(), this::step, listener);
     }
 
     /**

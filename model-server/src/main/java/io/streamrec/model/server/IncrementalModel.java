@@ -341,15 +341,7 @@ public final class IncrementalModel {
             metrics.put("steps", steps);
             if (initial != null) {
                 // the final embeddings' BPR loss on the new edges and on all edges (samples, one fixed negative each)
-                metrics.put(
-                        "loss_new",
-                        LightGcnTrainer.heldOutLoss(
-                                fin,
-                                nu,
-                                ni,
-                                dim,
-                                samplePairs(graph.recent(), graph.pendingEdges()),
-                                settings.seed() + version));
+                metrics.put("loss_new", lossOnNewEdges(fin, nu, ni, dim));
                 metrics.put(
                         "loss_replay",
                         LightGcnTrainer.heldOutLoss(
@@ -396,6 +388,12 @@ public final class IncrementalModel {
                 idList(graph.items),
                 Arrays.copyOfRange(fin, nu * dim, (nu + ni) * dim),
                 metrics);
+    }
+
+    /** The BPR loss of final embeddings {@code fin} on (a sample of) the pending edges, one fixed negative each. */
+    private double lossOnNewEdges(float[] fin, int nu, int ni, int width) {
+        return LightGcnTrainer.heldOutLoss(
+                fin, nu, ni, width, samplePairs(graph.recent(), graph.pendingEdges()), settings.seed() + version);
     }
 
     /** Up to 4,096 of the first {@code n} (user << 32 | item) pairs of {@code edges}, evenly spaced. */
@@ -458,15 +456,7 @@ public final class IncrementalModel {
             metrics.put("loss", loss);
             metrics.put("steps", steps);
             if (initial != null) {
-                metrics.put(
-                        "loss_new",
-                        LightGcnTrainer.heldOutLoss(
-                                fin,
-                                nu,
-                                ni,
-                                width,
-                                samplePairs(graph.recent(), graph.pendingEdges()),
-                                settings.seed() + version));
+                metrics.put("loss_new", lossOnNewEdges(fin, nu, ni, width));
             }
             trainer.describe().forEach((k, v) -> {
                 if (v instanceof Number || v instanceof String) {
