@@ -56,4 +56,18 @@ public final class CooAdjacency {
         coo.attach(manager);
         return coo;
     }
+
+    /**
+     * LightGCN's readout on DJL, differentiable: {@code scale · Σ_{k=0..layers} Â^k e0} with Â the
+     * COO {@code adjacency} (unused when {@code layers} is 0); the scale is skipped when it is 1.
+     */
+    public static NDArray layerMean(NDArray adjacency, NDArray e0, int layers, float scale, ScalarTensors scalars) {
+        NDArray acc = e0;
+        NDArray cur = e0;
+        for (int k = 0; k < layers; k++) {
+            cur = adjacency.matMul(cur);
+            acc = acc.add(cur);
+        }
+        return scale == 1f ? acc : acc.mul(scalars.of(scale));
+    }
 }

@@ -487,13 +487,8 @@ public final class GraphFusionTrainer implements AutoCloseable {
 
     /** LightGCN: the mean of layers 0..K of the user–item propagation. */
     private NDArray lightGcn(NDArray e0) {
-        NDArray acc = e0;
-        NDArray cur = e0;
-        for (int k = 0; k < config.layers(); k++) {
-            cur = userItem.matMul(cur);
-            acc = acc.add(cur);
-        }
-        return config.layers() == 0 ? acc : acc.mul(scalars.of(config.layerScale()));
+        return CooAdjacency.layerMean(
+                userItem, e0, config.layers(), config.layers() == 0 ? 1f : config.layerScale(), scalars);
     }
 
     /** The embeddings scoring uses, (U + I) × {@link #embeddingDim()}, users first. */

@@ -125,13 +125,7 @@ final class DjlBackend implements LightGcnBackend {
 
     /** E = scale · Σ_k Â^k E⁽⁰⁾ on DJL (differentiable). */
     private NDArray propagate(NDArray table) {
-        NDArray acc = table;
-        NDArray cur = table;
-        for (int k = 0; k < config.layers(); k++) {
-            cur = cooAdjacency.matMul(cur);
-            acc = acc.add(cur);
-        }
-        return acc.mul(scalars.of(config.layerScale()));
+        return CooAdjacency.layerMean(cooAdjacency, table, config.layers(), config.layerScale(), scalars);
     }
 
     @Override
