@@ -566,6 +566,25 @@ public final class AnnIndex {
         }
     }
 
+    /**
+     * The first {@code n} rows of a flat row-major table ({@code dim} columns) as Lucene's vector
+     * values: a row is copied out only when asked for (Lucene's scorers mostly ask for the count).
+     */
+    public static RandomAccessVectorValues flatValues(float[] rows, int dim, int n) {
+        List<float[]> view = new AbstractList<>() {
+            @Override
+            public float[] get(int i) {
+                return Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
+            }
+
+            @Override
+            public int size() {
+                return n;
+            }
+        };
+        return RandomAccessVectorValues.fromFloats(view, dim);
+    }
+
     /** Lucene's maximum-inner-product similarity (a positive, order-keeping scaling of a·b) on the flat rows, for the builder. */
     private static RandomVectorScorer scorer(RandomAccessVectorValues values, float[] rows, int dim, float[] query) {
         return new RandomVectorScorer.AbstractRandomVectorScorer(values) {
@@ -586,19 +605,7 @@ public final class AnnIndex {
         Supplier(float[] rows, int dim, int n) {
             this.rows = rows;
             this.dim = dim;
-            // Lucene's scorers ask their values only for the node count; a node's vector is a view of the flat rows
-            List<float[]> view = new AbstractList<>() {
-                @Override
-                public float[] get(int i) {
-                    return Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
-                }
-
-                @Override
-                public int size() {
-                    return n;
-                }
-            };
-            this.values = RandomAccessVectorValues.fromFloats(view, dim);
+            this.values = flatValues(rows, dim, n);
         }
 
         @Override

@@ -1,10 +1,9 @@
 package io.streamrec.model.itemgraph;
 
+import io.streamrec.serving.AnnIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.AbstractList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.ScoreDoc;
@@ -377,18 +376,7 @@ public final class ContentKnn {
     }
 
     private RandomAccessVectorValues values() {
-        List<float[]> view = new AbstractList<>() {
-            @Override
-            public float[] get(int i) {
-                return Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
-            }
-
-            @Override
-            public int size() {
-                return slots;
-            }
-        };
-        return RandomAccessVectorValues.fromFloats(view, dim);
+        return AnnIndex.flatValues(rows, dim, slots);
     }
 
     /** Lucene's similarity scale for unit vectors, (1 + cos) / 2: positive and order-keeping. */
