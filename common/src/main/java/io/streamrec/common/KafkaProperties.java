@@ -43,12 +43,23 @@ public final class KafkaProperties {
         return p;
     }
 
-    /** An idempotent producer, bytes out: acks=all, linger 5 ms, 256 KiB batches, records up to {@link #MAX_REQUEST_BYTES}. */
+    /** An idempotent producer, bytes out: {@link #producerSettings} with byte-array serializers. */
     public static Properties producer(String bootstrap, Map<String, String> extra) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
+        Properties p = producerSettings(bootstrap, Map.of());
         p.put("key.serializer", BYTES_SERIALIZER);
         p.put("value.serializer", BYTES_SERIALIZER);
+        p.putAll(extra);
+        return p;
+    }
+
+    /**
+     * A producer's settings without serializers (for a client that sets its own, as Flink's Kafka
+     * sink does): acks=all, idempotent, linger 5 ms, 256 KiB batches, records up to {@link
+     * #MAX_REQUEST_BYTES}.
+     */
+    public static Properties producerSettings(String bootstrap, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         p.put("linger.ms", "5");

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,9 +121,5 @@ public final class ConfigFile {
             names.add(o.longestName().replaceFirst("^-+", ""));
         }
         return names;
-    }
-
-    List<String> keys() {
-        return new ArrayList<>(entries.keySet());
     }
 }

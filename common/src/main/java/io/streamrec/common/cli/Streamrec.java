@@ -72,23 +72,31 @@ public final class Streamrec {
                 rest.add(a);
             }
         }
-        CommandLine probe = commandLine(env, ConfigFile.none());
-        ConfigFile file;
+        ConfigFile file = ConfigFile.none();
         try {
-            file = configPath == null || configPath.isBlank()
-                    ? ConfigFile.none()
-                    : ConfigFile.read(Path.of(configPath));
-            file.check(probe);
+            if (configPath != null && !configPath.isBlank()) {
+                file = ConfigFile.read(Path.of(configPath));
+            }
         } catch (IllegalArgumentException | IOException e) {
-            probe.getErr()
-                    .println(probe.getColorScheme()
-                            .errorText("error: "
-                                    + (e instanceof IOException
-                                            ? "cannot read " + configPath + ": " + e
-                                            : e.getMessage())));
-            return 2;
+            return fileError(commandLine(env, ConfigFile.none()), configPath, e);
         }
-        return commandLine(env, file).execute(rest.toArray(String[]::new));
+        CommandLine root = commandLine(env, file);
+        try {
+            file.check(root);
+        } catch (IllegalArgumentException e) {
+            return fileError(root, configPath, e);
+        }
+        return root.execute(rest.toArray(String[]::new));
+    }
+
+    private static int fileError(CommandLine root, String configPath, Exception e) {
+        root.getErr()
+                .println(root.getColorScheme()
+                        .errorText("error: "
+                                + (e instanceof IOException
+                                        ? "cannot read " + configPath + ": " + e
+                                        : e.getMessage())));
+        return 2;
     }
 
     /** The root with every command on the classpath; options default from the environment. */

@@ -89,13 +89,11 @@ public final class KafkaGraphIo {
             KafkaRecordSerializationSchema<T> serializer,
             String name,
             DeliveryGuarantee guarantee) {
-        Properties p = KafkaProperties.producer(
+        Properties p = KafkaProperties.producerSettings(
                 cfg.bootstrapServers(),
                 Map.of(
                         "transaction.timeout.ms",
                         String.valueOf(cfg.transactionTimeout().toMillis())));
-        p.remove("key.serializer"); // the sink writes bytes itself (and warns when these are set)
-        p.remove("value.serializer");
         p.putAll(cfg.kafkaProperties());
         return KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.bootstrapServers())

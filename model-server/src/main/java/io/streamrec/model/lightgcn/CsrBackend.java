@@ -55,7 +55,9 @@ final class CsrBackend implements LightGcnBackend {
     private float[] layer0;
 
     private SubgraphPropagation subgraph;
-    private double subgraphCrossover;
+    /** Non-zeros a subgraph step may visit: the crossover times a full step's. */
+    private long subgraphMaxWork;
+
     private long subgraphSteps;
     private long lastSubgraphWork;
     private float[] seedFin = new float[0];
@@ -88,7 +90,7 @@ final class CsrBackend implements LightGcnBackend {
     }
 
     @Override
-    public void useFusion(ItemFusion f, int nodes) {
+    public void useFusion(ItemFusion f) {
         this.fusion = f;
         if (f.earlyPad() != null) {
             layer0 = new float[numNodes * dim];
@@ -111,8 +113,9 @@ final class CsrBackend implements LightGcnBackend {
         return adamState != null;
     }
 
-    void useSubgraphSteps(double crossover, int fanout) {
-        this.subgraphCrossover = crossover;
+    /** Subgraph steps ({@link LightGcnTrainer#useSubgraphSteps}) when their work stays within {@code maxWork} non-zeros. */
+    void useSubgraphSteps(double crossover, int fanout, long maxWork) {
+        this.subgraphMaxWork = maxWork;
         this.subgraph = crossover > 0
                 ? new SubgraphPropagation(
                         adjacency, dim, config.layers(), config.layerScale(), fanout, config.seed() ^ 0x5AB6L)
@@ -127,16 +130,11 @@ final class CsrBackend implements LightGcnBackend {
         return lastSubgraphWork;
     }
 
-    /** Non-zeros one full-graph step visits: K layers forward and K backward. */
-    long fullStepWork() {
-        return 2L * config.layers() * adjacency.nnz();
-    }
-
     @Override
     public float step(int[] users, int[] pos, int[] neg, int b) {
         int distinct = batch.collect(users, pos, neg, b);
         int[] batchNodes = batch.nodes();
-        if (subgraph != null && subgraph.gather(batchNodes, distinct, (long) (subgraphCrossover * fullStepWork()))) {
+        if (subgraph != null && subgraph.gather(batchNodes, distinct, subgraphMaxWork)) {
             subgraphSteps++;
             lastSubgraphWork = subgraph.work();
             return subgraphStep(users, pos, neg, b, distinct);

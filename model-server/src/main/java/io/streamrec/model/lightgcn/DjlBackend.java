@@ -59,10 +59,10 @@ final class DjlBackend implements LightGcnBackend {
     }
 
     @Override
-    public void useFusion(ItemFusion f, int numNodes) {
+    public void useFusion(ItemFusion f) {
         this.fusion = f;
         if (f.earlyPad() != null) {
-            earlyContent = manager.create(f.earlyPad(), new Shape(numNodes, config.dim()));
+            earlyContent = manager.create(f.earlyPad(), weight.getShape());
         }
     }
 

@@ -14,7 +14,7 @@ interface LightGcnBackend extends AutoCloseable {
     void useGraph(NormalizedAdjacency graph);
 
     /** Steps from now on fuse item rows with {@code f}; before the first step. */
-    void useFusion(ItemFusion f, int numNodes);
+    void useFusion(ItemFusion f);
 
     /** A copy of E⁽⁰⁾ (N×d, users first). */
     float[] table();

@@ -259,7 +259,7 @@ public final class LightGcnTrainer implements AutoCloseable {
      */
     public void useFusion(LateFusion f) {
         fusion = new ItemFusion(f, numUsers, numItems, dim, itemsByUser, manager);
-        backend.useFusion(fusion, numNodes);
+        backend.useFusion(fusion);
     }
 
     /**
@@ -282,7 +282,7 @@ public final class LightGcnTrainer implements AutoCloseable {
                     "subgraph steps need the csr backend, carried Adam state, no fusion and no edge dropout");
         }
         if (csr != null) {
-            csr.useSubgraphSteps(crossover, fanout);
+            csr.useSubgraphSteps(crossover, fanout, (long) (crossover * fullStepWork()));
         }
     }
 

@@ -39,10 +39,6 @@ final class ItemContent {
         vectors.computeIfAbsent(modality, m -> new LinkedHashMap<>()).put(index, vector.clone());
     }
 
-    boolean isEmpty() {
-        return dims.isEmpty();
-    }
-
     /** Each modality as a matrix over items 0..{@code numItems} − 1 (rows of items without that modality absent). */
     List<ModalityVectors> modalityVectors(int numItems) {
         List<ModalityVectors> list = new ArrayList<>();
